@@ -1,0 +1,153 @@
+package io.trialgraph;
+
+import io.grpc.Server;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.grpc.ServingStatusReporter;
+import io.trialgraph.neo4j.EmbeddedNeo4j;
+import io.trialgraph.neo4j.Neo4jConnection;
+import io.trialgraph.neo4j.SchemaMigrations;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * One running trialgraph: the application context, Neo4j (connected and migrated) and the gRPC
+ * server, started in that order and stopped in reverse. Used by {@link Application} and by tests.
+ */
+public final class TrialGraphServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrialGraphServer.class);
+
+    static {
+        // The Neo4j driver and neo4j-migrations log through java.util.logging: route it to SLF4J.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
+    private final ApplicationContext context;
+    private final Server grpc;
+    private final Duration gracePeriod;
+    private boolean closed;
+
+    private TrialGraphServer(ApplicationContext context, Server grpc, Duration gracePeriod) {
+        this.context = context;
+        this.grpc = grpc;
+        this.gracePeriod = gracePeriod;
+    }
+
+    /**
+     * Starts a server with the given settings on top of the usual configuration sources.
+     *
+     * @throws InvalidConfigurationException when a setting makes start-up impossible
+     */
+    public static TrialGraphServer start(Map<String, Object> properties, String... args) {
+        long started = System.nanoTime();
+        ApplicationContext context = ApplicationContext.builder()
+                .deduceEnvironment(false)
+                .properties(properties)
+                .args(args)
+                .start();
+        try {
+            Neo4jConnection neo4j = context.getBean(Neo4jConnection.class);
+            if (neo4j.isEmbedded()) {
+                LOG.info("Embedded Neo4j {}: data in {}; explore it with: cypher-shell -a {}",
+                        EmbeddedNeo4j.version(), neo4j.embeddedDataDir().orElseThrow(), neo4j.boltUri());
+            } else {
+                LOG.info("Using the Neo4j at {} (nothing embedded)", neo4j.boltUri());
+            }
+            String schemaVersion = context.getBean(SchemaMigrations.class).apply();
+            GrpcEmbeddedServer server = context.getBean(GrpcEmbeddedServer.class);
+            startGrpc(server);
+            context.getBean(ServingStatusReporter.class).ready();
+            LOG.info("trialgraph {} serving gRPC on port {} (schema version {}, started in {} ms)",
+                    TrialGraphVersion.VERSION, server.getServer().getPort(), schemaVersion,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return new TrialGraphServer(context, server.getServer(),
+                    context.getBean(ServerConfiguration.class).getShutdownGracePeriod());
+        } catch (RuntimeException e) {
+            context.close();
+            throw unwrapConfigurationFailure(e);
+        }
+    }
+
+    /** Micronaut wraps what a bean factory throws; callers want our diagnosis itself. */
+    private static RuntimeException unwrapConfigurationFailure(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidConfigurationException invalid) {
+                return invalid;
+            }
+        }
+        return failure;
+    }
+
+    private static void startGrpc(GrpcEmbeddedServer server) {
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            // grpc-java reports a failed bind as an IOException, wrapping Netty's (or the JDK's) reason.
+            Throwable root = e;
+            boolean listenFailure = false;
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                listenFailure |= cause instanceof IOException;
+                root = cause;
+            }
+            if (listenFailure) {
+                throw new InvalidConfigurationException("grpc.server.port (GRPC_SERVER_PORT): cannot listen on port "
+                        + server.getServerConfiguration().getServerPort() + " (" + root.getMessage()
+                        + "); is another trialgraph running?", e);
+            }
+            throw e;
+        }
+    }
+
+    /** @return the port the gRPC server listens on */
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    /** @return the application context, for tests that need a bean */
+    public ApplicationContext context() {
+        return context;
+    }
+
+    /** Blocks until the server has shut down. */
+    public void awaitTermination() throws InterruptedException {
+        grpc.awaitTermination();
+    }
+
+    /**
+     * Stops accepting calls, lets calls in flight finish for the grace period, cancels the rest,
+     * then closes Neo4j. Safe to call more than once.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Shutting down: finishing calls in flight (up to {} ms)", gracePeriod.toMillis());
+        context.getBean(ServingStatusReporter.class).stopping();
+        grpc.shutdown();
+        try {
+            if (!grpc.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Cancelling the calls still running after the grace period");
+                grpc.shutdownNow();
+                grpc.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            grpc.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+        LOG.info("trialgraph stopped");
+    }
+}

@@ -1,0 +1,70 @@
+package io.trialgraph.grpc;
+
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.neo4j.Neo4jConnection;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the gRPC health status: SERVING once the service is ready, NOT_SERVING whenever Neo4j
+ * stops answering (checked periodically), and NOT_SERVING for good once shutdown begins.
+ */
+@Singleton
+public class ServingStatusReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServingStatusReporter.class);
+
+    private final HealthStatusManager health;
+    private final Neo4jConnection neo4j;
+    private final ServerConfiguration config;
+    private ScheduledExecutorService checker;
+    private volatile boolean neo4jReachable = true;
+
+    ServingStatusReporter(HealthStatusManager health, Neo4jConnection neo4j, ServerConfiguration config) {
+        this.health = health;
+        this.neo4j = neo4j;
+        this.config = config;
+    }
+
+    /** Reports SERVING and starts watching Neo4j. */
+    public synchronized void ready() {
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        long interval = Math.max(1, config.getHealthCheckInterval().toMillis());
+        checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "trialgraph-health");
+            thread.setDaemon(true);
+            return thread;
+        });
+        checker.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        boolean reachable = neo4j.isReachable();
+        if (reachable != neo4jReachable) {
+            neo4jReachable = reachable;
+            if (reachable) {
+                LOG.info("Neo4j at {} answers again: health is SERVING", neo4j.boltUri());
+            } else {
+                LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", neo4j.boltUri());
+            }
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                    reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        }
+    }
+
+    /** Reports NOT_SERVING from now on; called when shutdown begins. */
+    @PreDestroy
+    public synchronized void stopping() {
+        if (checker != null) {
+            checker.shutdownNow();
+        }
+        health.enterTerminalState();
+    }
+}

@@ -1,0 +1,57 @@
+package io.trialgraph.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.trialgraph.domain.AlreadyExistsException;
+import io.trialgraph.domain.FailedPreconditionException;
+import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.domain.NotFoundException;
+import java.util.UUID;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what a call threw into the status its caller sees: our typed refusals keep their
+ * message; an unexpected failure becomes INTERNAL with a reference to the server log, never a
+ * stack trace.
+ */
+public final class StatusTranslator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusTranslator.class);
+
+    private StatusTranslator() {
+    }
+
+    public static Status toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException sre) {
+            return sre.getStatus();
+        }
+        if (failure instanceof StatusException se) {
+            return se.getStatus();
+        }
+        if (failure instanceof InvalidArgumentException) {
+            return Status.INVALID_ARGUMENT.withDescription(failure.getMessage());
+        }
+        if (failure instanceof NotFoundException) {
+            return Status.NOT_FOUND.withDescription(failure.getMessage());
+        }
+        if (failure instanceof AlreadyExistsException) {
+            return Status.ALREADY_EXISTS.withDescription(failure.getMessage());
+        }
+        if (failure instanceof FailedPreconditionException) {
+            return Status.FAILED_PRECONDITION.withDescription(failure.getMessage());
+        }
+        if (failure instanceof ServiceUnavailableException || failure instanceof SessionExpiredException
+                || failure instanceof TransientException) {
+            LOG.warn("Neo4j unavailable: {}", failure.getMessage());
+            return Status.UNAVAILABLE.withDescription("Neo4j is unavailable, retry later: " + failure.getMessage());
+        }
+        String reference = UUID.randomUUID().toString();
+        LOG.error("Internal error {}", reference, failure);
+        return Status.INTERNAL.withDescription("internal error; the server log has the details under reference " + reference);
+    }
+}

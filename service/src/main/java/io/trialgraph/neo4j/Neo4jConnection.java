@@ -1,0 +1,175 @@
+package io.trialgraph.neo4j;
+
+import io.trialgraph.config.EmbeddedNeo4jConfiguration;
+import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.config.Neo4jConfiguration;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.neo4j.driver.AccessMode;
+import org.neo4j.driver.AuthToken;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.exceptions.AuthenticationException;
+import org.neo4j.driver.exceptions.SecurityException;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.FatalDiscoveryException;
+
+/**
+ * The service's one way to Neo4j: a driver connected either to the configured server or to an
+ * embedded DBMS this object started (and stops on {@link #close()}).
+ */
+public final class Neo4jConnection implements AutoCloseable {
+
+    private final Driver driver;
+    private final EmbeddedNeo4j embedded;
+    private final String boltUri;
+    private final String database;
+
+    private Neo4jConnection(Driver driver, EmbeddedNeo4j embedded, String boltUri, String database) {
+        this.driver = driver;
+        this.embedded = embedded;
+        this.boltUri = boltUri;
+        this.database = database;
+    }
+
+    /**
+     * Connects as configured and checks that Neo4j answers.
+     *
+     * @throws InvalidConfigurationException naming the setting when Neo4j cannot be reached or used
+     */
+    public static Neo4jConnection open(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig) {
+        EmbeddedNeo4j embedded = null;
+        String uri = config.getUri();
+        AuthToken auth;
+        if (config.isExternal()) {
+            auth = config.getPassword().isEmpty()
+                    ? AuthTokens.none()
+                    : AuthTokens.basic(config.getUsername(), config.getPassword());
+        } else {
+            embedded = EmbeddedNeo4j.start(embeddedConfig.getDataDir(), embeddedConfig.getBoltHost(),
+                    embeddedConfig.getBoltPort(), embeddedConfig.getPageCacheSize());
+            uri = embedded.boltUri();
+            auth = AuthTokens.none();
+        }
+        try {
+            Driver driver = createDriver(uri, auth, config);
+            verify(driver, uri, config);
+            return new Neo4jConnection(driver, embedded, uri, config.getDatabase());
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Driver createDriver(String uri, AuthToken auth, Neo4jConfiguration config) {
+        try {
+            Config driverConfig = Config.builder()
+                    .withConnectionTimeout(config.getConnectionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .withMaxConnectionPoolSize(config.getMaxConnectionPoolSize())
+                    .withUserAgent("trialgraph")
+                    .build();
+            return GraphDatabase.driver(uri, auth, driverConfig);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): '" + uri + "' is not a Bolt URI ("
+                    + e.getMessage() + "); expected e.g. bolt://host:7687 or neo4j+s://xxxx.databases.neo4j.io", e);
+        }
+    }
+
+    private static void verify(Driver driver, String uri, Neo4jConfiguration config) {
+        try {
+            driver.verifyConnectivity();
+            try (Session session = driver.session(sessionConfig(config.getDatabase(), AccessMode.READ))) {
+                session.run("RETURN 1").consume();
+            }
+        } catch (AuthenticationException e) {
+            driver.close();
+            throw new InvalidConfigurationException("neo4j.username / neo4j.password (NEO4J_USERNAME / NEO4J_PASSWORD): "
+                    + "Neo4j at " + uri + " refused the credentials of user '" + config.getUsername() + "'", e);
+        } catch (SecurityException e) {
+            driver.close();
+            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): secure connection to " + uri + " failed: "
+                    + EmbeddedNeo4j.rootMessage(e), e);
+        } catch (ServiceUnavailableException e) {
+            driver.close();
+            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): cannot reach Neo4j at " + uri + " within "
+                    + config.getConnectionTimeout().toSeconds() + " s: " + EmbeddedNeo4j.rootMessage(e), e);
+        } catch (FatalDiscoveryException e) {
+            driver.close();
+            throw new InvalidConfigurationException("neo4j.database (NEO4J_DATABASE): Neo4j at " + uri
+                    + " has no database '" + config.getDatabase() + "'", e);
+        } catch (RuntimeException e) {
+            driver.close();
+            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): Neo4j at " + uri + " cannot be used: "
+                    + EmbeddedNeo4j.rootMessage(e), e);
+        }
+    }
+
+    private static SessionConfig sessionConfig(String database, AccessMode mode) {
+        SessionConfig.Builder builder = SessionConfig.builder().withDefaultAccessMode(mode);
+        if (!database.isEmpty()) {
+            builder.withDatabase(database);
+        }
+        return builder.build();
+    }
+
+    /** @return the driver; shared, thread-safe, closed with this connection */
+    public Driver driver() {
+        return driver;
+    }
+
+    /**
+     * Opens a session on the configured database that chains bookmarks with every other session
+     * of this service, so a read sees the writes this service made before it, even on a cluster.
+     */
+    public Session session(AccessMode mode) {
+        SessionConfig.Builder builder = SessionConfig.builder()
+                .withDefaultAccessMode(mode)
+                .withBookmarkManager(driver.executableQueryBookmarkManager());
+        if (!database.isEmpty()) {
+            builder.withDatabase(database);
+        }
+        return driver.session(builder.build());
+    }
+
+    /** @return the Bolt URI this service talks to (without credentials) */
+    public String boltUri() {
+        return boltUri;
+    }
+
+    /** @return true when the service runs its own embedded Neo4j */
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** @return the embedded database's folder, when embedded */
+    public Optional<Path> embeddedDataDir() {
+        return Optional.ofNullable(embedded).map(EmbeddedNeo4j::dataDir);
+    }
+
+    /** @return true when Neo4j answers a trivial query now */
+    public boolean isReachable() {
+        try (Session session = session(AccessMode.READ)) {
+            session.run("RETURN 1").consume();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.close();
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+}

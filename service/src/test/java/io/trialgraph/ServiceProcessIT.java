@@ -1,0 +1,105 @@
+package io.trialgraph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged service as a user runs it: {@code java -jar}, configured by environment, stopped by SIGTERM. */
+class ServiceProcessIT {
+
+    private static final Path JAR = Path.of("target", "trialgraph-service.jar");
+
+    @Test
+    void startsFromEnvironmentServesHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        int grpcPort = freePort();
+        int boltPort = freePort();
+        Path log = dir.resolve("service.log");
+        Process service = start(dir, log, Map.of(
+                "GRPC_SERVER_PORT", Integer.toString(grpcPort),
+                "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort),
+                "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
+                "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB"));
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        try {
+            awaitServing(channel, service, Duration.ofSeconds(60));
+            assertThat(Files.readString(log))
+                    .contains("data in " + dir.resolve("graph").toAbsolutePath())
+                    .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort);
+
+            long stopping = System.nanoTime();
+            service.destroy(); // SIGTERM
+            assertThat(service.waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s of SIGTERM").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
+            assertThat(Files.readString(log)).contains("trialgraph stopped").doesNotContain("Exception");
+        } finally {
+            channel.shutdownNow();
+            service.destroyForcibly();
+        }
+    }
+
+    @Test
+    void wrongConfigurationStopsStartupWithOneClearLine(@TempDir Path dir) throws Exception {
+        int closedPort = freePort();
+        Path log = dir.resolve("service.log");
+        Process service = start(dir, log, Map.of(
+                "NEO4J_URI", "bolt://127.0.0.1:" + closedPort,
+                "NEO4J_CONNECTION_TIMEOUT", "2s",
+                "GRPC_SERVER_PORT", Integer.toString(freePort())));
+        assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.exitValue()).isEqualTo(1);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).filteredOn(line -> line.contains("ERROR")).singleElement().asString()
+                .contains("trialgraph did not start: neo4j.uri (NEO4J_URI): cannot reach Neo4j at bolt://127.0.0.1:" + closedPort);
+        assertThat(lines).noneMatch(line -> line.startsWith("\tat "));
+    }
+
+    private static Process start(Path workDir, Path log, Map<String, String> environment) throws IOException {
+        assertThat(JAR).as("the packaged service (mvn package runs before the integration tests)").exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static void awaitServing(ManagedChannel channel, Process service, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(service.isAlive()).as("service still running").isTrue();
+            try {
+                ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+                if (status == ServingStatus.SERVING) {
+                    return;
+                }
+            } catch (StatusRuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not SERVING within " + limit);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

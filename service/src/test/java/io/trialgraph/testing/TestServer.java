@@ -1,0 +1,71 @@
+package io.trialgraph.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.trialgraph.TrialGraphServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+
+/**
+ * A real trialgraph server on a free port, backed by the test JVM's {@link TestNeo4j}, with a
+ * real channel to it. Tests get it as a parameter from {@link TrialGraphServerExtension}.
+ */
+public final class TestServer implements AutoCloseable {
+
+    private final TrialGraphServer server;
+    private final TestNeo4j neo4j;
+    private final ManagedChannel channel;
+
+    TestServer(TestNeo4j neo4j) {
+        this.neo4j = neo4j;
+        Map<String, Object> properties = new HashMap<>(neo4j.serverProperties());
+        properties.put("grpc.server.port", 0);
+        this.server = TrialGraphServer.start(properties);
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    }
+
+    /** @return a plaintext channel to the server */
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    /** @return the gRPC port */
+    public int port() {
+        return server.grpcPort();
+    }
+
+    /** @return the Neo4j the server writes to */
+    public TestNeo4j neo4j() {
+        return neo4j;
+    }
+
+    /** @return the running server, for tests that need a bean */
+    public TrialGraphServer server() {
+        return server;
+    }
+
+    /** Runs a read query and returns the single value of its single row, as a long. */
+    public long count(String cypher, Object... keysAndValues) {
+        return single(cypher, keysAndValues).get(0).asLong();
+    }
+
+    /** Runs a query and returns its single row. */
+    public Record single(String cypher, Object... keysAndValues) {
+        Map<String, Object> parameters = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            parameters.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        try (Session session = neo4j.driver().session()) {
+            return session.run(cypher, parameters).single();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
+    }
+}
