@@ -13,6 +13,7 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.TransactionCallback;
 import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.SecurityException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
@@ -135,6 +136,27 @@ public final class Neo4jConnection implements AutoCloseable {
             builder.withDatabase(database);
         }
         return driver.session(builder.build());
+    }
+
+    /**
+     * Runs {@code work} in one read transaction, retried by the driver on transient failures.
+     * Exceptions thrown by {@code work} roll back and propagate unchanged.
+     */
+    public <T> T read(TransactionCallback<T> work) {
+        try (Session session = session(AccessMode.READ)) {
+            return session.executeRead(work);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one write transaction, retried by the driver on transient failures;
+     * {@code work} must therefore only touch the database. Exceptions thrown by {@code work}
+     * roll back and propagate unchanged.
+     */
+    public <T> T write(TransactionCallback<T> work) {
+        try (Session session = session(AccessMode.WRITE)) {
+            return session.executeWrite(work);
+        }
     }
 
     /** @return the Bolt URI this service talks to (without credentials) */
