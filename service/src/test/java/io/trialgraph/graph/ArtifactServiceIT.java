@@ -1,17 +1,20 @@
 package io.trialgraph.graph;
 
+import static io.trialgraph.testing.ApiFixtures.artifacts;
+import static io.trialgraph.testing.ApiFixtures.components;
+import static io.trialgraph.testing.ApiFixtures.createComponent;
+import static io.trialgraph.testing.ApiFixtures.failure;
+import static io.trialgraph.testing.ApiFixtures.instant;
+import static io.trialgraph.testing.ApiFixtures.link;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.trialgraph.api.v1.Artifact;
 import io.trialgraph.api.v1.ArtifactKey;
 import io.trialgraph.api.v1.ArtifactKind;
-import io.trialgraph.api.v1.ArtifactLink;
 import io.trialgraph.api.v1.ArtifactServiceGrpc;
 import io.trialgraph.api.v1.CreateArtifactRequest;
-import io.trialgraph.api.v1.CreateTrialComponentRequest;
 import io.trialgraph.api.v1.DeleteArtifactRequest;
 import io.trialgraph.api.v1.GetArtifactRequest;
 import io.trialgraph.api.v1.GetTrialComponentRequest;
@@ -27,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,8 +47,8 @@ class ArtifactServiceIT {
     @BeforeEach
     void stubs(TestServer server) {
         this.server = server;
-        artifacts = ArtifactServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
-        components = TrialComponentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        artifacts = artifacts(server, 60);
+        components = components(server, 60);
     }
 
     @Test
@@ -267,10 +268,10 @@ class ArtifactServiceIT {
 
     @Test
     void aLinkedArtifactIsDeletedOnlyWithCascadeAndTheComponentsStay() {
-        components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(TrialComponent.newBuilder()
-                .setName("producer").addOutputs(link("train", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET))).build());
-        components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(TrialComponent.newBuilder()
-                .setName("consumer").addInputs(link("training", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET))).build());
+        createComponent(components, TrialComponent.newBuilder()
+                .setName("producer").addOutputs(link("train", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET)));
+        createComponent(components, TrialComponent.newBuilder()
+                .setName("consumer").addInputs(link("training", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET)));
 
         StatusRuntimeException refused = failure(() -> artifacts.deleteArtifact(DeleteArtifactRequest.newBuilder()
                 .setKey(ArtifactKey.newBuilder().setUri("s3://bucket/train")).build()), Status.Code.FAILED_PRECONDITION);
@@ -303,20 +304,5 @@ class ArtifactServiceIT {
 
     private List<String> uris(ListArtifactsRequest request) {
         return artifacts.listArtifacts(request).getArtifactsList().stream().map(Artifact::getUri).toList();
-    }
-
-    private static ArtifactLink link(String name, String uri, ArtifactKind kind) {
-        return ArtifactLink.newBuilder().setName(name).setArtifact(Artifact.newBuilder().setUri(uri).setKind(kind)).build();
-    }
-
-    private static Instant instant(com.google.protobuf.Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
-    private static StatusRuntimeException failure(ThrowingCallable call, Status.Code code) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected %s", code).isNotNull();
-        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-        return e;
     }
 }

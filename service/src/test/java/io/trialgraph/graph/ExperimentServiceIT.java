@@ -1,16 +1,18 @@
 package io.trialgraph.graph;
 
+import static io.trialgraph.testing.ApiFixtures.components;
+import static io.trialgraph.testing.ApiFixtures.createComponent;
+import static io.trialgraph.testing.ApiFixtures.createExperiment;
+import static io.trialgraph.testing.ApiFixtures.createTrial;
+import static io.trialgraph.testing.ApiFixtures.experiments;
+import static io.trialgraph.testing.ApiFixtures.failure;
+import static io.trialgraph.testing.ApiFixtures.instant;
+import static io.trialgraph.testing.ApiFixtures.trials;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.trialgraph.api.v1.ArtifactKind;
-import io.trialgraph.api.v1.ArtifactLink;
-import io.trialgraph.api.v1.Artifact;
 import io.trialgraph.api.v1.CreateExperimentRequest;
-import io.trialgraph.api.v1.CreateTrialComponentRequest;
-import io.trialgraph.api.v1.CreateTrialRequest;
 import io.trialgraph.api.v1.DeleteExperimentRequest;
 import io.trialgraph.api.v1.DeleteExperimentResponse;
 import io.trialgraph.api.v1.Experiment;
@@ -18,8 +20,6 @@ import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetExperimentRequest;
 import io.trialgraph.api.v1.ListExperimentsRequest;
 import io.trialgraph.api.v1.ListExperimentsResponse;
-import io.trialgraph.api.v1.Trial;
-import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialServiceGrpc;
 import io.trialgraph.api.v1.UpdateExperimentRequest;
@@ -29,8 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,9 +47,9 @@ class ExperimentServiceIT {
     @BeforeEach
     void stubs(TestServer server) {
         this.server = server;
-        experiments = ExperimentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
-        trials = TrialServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
-        components = TrialComponentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        experiments = experiments(server, 60);
+        trials = trials(server, 60);
+        components = components(server, 60);
     }
 
     @Test
@@ -94,21 +92,21 @@ class ExperimentServiceIT {
     @Test
     void aNameOf120CharactersIsAccepted() {
         String name = "a".repeat(119) + "9";
-        assertThat(createExperiment(name).getName()).isEqualTo(name);
+        assertThat(createExperiment(experiments, name).getName()).isEqualTo(name);
         assertThat(server.count("MATCH (e:Experiment {name: $name}) RETURN count(e)", "name", name)).isOne();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-starts-with-dash", "has space", "has/slash", "_starts-with-underscore", "semi;colon"})
     void invalidNamesAreRefusedAndNothingIsWritten(String name) {
-        StatusRuntimeException e = failure(() -> createExperiment(name), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException e = failure(() -> createExperiment(experiments, name), Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).startsWith("experiment.name: ");
         assertThat(server.count("MATCH (e:Experiment) RETURN count(e)")).isZero();
     }
 
     @Test
     void aNameOf121CharactersIsRefused() {
-        StatusRuntimeException e = failure(() -> createExperiment("a".repeat(121)), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException e = failure(() -> createExperiment(experiments, "a".repeat(121)), Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).startsWith("experiment.name: ");
         assertThat(server.count("MATCH (e:Experiment) RETURN count(e)")).isZero();
     }
@@ -169,7 +167,7 @@ class ExperimentServiceIT {
     @Test
     void listPagesThroughAllExperimentsInNameOrder() {
         for (String name : List.of("exp-d", "exp-b", "exp-e", "exp-a", "exp-c")) {
-            createExperiment(name);
+            createExperiment(experiments, name);
         }
 
         List<List<String>> pages = new ArrayList<>();
@@ -191,10 +189,10 @@ class ExperimentServiceIT {
 
     @Test
     void listFiltersByNamePrefixAndTags() {
-        createExperiment("cifar-a", Map.of("team", "vision", "stage", "prod"));
-        createExperiment("cifar-b", Map.of("team", "vision"));
-        createExperiment("mnist-a", Map.of("team", "vision", "stage", "prod"));
-        createExperiment("imdb-a", Map.of("team", "nlp"));
+        createExperiment(experiments, "cifar-a", Map.of("team", "vision", "stage", "prod"));
+        createExperiment(experiments, "cifar-b", Map.of("team", "vision"));
+        createExperiment(experiments, "mnist-a", Map.of("team", "vision", "stage", "prod"));
+        createExperiment(experiments, "imdb-a", Map.of("team", "nlp"));
 
         assertThat(names(ListExperimentsRequest.newBuilder().setNamePrefix("cifar-").build()))
                 .containsExactly("cifar-a", "cifar-b");
@@ -210,7 +208,7 @@ class ExperimentServiceIT {
 
     @Test
     void listRefusesBadPageSizesAndGarbageTokens() {
-        createExperiment("one");
+        createExperiment(experiments, "one");
         StatusRuntimeException negative = failure(() -> experiments.listExperiments(ListExperimentsRequest.newBuilder()
                 .setPageSize(-1).build()), Status.Code.INVALID_ARGUMENT);
         assertThat(negative.getStatus().getDescription()).startsWith("page_size: ");
@@ -281,9 +279,9 @@ class ExperimentServiceIT {
 
     @Test
     void trialCountFollowsTheTrials() {
-        createExperiment("counted");
-        createTrial("counted", "t1");
-        createTrial("counted", "t2");
+        createExperiment(experiments, "counted");
+        createTrial(trials, "counted", "t1");
+        createTrial(trials, "counted", "t2");
         assertThat(get("counted").getTrialCount()).isEqualTo(2);
         assertThat(experiments.listExperiments(ListExperimentsRequest.getDefaultInstance()).getExperiments(0).getTrialCount())
                 .isEqualTo(2);
@@ -291,7 +289,7 @@ class ExperimentServiceIT {
 
     @Test
     void deletingAnEmptyExperimentRemovesIt() {
-        createExperiment("empty");
+        createExperiment(experiments, "empty");
         DeleteExperimentResponse response = experiments.deleteExperiment(DeleteExperimentRequest.newBuilder().setName("empty").build());
         assertThat(response).isEqualTo(DeleteExperimentResponse.getDefaultInstance());
         assertThat(server.count("MATCH (e:Experiment) RETURN count(e)")).isZero();
@@ -300,9 +298,9 @@ class ExperimentServiceIT {
 
     @Test
     void deletingAnExperimentWithTrialsNeedsCascadeAndARefusalDeletesNothing() {
-        createExperiment("busy");
-        createTrial("busy", "busy-t1");
-        createComponent("busy-c1", List.of("busy-t1"), List.of("s3://bucket/busy/in"), List.of());
+        createExperiment(experiments, "busy");
+        createTrial(trials, "busy", "busy-t1");
+        createComponent(components, "busy-c1", List.of("busy-t1"), List.of("s3://bucket/busy/in"), List.of());
 
         StatusRuntimeException e = failure(() -> experiments.deleteExperiment(DeleteExperimentRequest.newBuilder()
                 .setName("busy").build()), Status.Code.FAILED_PRECONDITION);
@@ -317,20 +315,20 @@ class ExperimentServiceIT {
 
     @Test
     void cascadeDeletesTrialsAndWhatBelongsOnlyToThemButKeepsWhatAnotherExperimentUses() {
-        createExperiment("doomed");
-        createTrial("doomed", "doomed-t1");
-        createTrial("doomed", "doomed-t2");
-        createExperiment("survivor");
-        createTrial("survivor", "survivor-t1");
+        createExperiment(experiments, "doomed");
+        createTrial(trials, "doomed", "doomed-t1");
+        createTrial(trials, "doomed", "doomed-t2");
+        createExperiment(experiments, "survivor");
+        createTrial(trials, "survivor", "survivor-t1");
 
         // Belongs only to the doomed experiment's trials: deleted, with the artifacts only it used.
-        createComponent("doomed-job", List.of("doomed-t1", "doomed-t2"),
+        createComponent(components, "doomed-job", List.of("doomed-t1", "doomed-t2"),
                 List.of("s3://bucket/doomed/input", "s3://bucket/shared/input"), List.of("s3://bucket/doomed/model"));
         // Also in a trial of another experiment: survives, with its artifact.
-        createComponent("shared-metadata", List.of("doomed-t1", "survivor-t1"),
+        createComponent(components, "shared-metadata", List.of("doomed-t1", "survivor-t1"),
                 List.of("s3://bucket/shared/input"), List.of());
         // In no trial at all: not the experiment's business.
-        createComponent("standalone", List.of(), List.of(), List.of("s3://bucket/standalone/out"));
+        createComponent(components, "standalone", List.of(), List.of(), List.of("s3://bucket/standalone/out"));
 
         DeleteExperimentResponse response = experiments.deleteExperiment(DeleteExperimentRequest.newBuilder()
                 .setName("doomed").setCascade(true).build());
@@ -358,47 +356,11 @@ class ExperimentServiceIT {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private Experiment createExperiment(String name) {
-        return createExperiment(name, Map.of());
-    }
-
-    private Experiment createExperiment(String name, Map<String, String> tags) {
-        return experiments.createExperiment(CreateExperimentRequest.newBuilder()
-                .setExperiment(Experiment.newBuilder().setName(name).putAllTags(tags)).build()).getExperiment();
-    }
-
     private Experiment get(String name) {
         return experiments.getExperiment(GetExperimentRequest.newBuilder().setName(name).build()).getExperiment();
     }
 
     private List<String> names(ListExperimentsRequest request) {
         return experiments.listExperiments(request).getExperimentsList().stream().map(Experiment::getName).toList();
-    }
-
-    private void createTrial(String experiment, String name) {
-        trials.createTrial(CreateTrialRequest.newBuilder()
-                .setTrial(Trial.newBuilder().setName(name).setExperimentName(experiment)).build());
-    }
-
-    private void createComponent(String name, List<String> trialNames, List<String> inputUris, List<String> outputUris) {
-        TrialComponent.Builder component = TrialComponent.newBuilder().setName(name).setKind("job").addAllTrialNames(trialNames);
-        inputUris.forEach(uri -> component.addInputs(link("input", uri, ArtifactKind.ARTIFACT_KIND_DATASET)));
-        outputUris.forEach(uri -> component.addOutputs(link("output", uri, ArtifactKind.ARTIFACT_KIND_MODEL)));
-        components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(component).build());
-    }
-
-    private static ArtifactLink link(String name, String uri, ArtifactKind kind) {
-        return ArtifactLink.newBuilder().setName(name).setArtifact(Artifact.newBuilder().setUri(uri).setKind(kind)).build();
-    }
-
-    private static Instant instant(com.google.protobuf.Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
-    private static StatusRuntimeException failure(ThrowingCallable call, Status.Code code) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected %s", code).isNotNull();
-        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-        return e;
     }
 }

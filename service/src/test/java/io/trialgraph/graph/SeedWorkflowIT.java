@@ -1,20 +1,24 @@
 package io.trialgraph.graph;
 
+import static io.trialgraph.testing.ApiFixtures.components;
+import static io.trialgraph.testing.ApiFixtures.createComponent;
+import static io.trialgraph.testing.ApiFixtures.experiments;
+import static io.trialgraph.testing.ApiFixtures.integer;
+import static io.trialgraph.testing.ApiFixtures.link;
+import static io.trialgraph.testing.ApiFixtures.number;
+import static io.trialgraph.testing.ApiFixtures.text;
+import static io.trialgraph.testing.ApiFixtures.time;
+import static io.trialgraph.testing.ApiFixtures.trials;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Timestamp;
-import io.trialgraph.api.v1.Artifact;
 import io.trialgraph.api.v1.ArtifactKind;
-import io.trialgraph.api.v1.ArtifactLink;
 import io.trialgraph.api.v1.AssociateTrialComponentRequest;
 import io.trialgraph.api.v1.CreateExperimentRequest;
-import io.trialgraph.api.v1.CreateTrialComponentRequest;
 import io.trialgraph.api.v1.CreateTrialRequest;
 import io.trialgraph.api.v1.Experiment;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetExperimentRequest;
 import io.trialgraph.api.v1.ListTrialComponentsRequest;
-import io.trialgraph.api.v1.ParameterValue;
 import io.trialgraph.api.v1.Trial;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
@@ -24,7 +28,6 @@ import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,12 +44,9 @@ class SeedWorkflowIT {
 
     @Test
     void theCifar10StudyIsRecordedAsTheExpectedGraph(TestServer server) {
-        ExperimentServiceGrpc.ExperimentServiceBlockingStub experiments =
-                ExperimentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(300, TimeUnit.SECONDS);
-        TrialServiceGrpc.TrialServiceBlockingStub trials =
-                TrialServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(300, TimeUnit.SECONDS);
-        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components =
-                TrialComponentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(300, TimeUnit.SECONDS);
+        ExperimentServiceGrpc.ExperimentServiceBlockingStub experiments = experiments(server, 300);
+        TrialServiceGrpc.TrialServiceBlockingStub trials = trials(server, 300);
+        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components = components(server, 300);
 
         // 1. The experiment states the hypothesis.
         experiments.createExperiment(CreateExperimentRequest.newBuilder().setExperiment(Experiment.newBuilder()
@@ -64,7 +64,7 @@ class SeedWorkflowIT {
                 .setEndTime(time(600))
                 .addInputs(link("code", SCRIPT, ArtifactKind.ARTIFACT_KIND_CODE));
         SPLITS.forEach(split -> processing.addOutputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-        components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(processing).build());
+        createComponent(components, processing);
 
         // The experiment-wide metadata: static hyperparameters, the variable space, datasets and script.
         TrialComponent.Builder experimentMetadata = TrialComponent.newBuilder()
@@ -79,7 +79,7 @@ class SeedWorkflowIT {
                 .putParameters("epochs-space", text("30,60,120"))
                 .addInputs(link("code", SCRIPT, ArtifactKind.ARTIFACT_KIND_CODE));
         SPLITS.forEach(split -> experimentMetadata.addInputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-        components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(experimentMetadata).build());
+        createComponent(components, experimentMetadata);
 
         // 2 and 4. One trial per variable set, each with its metadata and its training job.
         List<String> trialNames = new ArrayList<>();
@@ -96,13 +96,13 @@ class SeedWorkflowIT {
                     components.associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
                             .setTrialComponentName("experiment-metadata").setTrialName(trial).build());
 
-                    components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(TrialComponent.newBuilder()
+                    createComponent(components, TrialComponent.newBuilder()
                             .setName(trial + "-metadata")
                             .setKind("tracker")
                             .putParameters("model", text(model))
                             .putParameters("optimizer", text(optimizer))
                             .putParameters("epochs", integer(epochs))
-                            .addTrialNames(trial)).build());
+                            .addTrialNames(trial));
 
                     TrialComponent.Builder training = TrialComponent.newBuilder()
                             .setName(trial + "-training")
@@ -117,7 +117,7 @@ class SeedWorkflowIT {
                             .addOutputs(link("model", BUCKET + "/models/" + trial + "/model.tar.gz", ArtifactKind.ARTIFACT_KIND_MODEL))
                             .addTrialNames(trial);
                     SPLITS.forEach(split -> training.addInputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-                    components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(training).build());
+                    createComponent(components, training);
                     job++;
                 }
             }
@@ -197,25 +197,5 @@ class SeedWorkflowIT {
 
     private static String dataset(String split) {
         return BUCKET + "/data/" + split + "/" + split + ".tfrecords";
-    }
-
-    private static ArtifactLink link(String name, String uri, ArtifactKind kind) {
-        return ArtifactLink.newBuilder().setName(name).setArtifact(Artifact.newBuilder().setUri(uri).setKind(kind)).build();
-    }
-
-    private static Timestamp time(long secondsAfterStart) {
-        return Timestamp.newBuilder().setSeconds(1_767_225_600L + secondsAfterStart).build();
-    }
-
-    private static ParameterValue integer(long value) {
-        return ParameterValue.newBuilder().setIntegerValue(value).build();
-    }
-
-    private static ParameterValue number(double value) {
-        return ParameterValue.newBuilder().setNumberValue(value).build();
-    }
-
-    private static ParameterValue text(String value) {
-        return ParameterValue.newBuilder().setStringValue(value).build();
     }
 }

@@ -1,7 +1,19 @@
 package io.trialgraph.graph;
 
+import static io.trialgraph.testing.ApiFixtures.components;
+import static io.trialgraph.testing.ApiFixtures.createComponent;
+import static io.trialgraph.testing.ApiFixtures.createExperiment;
+import static io.trialgraph.testing.ApiFixtures.createTrial;
+import static io.trialgraph.testing.ApiFixtures.experiments;
+import static io.trialgraph.testing.ApiFixtures.failure;
+import static io.trialgraph.testing.ApiFixtures.flag;
+import static io.trialgraph.testing.ApiFixtures.instant;
+import static io.trialgraph.testing.ApiFixtures.integer;
+import static io.trialgraph.testing.ApiFixtures.link;
+import static io.trialgraph.testing.ApiFixtures.number;
+import static io.trialgraph.testing.ApiFixtures.text;
+import static io.trialgraph.testing.ApiFixtures.trials;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
@@ -10,13 +22,10 @@ import io.trialgraph.api.v1.Artifact;
 import io.trialgraph.api.v1.ArtifactKind;
 import io.trialgraph.api.v1.ArtifactLink;
 import io.trialgraph.api.v1.AssociateTrialComponentRequest;
-import io.trialgraph.api.v1.CreateExperimentRequest;
 import io.trialgraph.api.v1.CreateTrialComponentRequest;
-import io.trialgraph.api.v1.CreateTrialRequest;
 import io.trialgraph.api.v1.DeleteTrialComponentRequest;
 import io.trialgraph.api.v1.DeleteTrialComponentResponse;
 import io.trialgraph.api.v1.DisassociateTrialComponentRequest;
-import io.trialgraph.api.v1.Experiment;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetTrialComponentRequest;
 import io.trialgraph.api.v1.GetTrialRequest;
@@ -27,7 +36,6 @@ import io.trialgraph.api.v1.ListTrialComponentsResponse;
 import io.trialgraph.api.v1.LogParametersRequest;
 import io.trialgraph.api.v1.LogParametersResponse;
 import io.trialgraph.api.v1.ParameterValue;
-import io.trialgraph.api.v1.Trial;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialComponentStatus;
@@ -40,8 +48,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Record;
@@ -61,16 +67,16 @@ class TrialComponentServiceIT {
     @BeforeEach
     void stubs(TestServer server) {
         this.server = server;
-        experiments = ExperimentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
-        trials = TrialServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
-        components = TrialComponentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
+        experiments = experiments(server, 120);
+        trials = trials(server, 120);
+        components = components(server, 120);
     }
 
     @Test
     void createRecordsEverythingInOneCallAndItRoundTrips() {
-        createExperiment("cifar10");
-        createTrial("cifar10", "t-b");
-        createTrial("cifar10", "t-a");
+        createExperiment(experiments, "cifar10");
+        createTrial(trials, "cifar10", "t-b");
+        createTrial(trials, "cifar10", "t-a");
 
         Map<String, ParameterValue> parameters = Map.of(
                 "epochs", integer(60),
@@ -171,7 +177,7 @@ class TrialComponentServiceIT {
 
     @Test
     void aMinimalComponentNeedsOnlyAName() {
-        TrialComponent created = create(TrialComponent.newBuilder().setName("bare"));
+        TrialComponent created = createComponent(components, TrialComponent.newBuilder().setName("bare"));
         assertThat(created.getStatus()).isEqualTo(TrialComponentStatus.TRIAL_COMPONENT_STATUS_UNSPECIFIED);
         assertThat(created.hasStartTime()).isFalse();
         assertThat(created.hasEndTime()).isFalse();
@@ -182,10 +188,10 @@ class TrialComponentServiceIT {
 
     @Test
     void oneUnknownTrialMakesTheWholeCreateNotFoundAndWritesNothing() {
-        createExperiment("exp");
-        createTrial("exp", "known-trial");
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "known-trial");
 
-        StatusRuntimeException e = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException e = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .putParameters("epochs", integer(30))
                 .addInputs(link("training", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET))
                 .addOutputs(link("model", "s3://bucket/model", ArtifactKind.ARTIFACT_KIND_MODEL))
@@ -200,8 +206,8 @@ class TrialComponentServiceIT {
 
     @Test
     void aTakenNameIsAlreadyExists() {
-        create(TrialComponent.newBuilder().setName("job").setKind("training"));
-        StatusRuntimeException e = failure(() -> create(TrialComponent.newBuilder().setName("job").setKind("evaluation")
+        createComponent(components, TrialComponent.newBuilder().setName("job").setKind("training"));
+        StatusRuntimeException e = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job").setKind("evaluation")
                 .addInputs(link("in", "s3://bucket/new-input", ArtifactKind.ARTIFACT_KIND_DATASET))), Status.Code.ALREADY_EXISTS);
         assertThat(e.getStatus().getDescription()).contains("job");
         assertThat(get("job").getKind()).isEqualTo("training");
@@ -210,19 +216,19 @@ class TrialComponentServiceIT {
 
     @Test
     void nonFiniteAndEmptyParametersAreInvalidAndNothingIsWritten() {
-        StatusRuntimeException nan = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException nan = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .putParameters("lr", number(Double.NaN))), Status.Code.INVALID_ARGUMENT);
         assertThat(nan.getStatus().getDescription()).startsWith("trial_component.parameters[lr]: ");
 
-        StatusRuntimeException infinity = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException infinity = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .putParameters("lr", number(Double.POSITIVE_INFINITY))), Status.Code.INVALID_ARGUMENT);
         assertThat(infinity.getStatus().getDescription()).startsWith("trial_component.parameters[lr]: ");
 
-        StatusRuntimeException empty = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException empty = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .putParameters("lr", ParameterValue.getDefaultInstance())), Status.Code.INVALID_ARGUMENT);
         assertThat(empty.getStatus().getDescription()).startsWith("trial_component.parameters[lr]: ");
 
-        StatusRuntimeException badName = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException badName = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .putParameters("-lr", number(0.1))), Status.Code.INVALID_ARGUMENT);
         assertThat(badName.getStatus().getDescription()).startsWith("trial_component.parameters");
 
@@ -231,11 +237,12 @@ class TrialComponentServiceIT {
 
     @Test
     void badArtifactUriAndBadNameAreInvalid() {
-        StatusRuntimeException uri = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException uri = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .addInputs(link("training", "no-scheme/train", ArtifactKind.ARTIFACT_KIND_DATASET))), Status.Code.INVALID_ARGUMENT);
         assertThat(uri.getStatus().getDescription()).startsWith("trial_component.inputs[0].artifact.uri: ");
 
-        StatusRuntimeException name = failure(() -> create(TrialComponent.newBuilder().setName("bad name")), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException name = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("bad name")),
+                Status.Code.INVALID_ARGUMENT);
         assertThat(name.getStatus().getDescription()).startsWith("trial_component.name: ");
 
         assertThat(server.count("MATCH (n) WHERE n:TrialComponent OR n:Artifact RETURN count(n)")).isZero();
@@ -243,12 +250,12 @@ class TrialComponentServiceIT {
 
     @Test
     void anEndTimeBeforeTheStartTimeIsInvalid() {
-        StatusRuntimeException onCreate = failure(() -> create(TrialComponent.newBuilder().setName("job")
+        StatusRuntimeException onCreate = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job")
                 .setStartTime(END).setEndTime(START)), Status.Code.INVALID_ARGUMENT);
         assertThat(onCreate.getStatus().getDescription()).startsWith("trial_component.end_time: ");
         assertThat(server.count("MATCH (c:TrialComponent) RETURN count(c)")).isZero();
 
-        create(TrialComponent.newBuilder().setName("job").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_IN_PROGRESS)
+        createComponent(components, TrialComponent.newBuilder().setName("job").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_IN_PROGRESS)
                 .setStartTime(END));
         StatusRuntimeException onUpdate = failure(() -> components.updateTrialComponent(UpdateTrialComponentRequest.newBuilder()
                 .setName("job").setEndTime(START).build()), Status.Code.INVALID_ARGUMENT);
@@ -258,7 +265,7 @@ class TrialComponentServiceIT {
 
     @Test
     void completingAJobWithoutAnEndTimeSetsItToNow() {
-        create(TrialComponent.newBuilder().setName("job").setKind("training")
+        createComponent(components, TrialComponent.newBuilder().setName("job").setKind("training")
                 .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_IN_PROGRESS).setStartTime(START));
         Instant before = Instant.now().minusSeconds(1);
 
@@ -279,7 +286,7 @@ class TrialComponentServiceIT {
 
     @Test
     void updateSetsStartTimeForInProgressAndKeepsAGivenEndTime() {
-        create(TrialComponent.newBuilder().setName("job"));
+        createComponent(components, TrialComponent.newBuilder().setName("job"));
         Instant before = Instant.now().minusSeconds(1);
         TrialComponent running = components.updateTrialComponent(UpdateTrialComponentRequest.newBuilder()
                 .setName("job").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_IN_PROGRESS).build()).getTrialComponent();
@@ -298,7 +305,7 @@ class TrialComponentServiceIT {
 
     @Test
     void updateChangesDisplayNameAndMetadata() {
-        create(TrialComponent.newBuilder().setName("job").setDisplayName("Old")
+        createComponent(components, TrialComponent.newBuilder().setName("job").setDisplayName("Old")
                 .putMetadata("keep", "k").putMetadata("drop", "d").putMetadata("image", "v1"));
         TrialComponent updated = components.updateTrialComponent(UpdateTrialComponentRequest.newBuilder()
                 .setName("job").setDisplayName("New").addRemoveMetadata("drop").putSetMetadata("image", "v2")
@@ -314,7 +321,7 @@ class TrialComponentServiceIT {
 
     @Test
     void logParametersOverwritesWithTheNewTypeAndRemoves() {
-        create(TrialComponent.newBuilder().setName("job")
+        createComponent(components, TrialComponent.newBuilder().setName("job")
                 .putParameters("batch-size", integer(128))
                 .putParameters("learning-rate", number(0.001))
                 .putParameters("momentum", number(0.9)));
@@ -350,9 +357,9 @@ class TrialComponentServiceIT {
 
     @Test
     void associatingTwiceIsANoOpAndDisassociatingRemovesTheEdge() {
-        createExperiment("exp");
-        createTrial("exp", "t1");
-        create(TrialComponent.newBuilder().setName("job"));
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "t1");
+        createComponent(components, TrialComponent.newBuilder().setName("job"));
 
         assertThat(associate("job", "t1")).isTrue();
         assertThat(associate("job", "t1")).as("the second time is a no-op").isFalse();
@@ -379,18 +386,18 @@ class TrialComponentServiceIT {
 
     @Test
     void oneComponentInEighteenTrialsIsListedByEachTrialAndOnceByExperiment() {
-        createExperiment("cifar10");
-        createExperiment("other");
-        createTrial("other", "other-trial");
+        createExperiment(experiments, "cifar10");
+        createExperiment(experiments, "other");
+        createTrial(trials, "other", "other-trial");
         List<String> trialNames = new ArrayList<>();
         for (int i = 1; i <= 18; i++) {
             String trial = "trial-%02d".formatted(i);
             trialNames.add(trial);
-            createTrial("cifar10", trial);
-            create(TrialComponent.newBuilder().setName(trial + "-job").setKind("training").addTrialNames(trial));
+            createTrial(trials, "cifar10", trial);
+            createComponent(components, TrialComponent.newBuilder().setName(trial + "-job").setKind("training").addTrialNames(trial));
         }
-        create(TrialComponent.newBuilder().setName("experiment-metadata").setKind("tracker").addAllTrialNames(trialNames));
-        create(TrialComponent.newBuilder().setName("other-job").addTrialNames("other-trial"));
+        createComponent(components, TrialComponent.newBuilder().setName("experiment-metadata").setKind("tracker").addAllTrialNames(trialNames));
+        createComponent(components, TrialComponent.newBuilder().setName("other-job").addTrialNames("other-trial"));
 
         assertThat(get("experiment-metadata").getTrialNamesList()).containsExactlyElementsOf(trialNames);
         assertThat(server.count("MATCH (:TrialComponent {name: 'experiment-metadata'})-[r:PART_OF]->(:Trial) RETURN count(r)"))
@@ -427,11 +434,15 @@ class TrialComponentServiceIT {
 
     @Test
     void listFiltersByKindAndStatusAndRefusesUnknownParents() {
-        create(TrialComponent.newBuilder().setName("job-1").setKind("training").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED));
-        create(TrialComponent.newBuilder().setName("job-2").setKind("training").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_FAILED));
-        create(TrialComponent.newBuilder().setName("job-3").setKind("training").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_IN_PROGRESS));
-        create(TrialComponent.newBuilder().setName("prep").setKind("processing").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED));
-        create(TrialComponent.newBuilder().setName("params").setKind("tracker"));
+        createComponent(components, TrialComponent.newBuilder().setName("job-1").setKind("training")
+                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED));
+        createComponent(components, TrialComponent.newBuilder().setName("job-2").setKind("training")
+                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_FAILED));
+        createComponent(components, TrialComponent.newBuilder().setName("job-3").setKind("training")
+                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_IN_PROGRESS));
+        createComponent(components, TrialComponent.newBuilder().setName("prep").setKind("processing")
+                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED));
+        createComponent(components, TrialComponent.newBuilder().setName("params").setKind("tracker"));
 
         assertThat(names(ListTrialComponentsRequest.getDefaultInstance()))
                 .containsExactly("job-1", "job-2", "job-3", "params", "prep");
@@ -457,8 +468,8 @@ class TrialComponentServiceIT {
 
     @Test
     void linkArtifactsReusesOneNodePerUri() {
-        create(TrialComponent.newBuilder().setName("job-a"));
-        create(TrialComponent.newBuilder().setName("job-b"));
+        createComponent(components, TrialComponent.newBuilder().setName("job-a"));
+        createComponent(components, TrialComponent.newBuilder().setName("job-b"));
 
         LinkArtifactsResponse first = components.linkArtifacts(LinkArtifactsRequest.newBuilder().setTrialComponentName("job-a")
                 .addInputs(link("training", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET))
@@ -496,9 +507,9 @@ class TrialComponentServiceIT {
 
     @Test
     void linkingADatasetAsAModelIsAFailedPrecondition() {
-        create(TrialComponent.newBuilder().setName("prep")
+        createComponent(components, TrialComponent.newBuilder().setName("prep")
                 .addOutputs(link("train", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET)));
-        create(TrialComponent.newBuilder().setName("job"));
+        createComponent(components, TrialComponent.newBuilder().setName("job"));
 
         StatusRuntimeException onLink = failure(() -> components.linkArtifacts(LinkArtifactsRequest.newBuilder()
                 .setTrialComponentName("job")
@@ -506,7 +517,7 @@ class TrialComponentServiceIT {
                 .addOutputs(link("model", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_MODEL)).build()), Status.Code.FAILED_PRECONDITION);
         assertThat(onLink.getStatus().getDescription()).contains("s3://bucket/train");
 
-        StatusRuntimeException onCreate = failure(() -> create(TrialComponent.newBuilder().setName("job-2")
+        StatusRuntimeException onCreate = failure(() -> createComponent(components, TrialComponent.newBuilder().setName("job-2")
                 .addInputs(link("model", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_MODEL))), Status.Code.FAILED_PRECONDITION);
         assertThat(onCreate.getStatus().getDescription()).contains("s3://bucket/train");
 
@@ -519,7 +530,7 @@ class TrialComponentServiceIT {
 
     @Test
     void unlinkArtifactsRemovesTheLinksAndKeepsTheArtifacts() {
-        create(TrialComponent.newBuilder().setName("job")
+        createComponent(components, TrialComponent.newBuilder().setName("job")
                 .addInputs(link("training", "s3://bucket/train", ArtifactKind.ARTIFACT_KIND_DATASET))
                 .addInputs(link("validation", "s3://bucket/validation", ArtifactKind.ARTIFACT_KIND_DATASET))
                 .addOutputs(link("model", "s3://bucket/model", ArtifactKind.ARTIFACT_KIND_MODEL)));
@@ -549,13 +560,13 @@ class TrialComponentServiceIT {
 
     @Test
     void deleteRemovesAssociationsAndEdgesAndOnlyTheArtifactsNoOneElseUses() {
-        createExperiment("exp");
-        createTrial("exp", "t1");
-        create(TrialComponent.newBuilder().setName("doomed").addTrialNames("t1")
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "t1");
+        createComponent(components, TrialComponent.newBuilder().setName("doomed").addTrialNames("t1")
                 .addInputs(link("shared", "s3://bucket/shared-input", ArtifactKind.ARTIFACT_KIND_DATASET))
                 .addInputs(link("own", "s3://bucket/own-input", ArtifactKind.ARTIFACT_KIND_DATASET))
                 .addOutputs(link("model", "s3://bucket/produced-model", ArtifactKind.ARTIFACT_KIND_MODEL)));
-        create(TrialComponent.newBuilder().setName("survivor").addTrialNames("t1")
+        createComponent(components, TrialComponent.newBuilder().setName("survivor").addTrialNames("t1")
                 .addInputs(link("shared", "s3://bucket/shared-input", ArtifactKind.ARTIFACT_KIND_DATASET))
                 .addInputs(link("model", "s3://bucket/produced-model", ArtifactKind.ARTIFACT_KIND_MODEL)));
 
@@ -582,19 +593,6 @@ class TrialComponentServiceIT {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private void createExperiment(String name) {
-        experiments.createExperiment(CreateExperimentRequest.newBuilder().setExperiment(Experiment.newBuilder().setName(name)).build());
-    }
-
-    private void createTrial(String experiment, String name) {
-        trials.createTrial(CreateTrialRequest.newBuilder().setTrial(Trial.newBuilder().setName(name).setExperimentName(experiment)).build());
-    }
-
-    private TrialComponent create(TrialComponent.Builder component) {
-        return components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(component).build())
-                .getTrialComponent();
-    }
-
     private TrialComponent get(String name) {
         return components.getTrialComponent(GetTrialComponentRequest.newBuilder().setName(name).build()).getTrialComponent();
     }
@@ -606,36 +604,5 @@ class TrialComponentServiceIT {
 
     private List<String> names(ListTrialComponentsRequest request) {
         return components.listTrialComponents(request).getTrialComponentsList().stream().map(TrialComponent::getName).toList();
-    }
-
-    private static ArtifactLink link(String name, String uri, ArtifactKind kind) {
-        return ArtifactLink.newBuilder().setName(name).setArtifact(Artifact.newBuilder().setUri(uri).setKind(kind)).build();
-    }
-
-    private static ParameterValue integer(long value) {
-        return ParameterValue.newBuilder().setIntegerValue(value).build();
-    }
-
-    private static ParameterValue number(double value) {
-        return ParameterValue.newBuilder().setNumberValue(value).build();
-    }
-
-    private static ParameterValue text(String value) {
-        return ParameterValue.newBuilder().setStringValue(value).build();
-    }
-
-    private static ParameterValue flag(boolean value) {
-        return ParameterValue.newBuilder().setBoolValue(value).build();
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
-    private static StatusRuntimeException failure(ThrowingCallable call, Status.Code code) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected %s", code).isNotNull();
-        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-        return e;
     }
 }

@@ -1,21 +1,24 @@
 package io.trialgraph.graph;
 
+import static io.trialgraph.testing.ApiFixtures.components;
+import static io.trialgraph.testing.ApiFixtures.createComponent;
+import static io.trialgraph.testing.ApiFixtures.createExperiment;
+import static io.trialgraph.testing.ApiFixtures.createTrial;
+import static io.trialgraph.testing.ApiFixtures.experiments;
+import static io.trialgraph.testing.ApiFixtures.failure;
+import static io.trialgraph.testing.ApiFixtures.instant;
+import static io.trialgraph.testing.ApiFixtures.link;
+import static io.trialgraph.testing.ApiFixtures.trials;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.trialgraph.api.v1.Artifact;
 import io.trialgraph.api.v1.ArtifactKind;
-import io.trialgraph.api.v1.ArtifactLink;
 import io.trialgraph.api.v1.AssociateTrialComponentRequest;
-import io.trialgraph.api.v1.CreateExperimentRequest;
-import io.trialgraph.api.v1.CreateTrialComponentRequest;
 import io.trialgraph.api.v1.CreateTrialRequest;
 import io.trialgraph.api.v1.DeleteTrialRequest;
 import io.trialgraph.api.v1.DeleteTrialResponse;
 import io.trialgraph.api.v1.DisassociateTrialComponentRequest;
-import io.trialgraph.api.v1.Experiment;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetExperimentRequest;
 import io.trialgraph.api.v1.GetTrialRequest;
@@ -23,7 +26,6 @@ import io.trialgraph.api.v1.LinkArtifactsRequest;
 import io.trialgraph.api.v1.ListTrialsRequest;
 import io.trialgraph.api.v1.ListTrialsResponse;
 import io.trialgraph.api.v1.Trial;
-import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialServiceGrpc;
 import io.trialgraph.api.v1.UpdateTrialRequest;
@@ -33,8 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Record;
@@ -51,14 +51,14 @@ class TrialServiceIT {
     @BeforeEach
     void stubs(TestServer server) {
         this.server = server;
-        experiments = ExperimentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
-        trials = TrialServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
-        components = TrialComponentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        experiments = experiments(server, 60);
+        trials = trials(server, 60);
+        components = components(server, 60);
     }
 
     @Test
     void createPutsTheTrialInItsExperimentAndGetReturnsIt() {
-        createExperiment("cifar10");
+        createExperiment(experiments, "cifar10");
         Instant before = Instant.now().minusSeconds(1);
         Trial created = trials.createTrial(CreateTrialRequest.newBuilder().setTrial(Trial.newBuilder()
                 .setName("resnet-adam-30")
@@ -90,22 +90,22 @@ class TrialServiceIT {
 
     @Test
     void createInAnUnknownExperimentIsNotFoundAndWritesNothing() {
-        StatusRuntimeException e = failure(() -> createTrial("nowhere", "orphan"), Status.Code.NOT_FOUND);
+        StatusRuntimeException e = failure(() -> createTrial(trials, "nowhere", "orphan"), Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains("nowhere");
         assertThat(server.count("MATCH (n) WHERE n:Trial OR n:Experiment RETURN count(n)")).isZero();
     }
 
     @Test
     void createNeedsAValidNameAndAnExperimentName() {
-        createExperiment("exp");
+        createExperiment(experiments, "exp");
         StatusRuntimeException noExperiment = failure(() -> trials.createTrial(CreateTrialRequest.newBuilder()
                 .setTrial(Trial.newBuilder().setName("t1")).build()), Status.Code.INVALID_ARGUMENT);
         assertThat(noExperiment.getStatus().getDescription()).startsWith("trial.experiment_name: ");
 
-        StatusRuntimeException badName = failure(() -> createTrial("exp", "bad name"), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException badName = failure(() -> createTrial(trials, "exp", "bad name"), Status.Code.INVALID_ARGUMENT);
         assertThat(badName.getStatus().getDescription()).startsWith("trial.name: ");
 
-        StatusRuntimeException emptyName = failure(() -> createTrial("exp", ""), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException emptyName = failure(() -> createTrial(trials, "exp", ""), Status.Code.INVALID_ARGUMENT);
         assertThat(emptyName.getStatus().getDescription()).startsWith("trial.name: ");
 
         assertThat(server.count("MATCH (t:Trial) RETURN count(t)")).isZero();
@@ -113,13 +113,13 @@ class TrialServiceIT {
 
     @Test
     void trialNamesAreUniqueAcrossExperiments() {
-        createExperiment("exp-1");
-        createExperiment("exp-2");
-        createTrial("exp-1", "t1");
+        createExperiment(experiments, "exp-1");
+        createExperiment(experiments, "exp-2");
+        createTrial(trials, "exp-1", "t1");
 
-        StatusRuntimeException sameExperiment = failure(() -> createTrial("exp-1", "t1"), Status.Code.ALREADY_EXISTS);
+        StatusRuntimeException sameExperiment = failure(() -> createTrial(trials, "exp-1", "t1"), Status.Code.ALREADY_EXISTS);
         assertThat(sameExperiment.getStatus().getDescription()).contains("t1");
-        StatusRuntimeException otherExperiment = failure(() -> createTrial("exp-2", "t1"), Status.Code.ALREADY_EXISTS);
+        StatusRuntimeException otherExperiment = failure(() -> createTrial(trials, "exp-2", "t1"), Status.Code.ALREADY_EXISTS);
         assertThat(otherExperiment.getStatus().getDescription()).contains("t1");
 
         assertThat(server.count("MATCH (t:Trial {name: 't1'}) RETURN count(t)")).isOne();
@@ -134,13 +134,13 @@ class TrialServiceIT {
 
     @Test
     void listPagesThroughTheTrialsOfOneExperimentInNameOrder() {
-        createExperiment("exp-a");
-        createExperiment("exp-b");
+        createExperiment(experiments, "exp-a");
+        createExperiment(experiments, "exp-b");
         for (String name : List.of("a-4", "a-2", "a-5", "a-1", "a-3")) {
-            createTrial("exp-a", name);
+            createTrial(trials, "exp-a", name);
         }
-        createTrial("exp-b", "a-0-of-b");
-        createTrial("exp-b", "b-1");
+        createTrial(trials, "exp-b", "a-0-of-b");
+        createTrial(trials, "exp-b", "b-1");
 
         List<List<String>> pages = new ArrayList<>();
         String token = "";
@@ -180,7 +180,7 @@ class TrialServiceIT {
 
     @Test
     void updateChangesDisplayNameAndTagsOnly() {
-        createExperiment("exp");
+        createExperiment(experiments, "exp");
         Trial created = trials.createTrial(CreateTrialRequest.newBuilder().setTrial(Trial.newBuilder()
                 .setName("t1").setExperimentName("exp").setDisplayName("Old")
                 .putTags("keep", "k").putTags("drop", "d").putTags("change", "1")).build()).getTrial();
@@ -210,11 +210,11 @@ class TrialServiceIT {
 
     @Test
     void trialComponentCountFollowsAssociations() {
-        createExperiment("exp");
-        createTrial("exp", "t1");
-        createComponent("c1", List.of("t1"), List.of());
-        createComponent("c2", List.of("t1"), List.of());
-        createComponent("c3", List.of(), List.of());
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "t1");
+        createComponent(components, "c1", List.of("t1"), List.of(), List.of());
+        createComponent(components, "c2", List.of("t1"), List.of(), List.of());
+        createComponent(components, "c3", List.of(), List.of(), List.of());
         components.associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
                 .setTrialComponentName("c3").setTrialName("t1").build());
         assertThat(getTrial("t1").getTrialComponentCount()).isEqualTo(3);
@@ -228,9 +228,9 @@ class TrialServiceIT {
 
     @Test
     void deletingATrialWithoutComponentsKeepsItsExperiment() {
-        createExperiment("exp");
-        createTrial("exp", "t1");
-        createTrial("exp", "t2");
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "t1");
+        createTrial(trials, "exp", "t2");
 
         DeleteTrialResponse response = trials.deleteTrial(DeleteTrialRequest.newBuilder().setName("t1").build());
 
@@ -248,9 +248,9 @@ class TrialServiceIT {
 
     @Test
     void deletingATrialWithComponentsNeedsCascadeAndARefusalDeletesNothing() {
-        createExperiment("exp");
-        createTrial("exp", "t1");
-        createComponent("c1", List.of("t1"), List.of("s3://bucket/c1/in"));
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "t1");
+        createComponent(components, "c1", List.of("t1"), List.of("s3://bucket/c1/in"), List.of());
 
         StatusRuntimeException e = failure(() -> trials.deleteTrial(DeleteTrialRequest.newBuilder().setName("t1").build()),
                 Status.Code.FAILED_PRECONDITION);
@@ -265,13 +265,13 @@ class TrialServiceIT {
 
     @Test
     void cascadeDeletesComponentsOnlyThisTrialHadAndArtifactsOnlyTheyUsed() {
-        createExperiment("exp");
-        createTrial("exp", "t1");
-        createTrial("exp", "t2");
-        createComponent("own", List.of("t1"), List.of("s3://bucket/own/in", "s3://bucket/shared/in"));
+        createExperiment(experiments, "exp");
+        createTrial(trials, "exp", "t1");
+        createTrial(trials, "exp", "t2");
+        createComponent(components, "own", List.of("t1"), List.of("s3://bucket/own/in", "s3://bucket/shared/in"), List.of());
         components.linkArtifacts(LinkArtifactsRequest.newBuilder().setTrialComponentName("own")
                 .addOutputs(link("model", "s3://bucket/own/model", ArtifactKind.ARTIFACT_KIND_MODEL)).build());
-        createComponent("shared", List.of("t1", "t2"), List.of("s3://bucket/shared/in"));
+        createComponent(components, "shared", List.of("t1", "t2"), List.of("s3://bucket/shared/in"), List.of());
 
         DeleteTrialResponse response = trials.deleteTrial(DeleteTrialRequest.newBuilder().setName("t1").setCascade(true).build());
 
@@ -291,37 +291,7 @@ class TrialServiceIT {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private void createExperiment(String name) {
-        experiments.createExperiment(CreateExperimentRequest.newBuilder().setExperiment(Experiment.newBuilder().setName(name)).build());
-    }
-
-    private Trial createTrial(String experiment, String name) {
-        return trials.createTrial(CreateTrialRequest.newBuilder()
-                .setTrial(Trial.newBuilder().setName(name).setExperimentName(experiment)).build()).getTrial();
-    }
-
     private Trial getTrial(String name) {
         return trials.getTrial(GetTrialRequest.newBuilder().setName(name).build()).getTrial();
-    }
-
-    private void createComponent(String name, List<String> trialNames, List<String> inputUris) {
-        TrialComponent.Builder component = TrialComponent.newBuilder().setName(name).setKind("job").addAllTrialNames(trialNames);
-        inputUris.forEach(uri -> component.addInputs(link("input", uri, ArtifactKind.ARTIFACT_KIND_DATASET)));
-        components.createTrialComponent(CreateTrialComponentRequest.newBuilder().setTrialComponent(component).build());
-    }
-
-    private static ArtifactLink link(String name, String uri, ArtifactKind kind) {
-        return ArtifactLink.newBuilder().setName(name).setArtifact(Artifact.newBuilder().setUri(uri).setKind(kind)).build();
-    }
-
-    private static Instant instant(com.google.protobuf.Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
-    private static StatusRuntimeException failure(ThrowingCallable call, Status.Code code) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected %s", code).isNotNull();
-        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-        return e;
     }
 }
