@@ -26,6 +26,7 @@ public class ServingStatusReporter {
     private final ServerConfiguration config;
     private ScheduledExecutorService checker;
     private volatile boolean neo4jReachable = true;
+    private boolean stopped;
 
     ServingStatusReporter(HealthStatusManager health, Neo4jConnection neo4j, ServerConfiguration config) {
         this.health = health;
@@ -62,6 +63,10 @@ public class ServingStatusReporter {
     /** Reports NOT_SERVING from now on; called when shutdown begins. */
     @PreDestroy
     public synchronized void stopping() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         if (checker != null) {
             checker.shutdownNow();
         }

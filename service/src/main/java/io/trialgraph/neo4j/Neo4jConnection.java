@@ -11,6 +11,7 @@ import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionCallback;
@@ -74,6 +75,9 @@ public final class Neo4jConnection implements AutoCloseable {
                     .withConnectionTimeout(config.getConnectionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .withMaxConnectionPoolSize(config.getMaxConnectionPoolSize())
                     .withUserAgent("trialgraph")
+                    // The default System.Logger bridge formats every Bolt message (with all its
+                    // parameters) even when debug logging is off; SLF4J checks the level first.
+                    .withLogging(Logging.slf4j())
                     .build();
             return GraphDatabase.driver(uri, auth, driverConfig);
         } catch (IllegalArgumentException e) {

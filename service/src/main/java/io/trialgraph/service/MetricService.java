@@ -1,0 +1,147 @@
+package io.trialgraph.service;
+
+import io.trialgraph.domain.Downsampling;
+import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.domain.MetricBatch;
+import io.trialgraph.domain.MetricPoints;
+import io.trialgraph.domain.MetricSummary;
+import io.trialgraph.domain.NotFoundException;
+import io.trialgraph.domain.Rules;
+import io.trialgraph.domain.TrialGraphException;
+import io.trialgraph.store.MetricStore;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** The rules of metric ingestion and reading. */
+@Singleton
+public class MetricService {
+
+    /** The most points one batch may carry. */
+    public static final int MAX_BATCH_POINTS = 100_000;
+    public static final int MAX_METRIC_NAME = 255;
+    public static final int MAX_WRITER_ID = 128;
+    public static final int MAX_SUMMARY_COMPONENTS = 1_000;
+
+    private final MetricStore store;
+
+    MetricService(MetricStore store) {
+        this.store = store;
+    }
+
+    /**
+     * What became of one batch.
+     *
+     * @param storedPoints points written now (0 for a batch committed before, or a rejected one)
+     * @param rejection why the batch was rejected (nothing of it stored), or null
+     */
+    public record Outcome(long storedPoints, TrialGraphException rejection) {
+    }
+
+    /** @throws InvalidArgumentException when the writer id is unusable (the stream cannot go on) */
+    public static String writerId(String writerId) {
+        if (writerId == null || writerId.isEmpty() || writerId.length() > MAX_WRITER_ID) {
+            throw new InvalidArgumentException("writer_id", "must be 1-" + MAX_WRITER_ID + " characters");
+        }
+        return writerId;
+    }
+
+    /**
+     * Stores a batch exactly once, or rejects it whole when it breaks a rule or names an unknown
+     * component; either way the writer's sequence moves past it.
+     */
+    public Outcome ingest(MetricBatch batch) {
+        try {
+            validate(batch);
+            return new Outcome(store.append(batch), null);
+        } catch (InvalidArgumentException | NotFoundException rejected) {
+            return reject(batch.writerId(), batch.sequence(), rejected);
+        }
+    }
+
+    /** Rejects a batch that could not even be read (e.g. columns of unequal length): its sequence moves on, nothing is stored. */
+    public Outcome reject(String writerId, long sequence, TrialGraphException why) {
+        store.skip(writerId, sequence);
+        return new Outcome(0, why);
+    }
+
+    private static void validate(MetricBatch batch) {
+        long points = batch.pointCount();
+        if (points > MAX_BATCH_POINTS) {
+            throw new InvalidArgumentException("series", "a batch holds at most " + MAX_BATCH_POINTS + " points, this one " + points);
+        }
+        for (int i = 0; i < batch.series().size(); i++) {
+            MetricBatch.Series series = batch.series().get(i);
+            String at = "series[" + i + "]";
+            Rules.name(at + ".trial_component_name", series.component());
+            metricName(at + ".metric_name", series.metric());
+            MetricPoints p = series.points();
+            for (int j = 0; j < p.size(); j++) {
+                if (p.step(j) < 0) {
+                    throw new InvalidArgumentException(at + ".steps[" + j + "]", "must not be negative, is " + p.step(j));
+                }
+            }
+        }
+    }
+
+    /** A metric name: 1-255 characters, no control characters. */
+    static String metricName(String field, String name) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidArgumentException(field, "is required");
+        }
+        if (name.length() > MAX_METRIC_NAME) {
+            throw new InvalidArgumentException(field, "must be at most " + MAX_METRIC_NAME + " characters, has " + name.length());
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidArgumentException(field, "must not contain control characters");
+        }
+        return name;
+    }
+
+    /** Summaries of the named components' metrics (all metrics when {@code metrics} is empty). */
+    public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
+        if (components.isEmpty() || components.size() > MAX_SUMMARY_COMPONENTS) {
+            throw new InvalidArgumentException("trial_component_names", "must name 1 to " + MAX_SUMMARY_COMPONENTS
+                    + " components, names " + components.size());
+        }
+        for (int i = 0; i < components.size(); i++) {
+            Rules.name("trial_component_names[" + i + "]", components.get(i));
+        }
+        for (int i = 0; i < metrics.size(); i++) {
+            metricName("metric_names[" + i + "]", metrics.get(i));
+        }
+        return store.summaries(components, metrics);
+    }
+
+    /**
+     * A series read back.
+     *
+     * @param totalPoints points in the step range before downsampling
+     * @param points the points returned, in step order
+     */
+    public record Series(long totalPoints, MetricPoints points) {
+    }
+
+    /**
+     * Reads a metric's points in [minStep, maxStep], downsampled to at most {@code maxPoints}
+     * when that is not 0.
+     */
+    public Series read(String component, String metric, Long minStep, Long maxStep, int maxPoints) {
+        Rules.name("trial_component_name", component);
+        metricName("metric_name", metric);
+        long from = minStep == null ? 0 : minStep;
+        long to = maxStep == null ? Long.MAX_VALUE : maxStep;
+        if (from < 0) {
+            throw new InvalidArgumentException("min_step", "must not be negative, is " + from);
+        }
+        if (to < from) {
+            throw new InvalidArgumentException("max_step", "must not be below min_step (" + from + "), is " + to);
+        }
+        if (maxPoints != 0 && maxPoints < Downsampling.MIN_POINTS) {
+            throw new InvalidArgumentException("max_points", "must be 0 (all points) or at least " + Downsampling.MIN_POINTS
+                    + ", is " + maxPoints);
+        }
+        MetricPoints points = store.series(component, metric, from, to)
+                .orElseThrow(() -> new NotFoundException("metric", component + "/" + metric));
+        return new Series(points.size(), maxPoints == 0 ? points : Downsampling.m4(points, maxPoints));
+    }
+}

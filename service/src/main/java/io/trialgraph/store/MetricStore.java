@@ -1,0 +1,347 @@
+package io.trialgraph.store;
+
+import io.trialgraph.domain.MetricBatch;
+import io.trialgraph.domain.MetricPoints;
+import io.trialgraph.domain.MetricSummary;
+import io.trialgraph.domain.NotFoundException;
+import io.trialgraph.neo4j.Neo4jConnection;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
+
+/**
+ * Metrics in the graph:
+ * {@code (:TrialComponent)-[:HAS_METRIC]->(:Metric {component, name, <summary>, tail...})-[:HAS_CHUNK]->(:MetricChunk)}.
+ *
+ * <p>Points live in chunk nodes holding three arrays ({@code steps}, {@code values},
+ * {@code timestamps}), never one node per point. A batch's points for one series become chunks
+ * of their own when there are many of them; a few points are appended to the metric's
+ * <em>tail</em> (the same three arrays on the metric node) until it holds a full chunk, so small
+ * batches do not leave thousands of tiny chunks. The summary on the metric node is updated in the
+ * same transaction. Writers' high-water marks live on {@code (:MetricWriter {id, sequence})}.
+ */
+@Singleton
+public class MetricStore {
+
+    /** Points per chunk: big enough that a long series is few nodes, small enough to rewrite cheaply. */
+    static final int CHUNK_SIZE = 2_048;
+    /** A batch brings at least this many points of a series to make chunks of them directly. */
+    static final int DIRECT_CHUNK_MIN = CHUNK_SIZE / 4;
+
+    /** Takes the writer's lock (MERGE + SET) before reading its sequence, so concurrent resends serialise. */
+    private static final String CLAIM_WRITER = """
+            MERGE (w:MetricWriter {id: $writer})
+              ON CREATE SET w.sequence = 0, w.createdAt = datetime()
+            SET w.updatedAt = datetime()
+            RETURN w.sequence AS sequence""";
+
+    private static final String ADVANCE_WRITER = "MATCH (w:MetricWriter {id: $writer}) SET w.sequence = $sequence";
+
+    private static final String LOAD = """
+            UNWIND $keys AS key
+            OPTIONAL MATCH (c:TrialComponent {name: key.component})
+            OPTIONAL MATCH (m:Metric {component: key.component, name: key.metric})
+            RETURN key.component AS component, key.metric AS metric, elementId(c) AS componentId,
+                   elementId(m) AS metricId, m {.*} AS m""";
+
+    private static final String CREATE_METRICS = """
+            UNWIND $metrics AS metric
+            MATCH (c:TrialComponent) WHERE elementId(c) = metric.componentId
+            CREATE (c)-[:HAS_METRIC]->(m:Metric {component: metric.component, name: metric.metric, chunks: 0})
+            RETURN metric.component AS component, metric.metric AS metric, elementId(m) AS metricId""";
+
+    private static final String WRITE = """
+            UNWIND $metrics AS metric
+            MATCH (m:Metric) WHERE elementId(m) = metric.metricId
+            SET m += metric.properties
+            WITH m, metric
+            CALL (m, metric) {
+              UNWIND metric.chunks AS chunk
+              CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {seq: chunk.seq, count: size(chunk.steps),
+                      minStep: chunk.minStep, maxStep: chunk.maxStep,
+                      steps: chunk.steps, values: chunk.values, timestamps: chunk.timestamps})
+            }""";
+
+    private static final String SUMMARIES = """
+            UNWIND $components AS component
+            MATCH (m:Metric {component: component})
+            WHERE size($metrics) = 0 OR m.name IN $metrics
+            RETURN m {.*, tailSteps: null, tailValues: null, tailTimestamps: null} AS m
+            ORDER BY m.component, m.name""";
+
+    private static final String MISSING_COMPONENTS = """
+            UNWIND $components AS component
+            OPTIONAL MATCH (c:TrialComponent {name: component})
+            WITH component, c WHERE c IS NULL
+            RETURN component LIMIT 1""";
+
+    private static final String SERIES = """
+            MATCH (m:Metric {component: $component, name: $metric})
+            OPTIONAL MATCH (m)-[:HAS_CHUNK]->(chunk:MetricChunk)
+            WHERE chunk.maxStep >= $minStep AND chunk.minStep <= $maxStep
+            WITH m, chunk ORDER BY chunk.seq
+            RETURN m.tailSteps AS tailSteps, m.tailValues AS tailValues, m.tailTimestamps AS tailTimestamps,
+                   collect(chunk {.steps, .values, .timestamps}) AS chunks""";
+
+    private static final String COMPONENT_EXISTS = "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
+
+    private final Neo4jConnection neo4j;
+
+    MetricStore(Neo4jConnection neo4j) {
+        this.neo4j = neo4j;
+    }
+
+    /**
+     * Stores a batch exactly once: in one transaction, unless the writer's high-water mark shows
+     * it committed already.
+     *
+     * @return the points stored; 0 for a batch committed before
+     * @throws NotFoundException when a component does not exist (nothing is stored)
+     */
+    public long append(MetricBatch batch) {
+        return neo4j.write(tx -> {
+            long committed = tx.run(CLAIM_WRITER, Map.of("writer", batch.writerId())).single().get("sequence").asLong();
+            if (committed >= batch.sequence()) {
+                return 0L;
+            }
+            long stored = write(tx, batch);
+            tx.run(ADVANCE_WRITER, Map.of("writer", batch.writerId(), "sequence", batch.sequence())).consume();
+            return stored;
+        });
+    }
+
+    /** Marks a rejected batch as done, so the writer's sequence moves past it. */
+    public void skip(String writerId, long sequence) {
+        neo4j.write(tx -> {
+            long committed = tx.run(CLAIM_WRITER, Map.of("writer", writerId)).single().get("sequence").asLong();
+            if (committed < sequence) {
+                tx.run(ADVANCE_WRITER, Map.of("writer", writerId, "sequence", sequence)).consume();
+            }
+            return null;
+        });
+    }
+
+    private static long write(TransactionContext tx, MetricBatch batch) {
+        // Group the batch by metric: several groups of one batch may name the same series.
+        Map<List<String>, MetricPoints> bySeries = new LinkedHashMap<>();
+        for (MetricBatch.Series series : batch.series()) {
+            bySeries.merge(List.of(series.component(), series.metric()), series.points(), MetricPoints::append);
+        }
+        List<Map<String, Object>> keys = new ArrayList<>();
+        bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
+
+        Map<List<String>, String> metricIds = new HashMap<>();
+        Map<List<String>, Map<String, Object>> stored = new HashMap<>();
+        List<Map<String, Object>> toCreate = new ArrayList<>();
+        for (Record row : tx.run(LOAD, Map.of("keys", keys)).list()) {
+            List<String> key = List.of(row.get("component").asString(), row.get("metric").asString());
+            if (row.get("componentId").isNull()) {
+                throw new NotFoundException("trial component", key.get(0));
+            }
+            if (row.get("metricId").isNull()) {
+                toCreate.add(Map.of("componentId", row.get("componentId").asString(), "component", key.get(0), "metric", key.get(1)));
+            } else {
+                metricIds.put(key, row.get("metricId").asString());
+                stored.put(key, row.get("m").asMap());
+            }
+        }
+        if (!toCreate.isEmpty()) {
+            for (Record row : tx.run(CREATE_METRICS, Map.of("metrics", toCreate)).list()) {
+                metricIds.put(List.of(row.get("component").asString(), row.get("metric").asString()), row.get("metricId").asString());
+            }
+        }
+
+        List<Map<String, Object>> writes = new ArrayList<>();
+        long points = 0;
+        for (Map.Entry<List<String>, MetricPoints> entry : bySeries.entrySet()) {
+            List<String> key = entry.getKey();
+            MetricPoints added = entry.getValue();
+            points += added.size();
+            writes.add(seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added));
+        }
+        tx.run(WRITE, Map.of("metrics", writes)).consume();
+        return points;
+    }
+
+    /** The new summary, tail and chunks of one metric after {@code added} arrives. */
+    private static Map<String, Object> seriesWrite(List<String> key, String metricId, Map<String, Object> stored,
+            MetricPoints added) {
+        MetricSummary summary = stored.isEmpty()
+                ? MetricSummary.empty(key.get(0), key.get(1))
+                : toSummary(stored);
+        MetricSummary updated = summary.plus(added);
+        long chunkCount = GraphValues.number(stored, "chunks");
+        MetricPoints tail = tail(stored);
+
+        List<Map<String, Object>> chunks = new ArrayList<>();
+        MetricPoints remainder;
+        if (added.size() >= DIRECT_CHUNK_MIN) {
+            // Enough points for chunks of their own; the tail stays as it is.
+            MetricPoints sorted = added.sortedByStep();
+            int pieces = (sorted.size() + CHUNK_SIZE - 1) / CHUNK_SIZE;
+            for (int p = 0; p < pieces; p++) {
+                int from = (int) ((long) p * sorted.size() / pieces);
+                int to = (int) ((long) (p + 1) * sorted.size() / pieces);
+                chunks.add(chunk(chunkCount++, sorted.slice(from, to)));
+            }
+            remainder = tail;
+        } else {
+            remainder = tail.append(added);
+            if (remainder.size() >= CHUNK_SIZE) {
+                chunks.add(chunk(chunkCount++, remainder.sortedByStep()));
+                remainder = MetricPoints.empty();
+            }
+        }
+
+        Map<String, Object> properties = summaryProperties(updated);
+        properties.put("chunks", chunkCount);
+        properties.put("tailSteps", remainder.steps());
+        properties.put("tailValues", remainder.values());
+        properties.put("tailTimestamps", remainder.timestamps());
+        Map<String, Object> write = new HashMap<>();
+        write.put("metricId", metricId);
+        write.put("properties", properties);
+        write.put("chunks", chunks);
+        return write;
+    }
+
+    private static Map<String, Object> chunk(long seq, MetricPoints sorted) {
+        Map<String, Object> chunk = new HashMap<>();
+        chunk.put("seq", seq);
+        chunk.put("minStep", sorted.step(0));
+        chunk.put("maxStep", sorted.step(sorted.size() - 1));
+        chunk.put("steps", sorted.steps());
+        chunk.put("values", sorted.values());
+        chunk.put("timestamps", sorted.timestamps());
+        return chunk;
+    }
+
+    private static Map<String, Object> summaryProperties(MetricSummary s) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("count", s.count());
+        p.put("nonFiniteCount", s.nonFiniteCount());
+        p.put("min", s.min());
+        p.put("max", s.max());
+        p.put("mean", s.mean());
+        p.put("m2", s.m2());
+        p.put("std", s.std());
+        p.put("first", s.first());
+        p.put("last", s.last());
+        p.put("firstStep", s.firstStep());
+        p.put("lastStep", s.lastStep());
+        p.put("minStep", s.minStep());
+        p.put("maxStep", s.maxStep());
+        p.put("firstTimestamp", s.firstTimestamp());
+        p.put("lastTimestamp", s.lastTimestamp());
+        return p;
+    }
+
+    private static MetricSummary toSummary(Map<String, Object> m) {
+        return new MetricSummary(GraphValues.string(m, "component"), GraphValues.string(m, "name"),
+                GraphValues.number(m, "count"), GraphValues.number(m, "nonFiniteCount"),
+                decimal(m, "min"), decimal(m, "max"), decimal(m, "mean"), decimal(m, "m2"),
+                decimal(m, "first"), decimal(m, "last"),
+                GraphValues.number(m, "firstStep"), GraphValues.number(m, "lastStep"),
+                GraphValues.number(m, "minStep"), GraphValues.number(m, "maxStep"),
+                GraphValues.number(m, "firstTimestamp"), GraphValues.number(m, "lastTimestamp"));
+    }
+
+    private static double decimal(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number number ? number.doubleValue() : Double.NaN;
+    }
+
+    private static MetricPoints tail(Map<String, Object> m) {
+        if (!(m.get("tailSteps") instanceof List<?> steps) || steps.isEmpty()) {
+            return MetricPoints.empty();
+        }
+        return new MetricPoints(longs(steps), doubles((List<?>) m.get("tailValues")), longs((List<?>) m.get("tailTimestamps")));
+    }
+
+    /**
+     * Summaries of the named components' metrics, ordered by component then metric.
+     *
+     * @throws NotFoundException when a component does not exist
+     */
+    public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
+        return neo4j.read(tx -> {
+            List<Record> missing = tx.run(MISSING_COMPONENTS, Map.of("components", components)).list();
+            if (!missing.isEmpty()) {
+                throw new NotFoundException("trial component", missing.get(0).get("component").asString());
+            }
+            return tx.run(SUMMARIES, Map.of("components", components, "metrics", metrics))
+                    .list(record -> toSummary(record.get("m").asMap()));
+        });
+    }
+
+    /**
+     * The stored points of a metric with a step in [minStep, maxStep], in step order (equal
+     * steps in the order they were stored).
+     *
+     * @return empty when the metric does not exist
+     * @throws NotFoundException when the component does not exist
+     */
+    public Optional<MetricPoints> series(String component, String metric, long minStep, long maxStep) {
+        return neo4j.read(tx -> {
+            List<Record> rows = tx.run(SERIES, Map.of("component", component, "metric", metric,
+                    "minStep", minStep, "maxStep", maxStep)).list();
+            if (rows.isEmpty()) {
+                if (!tx.run(COMPONENT_EXISTS, Map.of("component", component)).single().get("exists").asBoolean()) {
+                    throw new NotFoundException("trial component", component);
+                }
+                return Optional.empty();
+            }
+            Record row = rows.get(0);
+            MetricPoints all = MetricPoints.empty();
+            List<MetricPoints> parts = new ArrayList<>();
+            for (Value chunk : row.get("chunks").values()) {
+                parts.add(points(chunk.get("steps"), chunk.get("values"), chunk.get("timestamps")));
+            }
+            if (!row.get("tailSteps").isNull()) {
+                parts.add(points(row.get("tailSteps"), row.get("tailValues"), row.get("tailTimestamps")));
+            }
+            for (MetricPoints part : parts) {
+                all = all.append(part);
+            }
+            return Optional.of(within(all.sortedByStep(), minStep, maxStep));
+        });
+    }
+
+    private static MetricPoints within(MetricPoints sorted, long minStep, long maxStep) {
+        int from = 0;
+        while (from < sorted.size() && sorted.step(from) < minStep) {
+            from++;
+        }
+        int to = sorted.size();
+        while (to > from && sorted.step(to - 1) > maxStep) {
+            to--;
+        }
+        return from == 0 && to == sorted.size() ? sorted : sorted.slice(from, to);
+    }
+
+    private static MetricPoints points(Value steps, Value values, Value timestamps) {
+        return new MetricPoints(longs(steps.asList()), doubles(values.asList()), longs(timestamps.asList()));
+    }
+
+    private static long[] longs(List<?> list) {
+        long[] result = new long[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = ((Number) list.get(i)).longValue();
+        }
+        return result;
+    }
+
+    private static double[] doubles(List<?> list) {
+        double[] result = new double[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = ((Number) list.get(i)).doubleValue();
+        }
+        return result;
+    }
+}

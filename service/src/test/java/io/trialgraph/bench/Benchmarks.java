@@ -1,0 +1,22 @@
+package io.trialgraph.bench;
+
+import java.util.Arrays;
+
+/** Entry point of {@code -Pbench}: runs the benchmark named by {@code -Dbench=...}. */
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : System.getProperty("bench", "");
+        switch (name) {
+            case "ingest" -> IngestBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+            default -> {
+                System.err.println("usage: -Dbench=ingest");
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+}
