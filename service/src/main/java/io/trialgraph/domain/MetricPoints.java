@@ -1,6 +1,7 @@
 package io.trialgraph.domain;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Points of one series in columns (steps, values, timestamps in milliseconds), the shape they
@@ -60,6 +61,25 @@ public record MetricPoints(long[] steps, double[] values, long[] timestamps) {
         System.arraycopy(more.steps, 0, s, n, m);
         System.arraycopy(more.values, 0, v, n, m);
         System.arraycopy(more.timestamps, 0, t, n, m);
+        return new MetricPoints(s, v, t);
+    }
+
+    /** All points of {@code parts}, in order, copied once. */
+    public static MetricPoints concat(List<MetricPoints> parts) {
+        int n = 0;
+        for (MetricPoints part : parts) {
+            n += part.size();
+        }
+        long[] s = new long[n];
+        double[] v = new double[n];
+        long[] t = new long[n];
+        int at = 0;
+        for (MetricPoints part : parts) {
+            System.arraycopy(part.steps, 0, s, at, part.size());
+            System.arraycopy(part.values, 0, v, at, part.size());
+            System.arraycopy(part.timestamps, 0, t, at, part.size());
+            at += part.size();
+        }
         return new MetricPoints(s, v, t);
     }
 

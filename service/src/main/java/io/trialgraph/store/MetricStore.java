@@ -20,12 +20,12 @@ import org.neo4j.driver.Value;
  * Metrics in the graph:
  * {@code (:TrialComponent)-[:HAS_METRIC]->(:Metric {component, name, <summary>, tail...})-[:HAS_CHUNK]->(:MetricChunk)}.
  *
- * <p>Points live in chunk nodes holding three arrays ({@code steps}, {@code values},
- * {@code timestamps}), never one node per point. A batch's points for one series become chunks
- * of their own when there are many of them; a few points are appended to the metric's
- * <em>tail</em> (the same three arrays on the metric node) until it holds a full chunk, so small
- * batches do not leave thousands of tiny chunks. The summary on the metric node is updated in the
- * same transaction. Writers' high-water marks live on {@code (:MetricWriter {id, sequence})}.
+ * <p>Points live in chunk nodes ({@code points}: steps, timestamps and values encoded by
+ * {@link PointCodec}), never one node per point. A batch's points for one series become chunks of
+ * their own when there are many of them; a few points are appended to the metric's <em>tail</em>
+ * ({@code Metric.tail}, same encoding) until it holds a full chunk, so small batches do not leave
+ * thousands of tiny chunks. The summary on the metric node is updated in the same transaction.
+ * Writers' high-water marks live on {@code (:MetricWriter {id, sequence})}.
  */
 @Singleton
 public class MetricStore {
@@ -35,8 +35,25 @@ public class MetricStore {
     /** A batch brings at least this many points of a series to make chunks of them directly. */
     static final int DIRECT_CHUNK_MIN = CHUNK_SIZE / 4;
 
-    /** Takes the writer's lock (MERGE + SET) before reading its sequence, so concurrent resends serialise. */
-    private static final String CLAIM_WRITER = """
+    /**
+     * Takes the writer's lock (MERGE + SET) before reading its sequence, so concurrent resends
+     * serialise; then, unless the batch is already committed, loads each series' metric.
+     */
+    private static final String CLAIM_AND_LOAD = """
+            MERGE (w:MetricWriter {id: $writer})
+              ON CREATE SET w.sequence = 0, w.createdAt = datetime()
+            SET w.updatedAt = datetime()
+            WITH w.sequence AS committed
+            CALL (committed) {
+              UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $keys END AS key
+              OPTIONAL MATCH (c:TrialComponent {name: key.component})
+              OPTIONAL MATCH (m:Metric {component: key.component, name: key.metric})
+              RETURN collect({component: key.component, metric: key.metric, componentId: elementId(c),
+                              metricId: elementId(m), m: m {.*}}) AS series
+            }
+            RETURN committed, series""";
+
+    private static final String CLAIM = """
             MERGE (w:MetricWriter {id: $writer})
               ON CREATE SET w.sequence = 0, w.createdAt = datetime()
             SET w.updatedAt = datetime()
@@ -44,36 +61,32 @@ public class MetricStore {
 
     private static final String ADVANCE_WRITER = "MATCH (w:MetricWriter {id: $writer}) SET w.sequence = $sequence";
 
-    private static final String LOAD = """
-            UNWIND $keys AS key
-            OPTIONAL MATCH (c:TrialComponent {name: key.component})
-            OPTIONAL MATCH (m:Metric {component: key.component, name: key.metric})
-            RETURN key.component AS component, key.metric AS metric, elementId(c) AS componentId,
-                   elementId(m) AS metricId, m {.*} AS m""";
-
     private static final String CREATE_METRICS = """
             UNWIND $metrics AS metric
             MATCH (c:TrialComponent) WHERE elementId(c) = metric.componentId
             CREATE (c)-[:HAS_METRIC]->(m:Metric {component: metric.component, name: metric.metric, chunks: 0})
             RETURN metric.component AS component, metric.metric AS metric, elementId(m) AS metricId""";
 
-    private static final String WRITE = """
+    /** Writes summaries, tails and new chunks, then moves the writer's high-water mark. */
+    private static final String WRITE_AND_ADVANCE = """
             UNWIND $metrics AS metric
             MATCH (m:Metric) WHERE elementId(m) = metric.metricId
             SET m += metric.properties
             WITH m, metric
             CALL (m, metric) {
               UNWIND metric.chunks AS chunk
-              CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {seq: chunk.seq, count: size(chunk.steps),
-                      minStep: chunk.minStep, maxStep: chunk.maxStep,
-                      steps: chunk.steps, values: chunk.values, timestamps: chunk.timestamps})
-            }""";
+              CREATE (m)-[:HAS_CHUNK]->(:MetricChunk {seq: chunk.seq, count: chunk.count,
+                      minStep: chunk.minStep, maxStep: chunk.maxStep, points: chunk.points})
+            }
+            WITH count(*) AS written
+            MATCH (w:MetricWriter {id: $writer})
+            SET w.sequence = $sequence""";
 
     private static final String SUMMARIES = """
             UNWIND $components AS component
             MATCH (m:Metric {component: component})
             WHERE size($metrics) = 0 OR m.name IN $metrics
-            RETURN m {.*, tailSteps: null, tailValues: null, tailTimestamps: null} AS m
+            RETURN m {.*, tail: null} AS m
             ORDER BY m.component, m.name""";
 
     private static final String MISSING_COMPONENTS = """
@@ -87,8 +100,7 @@ public class MetricStore {
             OPTIONAL MATCH (m)-[:HAS_CHUNK]->(chunk:MetricChunk)
             WHERE chunk.maxStep >= $minStep AND chunk.minStep <= $maxStep
             WITH m, chunk ORDER BY chunk.seq
-            RETURN m.tailSteps AS tailSteps, m.tailValues AS tailValues, m.tailTimestamps AS tailTimestamps,
-                   collect(chunk {.steps, .values, .timestamps}) AS chunks""";
+            RETURN m.tail AS tail, collect(chunk.points) AS chunks""";
 
     private static final String COMPONENT_EXISTS = "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
 
@@ -106,21 +118,23 @@ public class MetricStore {
      * @throws NotFoundException when a component does not exist (nothing is stored)
      */
     public long append(MetricBatch batch) {
+        Map<List<String>, MetricPoints> bySeries = bySeries(batch);
+        List<Map<String, Object>> keys = new ArrayList<>();
+        bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
         return neo4j.write(tx -> {
-            long committed = tx.run(CLAIM_WRITER, Map.of("writer", batch.writerId())).single().get("sequence").asLong();
-            if (committed >= batch.sequence()) {
+            Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", batch.writerId(), "sequence", batch.sequence(),
+                    "keys", keys)).single();
+            if (claimed.get("committed").asLong() >= batch.sequence()) {
                 return 0L;
             }
-            long stored = write(tx, batch);
-            tx.run(ADVANCE_WRITER, Map.of("writer", batch.writerId(), "sequence", batch.sequence())).consume();
-            return stored;
+            return write(tx, batch, bySeries, claimed.get("series").asList(Value::asMap));
         });
     }
 
     /** Marks a rejected batch as done, so the writer's sequence moves past it. */
     public void skip(String writerId, long sequence) {
         neo4j.write(tx -> {
-            long committed = tx.run(CLAIM_WRITER, Map.of("writer", writerId)).single().get("sequence").asLong();
+            long committed = tx.run(CLAIM, Map.of("writer", writerId)).single().get("sequence").asLong();
             if (committed < sequence) {
                 tx.run(ADVANCE_WRITER, Map.of("writer", writerId, "sequence", sequence)).consume();
             }
@@ -128,28 +142,32 @@ public class MetricStore {
         });
     }
 
-    private static long write(TransactionContext tx, MetricBatch batch) {
-        // Group the batch by metric: several groups of one batch may name the same series.
+    /** The batch's points by (component, metric): several groups of one batch may name the same series. */
+    private static Map<List<String>, MetricPoints> bySeries(MetricBatch batch) {
         Map<List<String>, MetricPoints> bySeries = new LinkedHashMap<>();
         for (MetricBatch.Series series : batch.series()) {
             bySeries.merge(List.of(series.component(), series.metric()), series.points(), MetricPoints::append);
         }
-        List<Map<String, Object>> keys = new ArrayList<>();
-        bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
+        return bySeries;
+    }
 
+    private static long write(TransactionContext tx, MetricBatch batch, Map<List<String>, MetricPoints> bySeries,
+            List<Map<String, Object>> loaded) {
         Map<List<String>, String> metricIds = new HashMap<>();
         Map<List<String>, Map<String, Object>> stored = new HashMap<>();
         List<Map<String, Object>> toCreate = new ArrayList<>();
-        for (Record row : tx.run(LOAD, Map.of("keys", keys)).list()) {
-            List<String> key = List.of(row.get("component").asString(), row.get("metric").asString());
-            if (row.get("componentId").isNull()) {
+        for (Map<String, Object> row : loaded) {
+            List<String> key = List.of((String) row.get("component"), (String) row.get("metric"));
+            if (row.get("componentId") == null) {
                 throw new NotFoundException("trial component", key.get(0));
             }
-            if (row.get("metricId").isNull()) {
-                toCreate.add(Map.of("componentId", row.get("componentId").asString(), "component", key.get(0), "metric", key.get(1)));
+            if (row.get("metricId") == null) {
+                toCreate.add(Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
             } else {
-                metricIds.put(key, row.get("metricId").asString());
-                stored.put(key, row.get("m").asMap());
+                metricIds.put(key, (String) row.get("metricId"));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> metric = (Map<String, Object>) row.get("m");
+                stored.put(key, metric);
             }
         }
         if (!toCreate.isEmpty()) {
@@ -166,7 +184,7 @@ public class MetricStore {
             points += added.size();
             writes.add(seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added));
         }
-        tx.run(WRITE, Map.of("metrics", writes)).consume();
+        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence())).consume();
         return points;
     }
 
@@ -202,9 +220,8 @@ public class MetricStore {
 
         Map<String, Object> properties = summaryProperties(updated);
         properties.put("chunks", chunkCount);
-        properties.put("tailSteps", remainder.steps());
-        properties.put("tailValues", remainder.values());
-        properties.put("tailTimestamps", remainder.timestamps());
+        properties.put("tail", PointCodec.encode(remainder));
+        properties.put("tailCount", (long) remainder.size());
         Map<String, Object> write = new HashMap<>();
         write.put("metricId", metricId);
         write.put("properties", properties);
@@ -217,9 +234,8 @@ public class MetricStore {
         chunk.put("seq", seq);
         chunk.put("minStep", sorted.step(0));
         chunk.put("maxStep", sorted.step(sorted.size() - 1));
-        chunk.put("steps", sorted.steps());
-        chunk.put("values", sorted.values());
-        chunk.put("timestamps", sorted.timestamps());
+        chunk.put("count", (long) sorted.size());
+        chunk.put("points", PointCodec.encode(sorted));
         return chunk;
     }
 
@@ -258,10 +274,7 @@ public class MetricStore {
     }
 
     private static MetricPoints tail(Map<String, Object> m) {
-        if (!(m.get("tailSteps") instanceof List<?> steps) || steps.isEmpty()) {
-            return MetricPoints.empty();
-        }
-        return new MetricPoints(longs(steps), doubles((List<?>) m.get("tailValues")), longs((List<?>) m.get("tailTimestamps")));
+        return m.get("tail") instanceof byte[] bytes ? PointCodec.decode(bytes) : MetricPoints.empty();
     }
 
     /**
@@ -298,18 +311,14 @@ public class MetricStore {
                 return Optional.empty();
             }
             Record row = rows.get(0);
-            MetricPoints all = MetricPoints.empty();
             List<MetricPoints> parts = new ArrayList<>();
             for (Value chunk : row.get("chunks").values()) {
-                parts.add(points(chunk.get("steps"), chunk.get("values"), chunk.get("timestamps")));
+                parts.add(PointCodec.decode(chunk.asByteArray()));
             }
-            if (!row.get("tailSteps").isNull()) {
-                parts.add(points(row.get("tailSteps"), row.get("tailValues"), row.get("tailTimestamps")));
+            if (!row.get("tail").isNull()) {
+                parts.add(PointCodec.decode(row.get("tail").asByteArray()));
             }
-            for (MetricPoints part : parts) {
-                all = all.append(part);
-            }
-            return Optional.of(within(all.sortedByStep(), minStep, maxStep));
+            return Optional.of(within(MetricPoints.concat(parts).sortedByStep(), minStep, maxStep));
         });
     }
 
@@ -325,23 +334,4 @@ public class MetricStore {
         return from == 0 && to == sorted.size() ? sorted : sorted.slice(from, to);
     }
 
-    private static MetricPoints points(Value steps, Value values, Value timestamps) {
-        return new MetricPoints(longs(steps.asList()), doubles(values.asList()), longs(timestamps.asList()));
-    }
-
-    private static long[] longs(List<?> list) {
-        long[] result = new long[list.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = ((Number) list.get(i)).longValue();
-        }
-        return result;
-    }
-
-    private static double[] doubles(List<?> list) {
-        double[] result = new double[list.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = ((Number) list.get(i)).doubleValue();
-        }
-        return result;
-    }
 }

@@ -12,8 +12,9 @@ public final class Benchmarks {
         String name = args.length > 0 ? args[0] : System.getProperty("bench", "");
         switch (name) {
             case "ingest" -> IngestBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+            case "series" -> SeriesReadBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest");
+                System.err.println("usage: -Dbench=ingest|series");
                 System.exit(2);
             }
         }

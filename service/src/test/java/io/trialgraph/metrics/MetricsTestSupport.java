@@ -20,7 +20,10 @@ import io.trialgraph.api.v1.RejectedBatch;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.testing.TestServer;
+import io.trialgraph.domain.MetricPoints;
+import io.trialgraph.store.PointCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -293,13 +296,17 @@ final class MetricsTestSupport {
         Record row = server.single("""
                 MATCH (m:Metric {component: $component, name: $metric})
                 OPTIONAL MATCH (m)-[:HAS_CHUNK]->(c:MetricChunk)
-                WITH m, count(c) AS chunks, sum(size(c.values)) AS chunkPoints,
-                     sum(reduce(s = 0.0, v IN c.values | s + v)) AS chunkSum
-                WITH m, chunks, chunkPoints, chunkSum, coalesce(m.tailValues, []) AS tail
-                RETURN chunks, chunkPoints + size(tail) AS points, chunkSum + reduce(s = 0.0, v IN tail | s + v) AS sum,
-                       size(tail) AS tail""", "component", component, "metric", metric);
-        return new Stored(row.get("points").asLong(), row.get("sum").asDouble(), row.get("chunks").asLong(),
-                row.get("tail").asLong());
+                RETURN m.tail AS tail, collect(c.points) AS chunks""", "component", component, "metric", metric);
+        long points = 0;
+        double sum = 0;
+        List<byte[]> chunks = row.get("chunks").asList(value -> value.asByteArray());
+        for (byte[] chunk : chunks) {
+            MetricPoints decoded = PointCodec.decode(chunk);
+            points += decoded.size();
+            sum += Arrays.stream(decoded.values()).sum();
+        }
+        MetricPoints tail = row.get("tail").isNull() ? MetricPoints.empty() : PointCodec.decode(row.get("tail").asByteArray());
+        return new Stored(points + tail.size(), sum + Arrays.stream(tail.values()).sum(), chunks.size(), tail.size());
     }
 
     static long metricNodes(TestServer server) {
@@ -311,7 +318,7 @@ final class MetricsTestSupport {
     }
 
     static long largestTail(TestServer server) {
-        return server.count("MATCH (m:Metric) RETURN coalesce(max(size(coalesce(m.tailSteps, []))), 0)");
+        return server.count("MATCH (m:Metric) RETURN coalesce(max(m.tailCount), 0)");
     }
 
     // ---------------------------------------------------------------- summaries
