@@ -60,7 +60,8 @@ public final class IngestBenchmark {
         try (TrialGraphServer server = BenchmarkSupport.startServer(data, Map.of())) {
             ManagedChannel channel = BenchmarkSupport.channel(server);
             createComponents(channel, 64);
-            ingest(channel, 1, 200_000, "warmup");
+            // Warm-up: the first million points run while the JIT compiles Neo4j's write path.
+            ingest(channel, 8, 2_000_000, "warmup");
             for (int n : streams) {
                 double[] rates = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
