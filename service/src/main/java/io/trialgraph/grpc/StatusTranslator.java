@@ -4,9 +4,12 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.trialgraph.domain.AlreadyExistsException;
+import io.trialgraph.domain.DeadlineExceededException;
 import io.trialgraph.domain.FailedPreconditionException;
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.NotFoundException;
+import io.trialgraph.domain.PermissionDeniedException;
+import io.trialgraph.domain.ResourceExhaustedException;
 import java.util.UUID;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -44,6 +47,15 @@ public final class StatusTranslator {
         }
         if (failure instanceof FailedPreconditionException) {
             return Status.FAILED_PRECONDITION.withDescription(failure.getMessage());
+        }
+        if (failure instanceof PermissionDeniedException) {
+            return Status.PERMISSION_DENIED.withDescription(failure.getMessage());
+        }
+        if (failure instanceof DeadlineExceededException) {
+            return Status.DEADLINE_EXCEEDED.withDescription(failure.getMessage());
+        }
+        if (failure instanceof ResourceExhaustedException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage());
         }
         if (failure instanceof ServiceUnavailableException || failure instanceof SessionExpiredException
                 || failure instanceof TransientException) {
