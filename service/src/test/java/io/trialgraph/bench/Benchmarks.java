@@ -13,9 +13,10 @@ public final class Benchmarks {
         switch (name) {
             case "ingest" -> IngestBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
             case "series" -> SeriesReadBenchmark.main(new String[0]);
+            case "analytics" -> AnalyticsBenchmark.main(new String[0]);
             case "lineage" -> LineageBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics");
                 System.exit(2);
             }
         }
