@@ -278,10 +278,24 @@ public class AnalyticsStore {
             String name = "v" + values++;
             parameters.put(name, value);
             boolean time = column.type() == TableColumn.Type.FIXED && column.name().endsWith("_time");
-            if (time && !(value instanceof String)) {
-                throw new InvalidArgumentException("filter", column.id() + " compares with a time in quotes, e.g. \"2026-11-01T00:00:00Z\"");
+            if (time && !(value instanceof String text && isTime(text))) {
+                throw new InvalidArgumentException("filter", column.id() + " compares with an ISO 8601 time in quotes, e.g. "
+                        + "\"2026-11-01T00:00:00Z\" or \"2026-11-01\", not " + value);
             }
             return time ? "datetime($" + name + ")" : "$" + name;
+        }
+
+        private static boolean isTime(String text) {
+            for (java.time.format.DateTimeFormatter format : List.of(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME,
+                    java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME, java.time.format.DateTimeFormatter.ISO_LOCAL_DATE)) {
+                try {
+                    format.parse(text);
+                    return true;
+                } catch (java.time.format.DateTimeParseException notThisOne) {
+                    // try the next
+                }
+            }
+            return false;
         }
 
         String filter(TableFilter filter) {
