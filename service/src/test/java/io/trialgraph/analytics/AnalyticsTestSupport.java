@@ -10,12 +10,7 @@ import static io.trialgraph.testing.ApiFixtures.integer;
 import static io.trialgraph.testing.ApiFixtures.text;
 import static io.trialgraph.testing.ApiFixtures.trials;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import io.grpc.Channel;
-import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
 import io.trialgraph.api.v1.ExportTableCsvResponse;
 import io.trialgraph.api.v1.GetTableRequest;
@@ -23,13 +18,13 @@ import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.IngestMetricsResponse;
 import io.trialgraph.api.v1.MetricSeries;
-import io.trialgraph.api.v1.MetricServiceGrpc;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
 import io.trialgraph.api.v1.TableValue;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialComponentStatus;
+import io.trialgraph.testing.IngestStream;
 import io.trialgraph.testing.TestServer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,13 +32,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shared helpers of the analytics tests: the seed study, metric ingestion (a trimmed copy of the
- * metric tests' stream driver), reading tables and CSV exports back, and an RFC 4180 parser.
+ * Shared helpers of the analytics tests: the seed study, metric ingestion (on the shared
+ * {@link IngestStream}), reading tables and CSV exports back, and an RFC 4180 parser.
  */
 final class AnalyticsTestSupport {
 
@@ -214,94 +207,6 @@ final class AnalyticsTestSupport {
         assertThat(responses.stream().flatMap(r -> r.getRejectedBatchesList().stream()).toList())
                 .as("rejected batches").isEmpty();
         assertThat(stream.complete().isOk()).as("the ingest stream ends OK").isTrue();
-    }
-
-    /** One IngestMetrics stream: responses and the end of the call land in one queue. */
-    static final class IngestStream {
-
-        private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        private final List<IngestMetricsResponse> responses = new ArrayList<>();
-        private volatile ClientCallStreamObserver<IngestMetricsRequest> requests;
-        private Status end;
-
-        private IngestStream() {
-        }
-
-        static IngestStream open(Channel channel) {
-            IngestStream stream = new IngestStream();
-            MetricServiceGrpc.newStub(channel).withDeadlineAfter(5 * TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .ingestMetrics(new ClientResponseObserver<IngestMetricsRequest, IngestMetricsResponse>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<IngestMetricsRequest> requestStream) {
-                            stream.requests = requestStream;
-                        }
-
-                        @Override
-                        public void onNext(IngestMetricsResponse value) {
-                            stream.events.add(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            stream.events.add(Status.fromThrowable(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            stream.events.add(Status.OK);
-                        }
-                    });
-            return stream;
-        }
-
-        IngestStream send(IngestMetricsRequest request) {
-            requests.onNext(request);
-            return this;
-        }
-
-        long acknowledged() {
-            return responses.isEmpty() ? 0 : responses.get(responses.size() - 1).getAcknowledgedSequence();
-        }
-
-        List<IngestMetricsResponse> awaitAck(long sequence) {
-            while (acknowledged() < sequence) {
-                Object event = poll();
-                if (event instanceof Status status) {
-                    end = status;
-                    fail("the ingest stream ended with " + status + " while waiting for the acknowledgement of sequence "
-                            + sequence + " (last acknowledged: " + acknowledged() + ")");
-                }
-                responses.add((IngestMetricsResponse) event);
-            }
-            return responses;
-        }
-
-        Status complete() {
-            requests.onCompleted();
-            while (end == null) {
-                Object event = poll();
-                if (event instanceof Status status) {
-                    end = status;
-                } else {
-                    responses.add((IngestMetricsResponse) event);
-                }
-            }
-            return end;
-        }
-
-        private Object poll() {
-            try {
-                Object event = events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                if (event == null) {
-                    fail("no answer on the ingest stream within " + TIMEOUT_SECONDS + " s (last acknowledged: "
-                            + acknowledged() + ")");
-                }
-                return event;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- requests

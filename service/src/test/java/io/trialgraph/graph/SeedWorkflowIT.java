@@ -1,127 +1,38 @@
 package io.trialgraph.graph;
 
 import static io.trialgraph.testing.ApiFixtures.components;
-import static io.trialgraph.testing.ApiFixtures.createComponent;
 import static io.trialgraph.testing.ApiFixtures.experiments;
-import static io.trialgraph.testing.ApiFixtures.integer;
-import static io.trialgraph.testing.ApiFixtures.link;
-import static io.trialgraph.testing.ApiFixtures.number;
-import static io.trialgraph.testing.ApiFixtures.text;
-import static io.trialgraph.testing.ApiFixtures.time;
-import static io.trialgraph.testing.ApiFixtures.trials;
+import static io.trialgraph.testing.SeedStudy.BUCKET;
+import static io.trialgraph.testing.SeedStudy.EXPERIMENT;
+import static io.trialgraph.testing.SeedStudy.SCRIPT;
+import static io.trialgraph.testing.SeedStudy.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trialgraph.api.v1.ArtifactKind;
-import io.trialgraph.api.v1.AssociateTrialComponentRequest;
-import io.trialgraph.api.v1.CreateExperimentRequest;
-import io.trialgraph.api.v1.CreateTrialRequest;
-import io.trialgraph.api.v1.Experiment;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetExperimentRequest;
 import io.trialgraph.api.v1.ListTrialComponentsRequest;
-import io.trialgraph.api.v1.Trial;
-import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialComponentStatus;
-import io.trialgraph.api.v1.TrialServiceGrpc;
+import io.trialgraph.testing.SeedStudy;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Steps 1-4 of the reference workflow (DESIGN.md section 1, without metrics): the CIFAR-10 study
- * recorded through the API, then checked in Cypher the way a user would explore it.
+ * recorded through the API ({@link SeedStudy}), then checked in Cypher the way a user would explore it.
  */
 @TrialGraphTest
 class SeedWorkflowIT {
 
-    private static final String EXPERIMENT = "cifar10-custom-vs-resnet";
-    private static final String BUCKET = "s3://trialgraph-demo/cifar10";
-    private static final String SCRIPT = BUCKET + "/code/generate_cifar10_tfrecords.py";
-    private static final List<String> SPLITS = List.of("train", "validation", "test");
-
     @Test
     void theCifar10StudyIsRecordedAsTheExpectedGraph(TestServer server) {
         ExperimentServiceGrpc.ExperimentServiceBlockingStub experiments = experiments(server, 300);
-        TrialServiceGrpc.TrialServiceBlockingStub trials = trials(server, 300);
         TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components = components(server, 300);
 
-        // 1. The experiment states the hypothesis.
-        experiments.createExperiment(CreateExperimentRequest.newBuilder().setExperiment(Experiment.newBuilder()
-                .setName(EXPERIMENT)
-                .setDisplayName("CIFAR-10: custom model vs ResNet50")
-                .setDescription("My custom model beats ResNet50 on CIFAR-10.")
-                .putTags("dataset", "cifar10")).build());
-
-        // 3. How the data was made: the script in, three datasets out.
-        TrialComponent.Builder processing = TrialComponent.newBuilder()
-                .setName("cifar10-preprocessing")
-                .setKind("processing")
-                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
-                .setStartTime(time(0))
-                .setEndTime(time(600))
-                .addInputs(link("code", SCRIPT, ArtifactKind.ARTIFACT_KIND_CODE));
-        SPLITS.forEach(split -> processing.addOutputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-        createComponent(components, processing);
-
-        // The experiment-wide metadata: static hyperparameters, the variable space, datasets and script.
-        TrialComponent.Builder experimentMetadata = TrialComponent.newBuilder()
-                .setName("experiment-metadata")
-                .setKind("tracker")
-                .putParameters("batch-size", integer(128))
-                .putParameters("learning-rate", number(0.001))
-                .putParameters("weight-decay", number(1e-6))
-                .putParameters("momentum", number(0.9))
-                .putParameters("model-space", text("resnet,custom"))
-                .putParameters("optimizer-space", text("adam,sgd,rmsprop"))
-                .putParameters("epochs-space", text("30,60,120"))
-                .addInputs(link("code", SCRIPT, ArtifactKind.ARTIFACT_KIND_CODE));
-        SPLITS.forEach(split -> experimentMetadata.addInputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-        createComponent(components, experimentMetadata);
-
-        // 2 and 4. One trial per variable set, each with its metadata and its training job.
-        List<String> trialNames = new ArrayList<>();
-        int job = 0;
-        for (String model : List.of("resnet", "custom")) {
-            for (String optimizer : List.of("adam", "sgd", "rmsprop")) {
-                for (long epochs : List.of(30L, 60L, 120L)) {
-                    String trial = "%s-%s-%d".formatted(model, optimizer, epochs);
-                    trialNames.add(trial);
-                    trials.createTrial(CreateTrialRequest.newBuilder().setTrial(Trial.newBuilder()
-                            .setName(trial).setExperimentName(EXPERIMENT)
-                            .putTags("model", model).putTags("optimizer", optimizer)).build());
-
-                    components.associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
-                            .setTrialComponentName("experiment-metadata").setTrialName(trial).build());
-
-                    createComponent(components, TrialComponent.newBuilder()
-                            .setName(trial + "-metadata")
-                            .setKind("tracker")
-                            .putParameters("model", text(model))
-                            .putParameters("optimizer", text(optimizer))
-                            .putParameters("epochs", integer(epochs))
-                            .addTrialNames(trial));
-
-                    TrialComponent.Builder training = TrialComponent.newBuilder()
-                            .setName(trial + "-training")
-                            .setKind("training")
-                            .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
-                            .setStartTime(time(3600L * (job + 1)))
-                            .setEndTime(time(3600L * (job + 1) + 60 * epochs))
-                            .putParameters("model", text(model))
-                            .putParameters("optimizer", text(optimizer))
-                            .putParameters("epochs", integer(epochs))
-                            .putMetadata("instance-type", "ml.p3.2xlarge")
-                            .addOutputs(link("model", BUCKET + "/models/" + trial + "/model.tar.gz", ArtifactKind.ARTIFACT_KIND_MODEL))
-                            .addTrialNames(trial);
-                    SPLITS.forEach(split -> training.addInputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-                    createComponent(components, training);
-                    job++;
-                }
-            }
-        }
+        // Steps 1-4: the experiment, the preprocessing, the experiment metadata, 18 trials with their jobs.
+        List<String> trialNames = SeedStudy.record(server).trialNames();
 
         // The API view.
         assertThat(experiments.getExperiment(GetExperimentRequest.newBuilder().setName(EXPERIMENT).build())
@@ -193,9 +104,5 @@ class SeedWorkflowIT {
             assertThat(server.count("MATCH (c:TrialComponent)-[:PART_OF]->(:Trial {name: $trial}) RETURN count(c)", "trial", trial))
                     .as("components of %s", trial).isEqualTo(3);
         }
-    }
-
-    private static String dataset(String split) {
-        return BUCKET + "/data/" + split + "/" + split + ".tfrecords";
     }
 }

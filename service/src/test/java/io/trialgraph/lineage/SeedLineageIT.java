@@ -1,19 +1,11 @@
 package io.trialgraph.lineage;
 
-import static io.trialgraph.testing.ApiFixtures.components;
-import static io.trialgraph.testing.ApiFixtures.createComponent;
-import static io.trialgraph.testing.ApiFixtures.createExperiment;
-import static io.trialgraph.testing.ApiFixtures.createTrial;
-import static io.trialgraph.testing.ApiFixtures.experiments;
-import static io.trialgraph.testing.ApiFixtures.integer;
-import static io.trialgraph.testing.ApiFixtures.link;
-import static io.trialgraph.testing.ApiFixtures.number;
-import static io.trialgraph.testing.ApiFixtures.text;
-import static io.trialgraph.testing.ApiFixtures.trials;
+import static io.trialgraph.testing.SeedStudy.SCRIPT;
+import static io.trialgraph.testing.SeedStudy.SPLITS;
+import static io.trialgraph.testing.SeedStudy.dataset;
+import static io.trialgraph.testing.SeedStudy.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trialgraph.api.v1.ArtifactKind;
-import io.trialgraph.api.v1.AssociateTrialComponentRequest;
 import io.trialgraph.api.v1.GetLineageRequest;
 import io.trialgraph.api.v1.GetLineageResponse;
 import io.trialgraph.api.v1.LineageDirection;
@@ -21,10 +13,7 @@ import io.trialgraph.api.v1.LineageEdge;
 import io.trialgraph.api.v1.LineageNode;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
-import io.trialgraph.api.v1.TrialComponent;
-import io.trialgraph.api.v1.TrialComponentServiceGrpc;
-import io.trialgraph.api.v1.TrialComponentStatus;
-import io.trialgraph.api.v1.TrialServiceGrpc;
+import io.trialgraph.testing.SeedStudy;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.util.ArrayList;
@@ -39,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two lineage questions of the reference workflow (DESIGN.md section 1, step 7) asked of the
- * CIFAR-10 study recorded as in {@code SeedWorkflowIT}:
+ * CIFAR-10 study recorded by {@link SeedStudy} (as {@code SeedWorkflowIT} checks it):
  *
  * <pre>
  *                                                              +--> [resnet-adam-30-training] --> resnet-adam-30 model
@@ -54,66 +43,12 @@ import org.junit.jupiter.api.Test;
 @TrialGraphTest
 class SeedLineageIT {
 
-    private static final String EXPERIMENT = "cifar10-custom-vs-resnet";
-    private static final String BUCKET = "s3://trialgraph-demo/cifar10";
-    private static final String SCRIPT = BUCKET + "/code/generate_cifar10_tfrecords.py";
-    private static final List<String> SPLITS = List.of("train", "validation", "test");
-
     private LineageServiceGrpc.LineageServiceBlockingStub lineage;
     private final List<String> trialNames = new ArrayList<>();
 
     @BeforeEach
     void recordTheStudy(TestServer server) {
-        TrialServiceGrpc.TrialServiceBlockingStub trials = trials(server, 300);
-        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components = components(server, 300);
-        createExperiment(experiments(server, 300), EXPERIMENT);
-
-        TrialComponent.Builder processing = TrialComponent.newBuilder()
-                .setName("cifar10-preprocessing")
-                .setKind("processing")
-                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
-                .addInputs(link("code", SCRIPT, ArtifactKind.ARTIFACT_KIND_CODE));
-        SPLITS.forEach(split -> processing.addOutputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-        createComponent(components, processing);
-
-        TrialComponent.Builder experimentMetadata = TrialComponent.newBuilder()
-                .setName("experiment-metadata")
-                .setKind("tracker")
-                .putParameters("batch-size", integer(128))
-                .putParameters("learning-rate", number(0.001))
-                .putParameters("weight-decay", number(1e-6))
-                .putParameters("momentum", number(0.9))
-                .addInputs(link("code", SCRIPT, ArtifactKind.ARTIFACT_KIND_CODE));
-        SPLITS.forEach(split -> experimentMetadata.addInputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-        createComponent(components, experimentMetadata);
-
-        for (String model : List.of("resnet", "custom")) {
-            for (String optimizer : List.of("adam", "sgd", "rmsprop")) {
-                for (long epochs : List.of(30L, 60L, 120L)) {
-                    String trial = "%s-%s-%d".formatted(model, optimizer, epochs);
-                    trialNames.add(trial);
-                    createTrial(trials, EXPERIMENT, trial);
-                    components.associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
-                            .setTrialComponentName("experiment-metadata").setTrialName(trial).build());
-                    createComponent(components, TrialComponent.newBuilder()
-                            .setName(trial + "-metadata")
-                            .setKind("tracker")
-                            .putParameters("model", text(model))
-                            .putParameters("optimizer", text(optimizer))
-                            .putParameters("epochs", integer(epochs))
-                            .addTrialNames(trial));
-                    TrialComponent.Builder training = TrialComponent.newBuilder()
-                            .setName(trial + "-training")
-                            .setKind("training")
-                            .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
-                            .putParameters("epochs", integer(epochs))
-                            .addOutputs(link("model", model(trial), ArtifactKind.ARTIFACT_KIND_MODEL))
-                            .addTrialNames(trial);
-                    SPLITS.forEach(split -> training.addInputs(link(split, dataset(split), ArtifactKind.ARTIFACT_KIND_DATASET)));
-                    createComponent(components, training);
-                }
-            }
-        }
+        trialNames.addAll(SeedStudy.record(server).trialNames());
         assertThat(trialNames).hasSize(18).doesNotHaveDuplicates();
         assertThat(server.count("MATCH (a:Artifact) RETURN count(a)")).as("script, 3 datasets, 18 models").isEqualTo(22);
 
@@ -241,13 +176,5 @@ class SeedLineageIT {
 
     private static String edge(String from, String type, String name, String to) {
         return from + " -[" + type + " " + name + "]-> " + to;
-    }
-
-    private static String dataset(String split) {
-        return BUCKET + "/data/" + split + "/" + split + ".tfrecords";
-    }
-
-    private static String model(String trial) {
-        return BUCKET + "/models/" + trial + "/model.tar.gz";
     }
 }
