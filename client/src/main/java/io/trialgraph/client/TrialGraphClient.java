@@ -16,6 +16,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.AbstractStub;
+import io.trialgraph.api.v1.AnalyticsServiceGrpc;
+import io.trialgraph.api.v1.GetTableRequest;
+import io.trialgraph.api.v1.GetTableResponse;
+import io.trialgraph.api.v1.SortKey;
+import io.trialgraph.api.v1.TableRow;
+import io.trialgraph.api.v1.TableValue;
+import io.trialgraph.api.v1.TrialNames;
 import io.trialgraph.api.v1.ArtifactKey;
 import io.trialgraph.api.v1.ArtifactServiceGrpc;
 import io.trialgraph.api.v1.AssociateTrialComponentRequest;
@@ -907,6 +914,68 @@ public final class TrialGraphClient implements AutoCloseable {
         });
     }
 
+    // =========================================================================== analytics
+
+    /**
+     * Builds one page of an experiment table on the server: a row per trial component in scope,
+     * with parameters and metric statistics as columns, filtered, sorted and grouped.
+     *
+     * @return the page, with the total row count
+     * @throws TrialGraphException INVALID_ARGUMENT (a filter that does not parse, with its
+     *         position; an unknown column); NOT_FOUND (the experiment or a trial does not exist)
+     */
+    public Table table(TableRequest request) {
+        GetTableRequest proto = tableRequest(request);
+        GetTableResponse r = read(() -> analytics().getTable(proto));
+        List<List<Object>> rows = new ArrayList<>(r.getRowsCount());
+        for (TableRow row : r.getRowsList()) {
+            List<Object> values = new ArrayList<>(row.getValuesCount());
+            for (TableValue value : row.getValuesList()) {
+                values.add(switch (value.getValueCase()) {
+                    case NUMBER_VALUE -> value.getNumberValue();
+                    case INTEGER_VALUE -> value.getIntegerValue();
+                    case STRING_VALUE -> value.getStringValue();
+                    case BOOL_VALUE -> value.getBoolValue();
+                    case VALUE_NOT_SET -> null;
+                });
+            }
+            rows.add(values);
+        }
+        return new Table(r.getColumnsList(), rows, r.getTotalRows(), r.getNextPageToken());
+    }
+
+    /**
+     * The whole table (every page, ignoring the request's page) as CSV text with a header line.
+     *
+     * @throws TrialGraphException as {@link #table(TableRequest)}
+     */
+    public String tableCsv(TableRequest request) {
+        GetTableRequest proto = tableRequest(request);
+        return read(() -> {
+            StringBuilder csv = new StringBuilder();
+            analytics().exportTableCsv(proto).forEachRemaining(part -> csv.append(part.getCsv()));
+            return csv.toString();
+        });
+    }
+
+    private static GetTableRequest tableRequest(TableRequest request) {
+        GetTableRequest.Builder b = GetTableRequest.newBuilder()
+                .addAllColumns(request.columns())
+                .setFilter(request.filter() == null ? "" : request.filter())
+                .setGroupBy(request.groupBy() == null ? "" : request.groupBy())
+                .setPageSize(request.pageSize())
+                .setPageToken(request.pageToken() == null ? "" : request.pageToken());
+        if (request.experiment() != null) {
+            b.setExperimentName(request.experiment());
+        } else if (request.trials() != null) {
+            b.setTrialNames(TrialNames.newBuilder().addAllNames(request.trials()));
+        } else if (request.experimentPrefix() != null) {
+            b.setExperimentNamePrefix(request.experimentPrefix());
+        }
+        request.sort().forEach(key -> b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
+        return b.build();
+    }
+
     // =========================================================================== server
 
     /**
@@ -983,6 +1052,10 @@ public final class TrialGraphClient implements AutoCloseable {
 
     private QueryServiceGrpc.QueryServiceBlockingStub query() {
         return withDeadline(QueryServiceGrpc.newBlockingStub(channel));
+    }
+
+    private AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics() {
+        return withDeadline(AnalyticsServiceGrpc.newBlockingStub(channel));
     }
 
     private ServerServiceGrpc.ServerServiceBlockingStub server() {
