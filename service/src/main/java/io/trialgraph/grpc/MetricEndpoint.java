@@ -1,6 +1,5 @@
 package io.trialgraph.grpc;
 
-
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.trialgraph.api.v1.GetMetricSummariesRequest;

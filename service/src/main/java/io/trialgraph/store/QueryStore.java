@@ -154,10 +154,9 @@ public class QueryStore {
         if (code.equals("Neo.ClientError.Statement.AccessMode") || code.startsWith("Neo.ClientError.Security")) {
             return new PermissionDeniedException("Neo4j refused the query in a read-only transaction: " + e.getMessage());
         }
-        if (e instanceof ClientException && code.startsWith("Neo.ClientError.Statement")) {
-            return new InvalidArgumentException("cypher", e.getMessage());
-        }
-        if (e instanceof ClientException && code.startsWith("Neo.ClientError.Procedure")) {
+        // Any other client error is the query's fault (syntax, semantics, a procedure's arguments,
+        // a command this database does not run): the caller gets Neo4j's own message, not INTERNAL.
+        if (e instanceof ClientException || code.startsWith("Neo.ClientError.")) {
             return new InvalidArgumentException("cypher", e.getMessage());
         }
         return e;

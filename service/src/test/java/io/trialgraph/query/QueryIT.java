@@ -164,6 +164,9 @@ class QueryIT {
         failure(() -> run(RunQueryRequest.newBuilder().setCypher("RETURN 1").setMaxRows(1_000_001).build()),
                 Status.Code.INVALID_ARGUMENT);
         failure(() -> run(cypher("RETURN $missing AS m")), Status.Code.INVALID_ARGUMENT);
+        // A procedure called wrongly is the caller's error, never INTERNAL; administration is refused.
+        failure(() -> run(cypher("SHOW USERS")), Status.Code.PERMISSION_DENIED);
+        failure(() -> run(cypher("CALL db.labels('unexpected argument')")), Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
