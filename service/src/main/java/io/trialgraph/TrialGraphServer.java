@@ -55,8 +55,10 @@ public final class TrialGraphServer implements AutoCloseable {
                 .deduceEnvironment(false)
                 .properties(properties)
                 .args(args)
-                .start();
+                .build();
         try {
+            // Starting the context checks the security settings (TLS files, tokens): before Neo4j, which takes seconds.
+            context.start();
             Neo4jConnection neo4j = context.getBean(Neo4jConnection.class);
             if (neo4j.isEmbedded()) {
                 LOG.info("Embedded Neo4j {}: data in {}; explore it with: cypher-shell -a {}",

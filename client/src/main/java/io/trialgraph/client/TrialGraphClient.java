@@ -1149,13 +1149,33 @@ public final class TrialGraphClient implements AutoCloseable {
     /**
      * Configures a {@link TrialGraphClient}. Only the target is required; the connection is made
      * lazily, on the first call.
+     *
+     * <h2>Security</h2>
+     * TLS is the default ({@link #tls()}, {@link #tls(Path)} for a private CA); add
+     * {@link #clientCertificate(Path, Path)} where the server requires client certificates
+     * (mutual TLS). {@link #plaintext()} is for a server without TLS. A {@link #token(String) token}
+     * is never sent in plain text to a server that is not on this machine (a loopback address,
+     * {@code localhost} or a Unix socket): {@link #build()} refuses, unless
+     * {@link #allowTokenOverPlaintext()} says the network is trusted. {@link #fromEnvironment()}
+     * takes all of this from {@code TRIALGRAPH_*} environment variables.
      */
     public static final class Builder {
+        /** The environment variables {@link #fromEnvironment()} reads. */
+        public static final String ENV_TARGET = "TRIALGRAPH_TARGET";
+        public static final String ENV_TOKEN = "TRIALGRAPH_TOKEN";
+        public static final String ENV_CA_CERT = "TRIALGRAPH_CA_CERT";
+        public static final String ENV_CLIENT_CERT = "TRIALGRAPH_CLIENT_CERT";
+        public static final String ENV_CLIENT_KEY = "TRIALGRAPH_CLIENT_KEY";
+        public static final String ENV_PLAINTEXT = "TRIALGRAPH_PLAINTEXT";
+
         private String target;
         private ManagedChannel channel;
         private boolean plaintext;
         private Path trustCertificates;
+        private Path clientCertificateChain;
+        private Path clientPrivateKey;
         private String token;
+        private boolean tokenOverPlaintext;
         private Duration deadline = Duration.ofSeconds(30);
         private int maxAttempts = 3;
         private int maxInboundMessageBytes = 64 * 1024 * 1024;
@@ -1175,7 +1195,8 @@ public final class TrialGraphClient implements AutoCloseable {
 
         /**
          * Uses a channel of your own instead of a target (the client does not shut it down). The
-         * TLS settings do not apply to it; the token and deadline do.
+         * TLS settings do not apply to it, nor the refusal to send a token in plain text; the
+         * token and deadline do.
          *
          * @param channel the channel
          * @return this builder
@@ -1185,10 +1206,12 @@ public final class TrialGraphClient implements AutoCloseable {
             return this;
         }
 
-        /** @return this builder, connecting without TLS (the server's default) */
+        /** @return this builder, connecting without TLS (the server's default); forgets TLS settings given before */
         public Builder plaintext() {
             this.plaintext = true;
             this.trustCertificates = null;
+            this.clientCertificateChain = null;
+            this.clientPrivateKey = null;
             return this;
         }
 
@@ -1210,12 +1233,102 @@ public final class TrialGraphClient implements AutoCloseable {
         }
 
         /**
+         * Presents a client certificate, for a server that asks for one (mutual TLS,
+         * {@code trialgraph.server.tls.client-auth}). Connects with TLS.
+         *
+         * @param certificateChain PEM file of the client's certificate (and its intermediates)
+         * @param privateKey PEM file of the client's PKCS#8 private key ({@code BEGIN PRIVATE KEY})
+         * @return this builder
+         */
+        public Builder clientCertificate(Path certificateChain, Path privateKey) {
+            if (certificateChain == null || privateKey == null) {
+                throw Convert.invalid("clientCertificate: both the certificate chain and the private key are required");
+            }
+            this.plaintext = false;
+            this.clientCertificateChain = certificateChain;
+            this.clientPrivateKey = privateKey;
+            return this;
+        }
+
+        /**
          * @param token a bearer token sent with every call as {@code authorization: Bearer <token>};
          *        null for none (the default)
          * @return this builder
          */
         public Builder token(String token) {
             this.token = token;
+            return this;
+        }
+
+        /**
+         * Lets {@link #build()} send the token in plain text to a server that is not on this
+         * machine. Anyone who can see the traffic can then use the token: only for networks you
+         * trust (e.g. a private network between containers).
+         *
+         * @return this builder
+         */
+        public Builder allowTokenOverPlaintext() {
+            this.tokenOverPlaintext = true;
+            return this;
+        }
+
+        /**
+         * Takes the settings that the environment has from these variables (unset or empty ones
+         * change nothing; methods called afterwards override them):
+         * <ul>
+         *   <li>{@code TRIALGRAPH_TARGET}: {@link #target(String)};</li>
+         *   <li>{@code TRIALGRAPH_TOKEN}: {@link #token(String)};</li>
+         *   <li>{@code TRIALGRAPH_CA_CERT}: {@link #tls(Path)};</li>
+         *   <li>{@code TRIALGRAPH_CLIENT_CERT} and {@code TRIALGRAPH_CLIENT_KEY}, together:
+         *       {@link #clientCertificate(Path, Path)};</li>
+         *   <li>{@code TRIALGRAPH_PLAINTEXT=true}: {@link #plaintext()} (not with the TLS variables).</li>
+         * </ul>
+         *
+         * @return this builder
+         * @throws TrialGraphException INVALID_ARGUMENT when the variables contradict each other
+         */
+        public Builder fromEnvironment() {
+            return fromEnvironment(System::getenv);
+        }
+
+        Builder fromEnvironment(Function<String, String> environment) {
+            Function<String, String> env = name -> {
+                String value = environment.apply(name);
+                return value == null || value.isBlank() ? null : value.strip();
+            };
+            String plaintextValue = env.apply(ENV_PLAINTEXT);
+            boolean plain = false;
+            if (plaintextValue != null) {
+                if (!plaintextValue.equalsIgnoreCase("true") && !plaintextValue.equalsIgnoreCase("false")) {
+                    throw Convert.invalid(ENV_PLAINTEXT + ": must be true or false, is '" + plaintextValue + "'");
+                }
+                plain = Boolean.parseBoolean(plaintextValue);
+            }
+            String ca = env.apply(ENV_CA_CERT);
+            String cert = env.apply(ENV_CLIENT_CERT);
+            String key = env.apply(ENV_CLIENT_KEY);
+            if ((cert == null) != (key == null)) {
+                throw Convert.invalid(ENV_CLIENT_CERT + " and " + ENV_CLIENT_KEY + ": set both or neither");
+            }
+            if (plain && (ca != null || cert != null)) {
+                throw Convert.invalid(ENV_PLAINTEXT + "=true contradicts " + (ca != null ? ENV_CA_CERT : ENV_CLIENT_CERT)
+                        + ", which needs TLS");
+            }
+            if (env.apply(ENV_TARGET) != null) {
+                target(env.apply(ENV_TARGET));
+            }
+            if (env.apply(ENV_TOKEN) != null) {
+                token(env.apply(ENV_TOKEN));
+            }
+            if (plain) {
+                plaintext();
+            }
+            if (ca != null) {
+                tls(Path.of(ca));
+            }
+            if (cert != null) {
+                clientCertificate(Path.of(cert), Path.of(key));
+            }
             return this;
         }
 
@@ -1255,8 +1368,9 @@ public final class TrialGraphClient implements AutoCloseable {
 
         /**
          * @return the client
-         * @throws TrialGraphException INVALID_ARGUMENT when neither target nor channel is given, or
-         *         the trust certificate file cannot be read
+         * @throws TrialGraphException INVALID_ARGUMENT when neither target nor channel is given, a
+         *         certificate or key file cannot be read, or a token would go in plain text to a
+         *         server on another machine without {@link #allowTokenOverPlaintext()}
          */
         public TrialGraphClient build() {
             ManagedChannel managed = channel;
@@ -1265,20 +1379,12 @@ public final class TrialGraphClient implements AutoCloseable {
                 if (target == null || target.isBlank()) {
                     throw Convert.invalid("target: is required, e.g. \"localhost:50051\"");
                 }
-                ChannelCredentials credentials;
-                if (plaintext) {
-                    credentials = InsecureChannelCredentials.create();
-                } else if (trustCertificates != null) {
-                    try {
-                        credentials = TlsChannelCredentials.newBuilder().trustManager(trustCertificates.toFile()).build();
-                    } catch (IOException e) {
-                        throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "tls: cannot read the trust certificates "
-                                + trustCertificates + ": " + e.getMessage(), e);
-                    }
-                } else {
-                    credentials = TlsChannelCredentials.create();
+                if (plaintext && token != null && !tokenOverPlaintext && !isOnThisMachine(target)) {
+                    throw Convert.invalid("token: not sent in plain text to " + target + ", where anyone on the way"
+                            + " could read and use it: connect with TLS (tls(caFile)), or call allowTokenOverPlaintext()"
+                            + " if the network is trusted");
                 }
-                managed = Grpc.newChannelBuilder(target, credentials)
+                managed = Grpc.newChannelBuilder(target, credentials())
                         .maxInboundMessageSize(maxInboundMessageBytes)
                         .userAgent("trialgraph-java-client")
                         .build();
@@ -1286,6 +1392,73 @@ public final class TrialGraphClient implements AutoCloseable {
             }
             Channel calls = token == null ? managed : ClientInterceptors.intercept(managed, new BearerToken(token));
             return new TrialGraphClient(managed, owns, calls, deadline, maxAttempts);
+        }
+
+        private ChannelCredentials credentials() {
+            if (plaintext) {
+                return InsecureChannelCredentials.create();
+            }
+            TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+            if (trustCertificates != null) {
+                try {
+                    tls.trustManager(trustCertificates.toFile());
+                } catch (IOException | RuntimeException e) {
+                    throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "tls: cannot read the trust certificates "
+                            + trustCertificates + ": " + e.getMessage(), e);
+                }
+            }
+            if (clientCertificateChain != null) {
+                try {
+                    tls.keyManager(clientCertificateChain.toFile(), clientPrivateKey.toFile());
+                } catch (IOException | RuntimeException e) {
+                    throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "clientCertificate: cannot read the certificate "
+                            + clientCertificateChain + " or the PKCS#8 key " + clientPrivateKey + ": " + e.getMessage(), e);
+                }
+            }
+            return tls.build();
+        }
+    }
+
+    /**
+     * Whether a gRPC target is on this machine: a Unix socket, {@code localhost} or a loopback
+     * address, as "host:port" or a {@code dns:} URI. Names other than localhost are not looked up.
+     */
+    static boolean isOnThisMachine(String target) {
+        String t = target.strip();
+        if (t.startsWith("unix:") || t.startsWith("unix-abstract:")) {
+            return true;
+        }
+        String hostPort = t;
+        if (t.regionMatches(true, 0, "dns:", 0, 4)) {
+            hostPort = t.substring(4);
+            if (hostPort.startsWith("//")) {
+                // dns://[dns-server]/host:port
+                int slash = hostPort.indexOf('/', 2);
+                hostPort = slash < 0 ? "" : hostPort.substring(slash + 1);
+            }
+        } else if (t.contains("://")) {
+            return false;
+        }
+        String host;
+        if (hostPort.startsWith("[")) {
+            int end = hostPort.indexOf(']');
+            host = end < 0 ? hostPort : hostPort.substring(1, end);
+        } else if (hostPort.indexOf(':') == hostPort.lastIndexOf(':')) {
+            host = hostPort.indexOf(':') < 0 ? hostPort : hostPort.substring(0, hostPort.indexOf(':'));
+        } else {
+            host = hostPort;
+        }
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean literal = host.matches("[0-9.]+") || host.contains(":");
+        if (!literal || host.isEmpty()) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 }

@@ -9,6 +9,8 @@ public class ServerConfiguration {
 
     private Duration shutdownGracePeriod = Duration.ofSeconds(5);
     private Duration healthCheckInterval = Duration.ofSeconds(10);
+    private Duration defaultDeadline = Duration.ofMinutes(5);
+    private int maxConcurrentCallsPerConnection = 256;
 
     /**
      * @return how long calls in flight may run on after SIGTERM before they are cancelled;
@@ -29,5 +31,30 @@ public class ServerConfiguration {
 
     public void setHealthCheckInterval(Duration healthCheckInterval) {
         this.healthCheckInterval = healthCheckInterval;
+    }
+
+    /**
+     * @return how long a unary call that arrives without a deadline may run before it ends with
+     *     DEADLINE_EXCEEDED; default 5 minutes (the longest timeout a query may ask for). Streaming
+     *     calls are not limited: an ingest stream lives as long as its training job.
+     */
+    public Duration getDefaultDeadline() {
+        return defaultDeadline;
+    }
+
+    public void setDefaultDeadline(Duration defaultDeadline) {
+        this.defaultDeadline = defaultDeadline;
+    }
+
+    /**
+     * @return the most calls one client connection may have open at once (HTTP/2
+     *     MAX_CONCURRENT_STREAMS); further calls wait in the client until one ends; default 256
+     */
+    public int getMaxConcurrentCallsPerConnection() {
+        return maxConcurrentCallsPerConnection;
+    }
+
+    public void setMaxConcurrentCallsPerConnection(int maxConcurrentCallsPerConnection) {
+        this.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection;
     }
 }

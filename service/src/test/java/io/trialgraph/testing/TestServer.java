@@ -27,6 +27,18 @@ public final class TestServer implements AutoCloseable {
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     }
 
+    /**
+     * Starts a server of its own with special settings (TLS, tokens, limits) on the JVM's test
+     * Neo4j: gRPC on a free loopback port, then the given settings on top. Close it in the test.
+     */
+    public static TrialGraphServer dedicated(TestNeo4j neo4j, Map<String, Object> settings) {
+        Map<String, Object> properties = new HashMap<>(neo4j.serverProperties());
+        properties.put("grpc.server.port", 0);
+        properties.put("grpc.server.host", "127.0.0.1");
+        properties.putAll(settings);
+        return TrialGraphServer.start(properties);
+    }
+
     /** @return a plaintext channel to the server */
     public ManagedChannel channel() {
         return channel;
