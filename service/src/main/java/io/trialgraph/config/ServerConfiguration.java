@@ -34,9 +34,10 @@ public class ServerConfiguration {
     }
 
     /**
-     * @return how long a unary call that arrives without a deadline may run before it ends with
-     *     DEADLINE_EXCEEDED; default 5 minutes (the longest timeout a query may ask for). Streaming
-     *     calls are not limited: an ingest stream lives as long as its training job.
+     * @return how long a call with one request (unary or server-streaming: reads, queries,
+     *     exports) that arrives without a deadline may run before it ends with DEADLINE_EXCEEDED;
+     *     default 5 minutes (the longest timeout a query may ask for); 0 for none. Metric ingest
+     *     streams are not limited: one lives as long as its training job.
      */
     public Duration getDefaultDeadline() {
         return defaultDeadline;

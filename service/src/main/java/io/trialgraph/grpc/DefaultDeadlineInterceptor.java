@@ -21,11 +21,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gives a unary call that arrives without a deadline the server's default one
+ * Gives a call with one request (unary, or server-streaming like a query, a series read or a CSV
+ * export) that arrives without a deadline the server's default one
  * ({@code trialgraph.server.default-deadline}), so a client that sets none cannot hold a server
  * thread forever. Code that reads the context deadline (the query timeout) sees it; when it
- * passes, the call ends with DEADLINE_EXCEEDED. Streaming calls are left alone: an ingest stream
- * lives as long as its training job.
+ * passes, the call ends with DEADLINE_EXCEEDED. Calls that stream requests are left alone: an
+ * ingest stream lives as long as its training job.
  */
 @Singleton
 class DefaultDeadlineInterceptor implements ServerInterceptor, Ordered {
@@ -56,7 +57,8 @@ class DefaultDeadlineInterceptor implements ServerInterceptor, Ordered {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (deadlineMillis == 0 || call.getMethodDescriptor().getType() != MethodType.UNARY
+        MethodType type = call.getMethodDescriptor().getType();
+        if (deadlineMillis == 0 || (type != MethodType.UNARY && type != MethodType.SERVER_STREAMING)
                 || Context.current().getDeadline() != null) {
             return next.startCall(call, headers);
         }
