@@ -1,13 +1,18 @@
 package io.trialgraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.trialgraph.client.TrialGraphClient;
+import io.trialgraph.client.TrialGraphException;
+import io.trialgraph.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -68,6 +73,66 @@ class ServiceProcessIT {
         assertThat(lines).noneMatch(line -> line.startsWith("\tat "));
     }
 
+    @Test
+    void tlsAndTokensComeFromTheEnvironment(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.authority(dir, "ca");
+        TestCertificates certificate = ca.issueServer("server");
+        int grpcPort = freePort();
+        Path log = dir.resolve("service.log");
+        Process service = start(dir, log, Map.of(
+                "GRPC_SERVER_PORT", Integer.toString(grpcPort),
+                "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(freePort()),
+                "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
+                "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB",
+                "TRIALGRAPH_SERVER_TLS_CERT_CHAIN", certificate.certificate().toString(),
+                "TRIALGRAPH_SERVER_TLS_PRIVATE_KEY", certificate.privateKey().toString(),
+                "TRIALGRAPH_AUTH_ENABLED", "true",
+                "TRIALGRAPH_AUTH_TOKENS", "reader grafana reader-token-0123456789,admin ops admin-token-0123456789"));
+        TrialGraphClient.Builder client = TrialGraphClient.builder().target("localhost:" + grpcPort).tls(ca.certificate()).retry(1);
+        // Connect only once it serves: a channel that kept failing to connect backs off for many seconds.
+        awaitLogLine(log, service, " serving gRPC on port ", Duration.ofSeconds(120));
+        try (TrialGraphClient reader = client.token("reader-token-0123456789").build()) {
+            assertThat(reader.serverInfo().version()).isNotEmpty();
+            TrialGraphException refused = catchThrowableOfType(TrialGraphException.class,
+                    () -> reader.createExperiment("e", "", Map.of()));
+            assertThat(refused.getMessage()).isEqualTo("trialgraph.v1.ExperimentService/CreateExperiment needs role writer;"
+                    + " the token of 'grafana' has role reader");
+            try (TrialGraphClient anonymous = client.token(null).build()) {
+                assertThat(catchThrowableOfType(TrialGraphException.class, anonymous::serverInfo).code())
+                        .isEqualTo(Status.Code.UNAUTHENTICATED);
+            }
+            assertThat(Files.readString(log))
+                    .contains("speaks TLS only")
+                    .contains("Bearer-token authentication on: 2 tokens")
+                    .doesNotContain("reader-token-0123456789")
+                    .doesNotContain("in plain text");
+        } finally {
+            service.destroy();
+            service.waitFor(10, TimeUnit.SECONDS);
+            service.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aBrokenTokenFileStopsStartupWithOneClearLine(@TempDir Path dir) throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), "# callers\nadmin ops admin-token-0123456789\nroot me x\n");
+        Path log = dir.resolve("service.log");
+        Process service = start(dir, log, Map.of(
+                "GRPC_SERVER_PORT", Integer.toString(freePort()),
+                "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
+                "TRIALGRAPH_AUTH_ENABLED", "true",
+                "TRIALGRAPH_AUTH_TOKEN_FILE", tokens.toString()));
+        assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.exitValue()).isEqualTo(1);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).filteredOn(line -> line.contains("ERROR")).singleElement().asString()
+                .endsWith("trialgraph did not start: trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + tokens
+                        + " line 3: unknown role 'root': use reader, writer or admin");
+        assertThat(lines).noneMatch(line -> line.startsWith("\tat "));
+        // Checked before the embedded Neo4j starts: nothing was created.
+        assertThat(dir.resolve("graph")).doesNotExist();
+    }
+
     private static Process start(Path workDir, Path log, Map<String, String> environment) throws IOException {
         assertThat(JAR).as("the packaged service (mvn package runs before the integration tests)").exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -95,6 +160,15 @@ class ServiceProcessIT {
             Thread.sleep(200);
         }
         throw new AssertionError("not SERVING within " + limit);
+    }
+
+    private static void awaitLogLine(Path log, Process service, String text, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!Files.readString(log).contains(text)) {
+            assertThat(service.isAlive()).as("service still running; log:%n%s", Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("'%s' in the log within %s", text, limit).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private static int freePort() throws IOException {
