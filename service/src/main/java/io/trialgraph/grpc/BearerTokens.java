@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -129,7 +130,7 @@ final class BearerTokens {
             if (!HEX_HASH.matcher(hex).matches()) {
                 throw invalid(origin, "a hashed token is 'sha256:' followed by 64 hexadecimal digits");
             }
-            return HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT));
+            return HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT));
         }
         // The messages describe the token, never quote it: it is a secret.
         if (!PRINTABLE_ASCII.matcher(token).matches()) {

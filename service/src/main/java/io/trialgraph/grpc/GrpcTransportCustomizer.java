@@ -11,6 +11,7 @@ import io.trialgraph.config.ServerConfiguration;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ class GrpcTransportCustomizer implements BeanCreatedEventListener<ServerBuilder<
         if (tls.sslContext().isPresent()) {
             netty.sslContext(tls.sslContext().get());
             LOG.info("gRPC on {} speaks TLS only (client certificates: {})", where,
-                    tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+                    tls.clientAuth().name().toLowerCase(Locale.ROOT));
         } else if (!loopbackOnly()) {
             LOG.warn("gRPC listens on {} in plain text: anyone on the network can read the traffic{}; set "
                     + "trialgraph.server.tls.cert-chain and .private-key, or grpc.server.host=127.0.0.1 to serve this machine only",

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
@@ -57,7 +58,7 @@ final class ServerTls {
         }
         if (clientAuth != TlsConfiguration.ClientAuth.NONE && config.getClientCa().isEmpty()) {
             throw new InvalidConfigurationException(CLIENT_CA + ": is required with client-auth "
-                    + clientAuth.name().toLowerCase(java.util.Locale.ROOT) + " (the CA that signs client certificates)");
+                    + clientAuth.name().toLowerCase(Locale.ROOT) + " (the CA that signs client certificates)");
         }
         if (clientAuth == TlsConfiguration.ClientAuth.NONE && !config.getClientCa().isEmpty()) {
             throw new InvalidConfigurationException(CLIENT_AUTH + ": is none, so the client CA would be ignored;"
