@@ -16,6 +16,7 @@ import io.grpc.stub.MetadataUtils;
 import io.trialgraph.TrialGraphServer;
 import io.trialgraph.api.v1.GetServerInfoRequest;
 import io.trialgraph.api.v1.ServerServiceGrpc;
+import io.trialgraph.client.MetricLogger;
 import io.trialgraph.client.MetricSummary;
 import io.trialgraph.client.TrialGraphClient;
 import io.trialgraph.client.TrialGraphException;
@@ -136,6 +137,14 @@ class AuthIT {
                             + "the token of 'dashboards' has role reader");
             assertThat(refusal(() -> reader.createTrial("cifar10", "t1", Map.of()), Status.Code.PERMISSION_DENIED).getMessage())
                     .isEqualTo("trialgraph.v1.TrialService/CreateTrial needs role writer; the token of 'dashboards' has role reader");
+            // Metric streams are writes: the reader's logger fails for good, naming the method and the role.
+            try (MetricLogger logger = reader.newMetricLogger().build()) {
+                logger.log("any-job", "loss", 0, 1.0);
+                TrialGraphException denied = refusal(logger::flush, Status.Code.PERMISSION_DENIED);
+                assertThat(denied.getMessage()).contains("trialgraph.v1.MetricService/IngestMetrics needs role writer");
+            } catch (TrialGraphException closeRepeatsTheFailure) {
+                assertThat(closeRepeatsTheFailure.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            }
             // The query service is read-only by construction; the role does not change that.
             refusal(() -> reader.query("CREATE (:Experiment {name: 'sneaky'})"), Status.Code.PERMISSION_DENIED);
             assertThat(reader.listAllExperiments(null, null)).hasSize(1);
