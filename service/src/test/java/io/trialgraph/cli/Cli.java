@@ -18,6 +18,7 @@ import java.util.List;
 /** Runs the {@code trialgraph} command in this JVM against a test server, capturing what it prints and its exit code. */
 final class Cli {
 
+    private static final java.util.regex.Pattern FOOTER = java.util.regex.Pattern.compile("\\((\\d+ of )?\\d+ rows.*\\)|\\(truncated.*");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
             .enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS).build();
@@ -53,7 +54,7 @@ final class Cli {
             return rows;
         }
 
-        /** The data rows of the first aligned table in the output: the lines after the rule, up to a blank or "(" line. */
+        /** The data rows of the first aligned table in the output: the lines after the rule, up to a blank line or a "(N rows)" line. */
         List<String> tableRows() {
             List<String> lines = out.lines().toList();
             int rule = 0;
@@ -61,7 +62,7 @@ final class Cli {
                 rule++;
             }
             List<String> rows = new ArrayList<>();
-            for (int i = rule + 1; i < lines.size() && !lines.get(i).isBlank() && !lines.get(i).startsWith("("); i++) {
+            for (int i = rule + 1; i < lines.size() && !lines.get(i).isBlank() && !FOOTER.matcher(lines.get(i)).matches(); i++) {
                 rows.add(lines.get(i));
             }
             return rows;
