@@ -68,8 +68,7 @@ final class AnalyticsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Output.rows(out, chosen, table.columns(), table.rows());
             if (chosen == Output.Format.table) {
-                out.println("(" + (table.rows().size() < table.totalRows() ? table.rows().size() + " of " : "")
-                        + table.totalRows() + " rows)");
+                out.println(Output.rowCount(table.rows().size(), table.totalRows()));
             }
         }
     }

@@ -73,12 +73,19 @@ final class ComponentsCommand extends GroupCommand {
                 List<List<Object>> rows = new ArrayList<>();
                 for (TrialComponent c : components) {
                     rows.add(Arrays.asList(c.name(), c.kind(), c.status() == null ? "" : c.status().toString(),
-                            String.join(",", c.trialNames()), c.startTime() == null ? "" : c.startTime().toString(),
-                            c.endTime() == null ? "" : c.endTime().toString()));
+                            trials(c.trialNames(), format.format), c.startTime(), c.endTime()));
                 }
                 Output.rows(out, format.tabular(spec), List.of("name", "kind", "status", "trials", "start", "end"), rows);
             }
         }
+    }
+
+    /** All trial names in CSV; in a table the first two and how many more, so a shared component keeps the table narrow. */
+    static String trials(List<String> names, Output.Format format) {
+        if (format != Output.Format.table || names.size() <= 2) {
+            return String.join(",", names);
+        }
+        return names.get(0) + "," + names.get(1) + ",... (" + names.size() + " trials)";
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,

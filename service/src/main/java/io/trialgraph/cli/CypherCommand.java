@@ -56,7 +56,8 @@ final class CypherCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Output.rows(out, format, result.columns(), result.rows());
             if (format == Output.Format.table) {
-                out.println("(" + result.size() + " rows" + (result.truncated() ? ", truncated at the row cap" : "") + ")");
+                String count = Output.rowCount(result.size(), result.size());
+                out.println(result.truncated() ? count.replace(")", ", truncated at the row cap)") : count);
             }
         }
     }

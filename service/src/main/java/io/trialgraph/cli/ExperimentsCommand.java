@@ -19,7 +19,7 @@ final class ExperimentsCommand extends GroupCommand {
     private static final List<String> COLUMNS = List.of("name", "trials", "created", "description");
 
     private static List<Object> row(Experiment e) {
-        return List.of(e.name(), e.trialCount(), e.createTime() == null ? "" : e.createTime().toString(), e.description());
+        return java.util.Arrays.asList(e.name(), e.trialCount(), e.createTime(), e.description());
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists experiments in name order.")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.trialgraph.client.QueryResult;
@@ -42,7 +43,8 @@ final class Output {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    private static final CsvMapper CSV = new CsvMapper();
+    /** Quotes only the cells that need it (a comma, a quote, a line break, surrounding spaces). */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
     private Output() {
     }
@@ -102,7 +104,8 @@ final class Output {
         if (value == null) {
             return "";
         }
-        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof TemporalAccessor
+                || value instanceof Enum) {
             return value.toString();
         }
         return compactJson(value);
@@ -163,6 +166,10 @@ final class Output {
         if (value instanceof Enum) {
             return ((Enum<?>) value).name();
         }
+        if (value instanceof java.time.Instant) {
+            // Seconds are enough to read; CSV and JSON keep the full precision.
+            return ((java.time.Instant) value).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
         if (value instanceof QueryResult.Node) {
             QueryResult.Node node = (QueryResult.Node) value;
             return "(" + node.labels().stream().map(label -> ":" + label).collect(Collectors.joining()) + " "
@@ -200,6 +207,11 @@ final class Output {
         }
         BigDecimal rounded = new BigDecimal(value).round(new java.math.MathContext(6));
         return rounded.stripTrailingZeros().toPlainString();
+    }
+
+    /** "(1 row)", "(5 rows)", "(5 of 18 rows)". */
+    static String rowCount(long shown, long total) {
+        return "(" + (shown < total ? shown + " of " : "") + total + (total == 1 ? " row)" : " rows)");
     }
 
     /** Tags and other string maps as {@code key=value,key=value}. */

@@ -43,7 +43,7 @@ final class TrialsCommand extends GroupCommand {
                 List<List<Object>> rows = new ArrayList<>();
                 for (Trial t : trials) {
                     rows.add(java.util.Arrays.asList(t.name(), t.experimentName(), t.trialComponentCount(), Output.keyValues(t.tags()),
-                            t.createTime() == null ? "" : t.createTime().toString()));
+                            t.createTime()));
                 }
                 Output.rows(out, format.tabular(spec), List.of("name", "experiment", "components", "tags", "created"), rows);
             }

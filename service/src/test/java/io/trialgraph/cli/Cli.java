@@ -18,7 +18,7 @@ import java.util.List;
 /** Runs the {@code trialgraph} command in this JVM against a test server, capturing what it prints and its exit code. */
 final class Cli {
 
-    private static final java.util.regex.Pattern FOOTER = java.util.regex.Pattern.compile("\\((\\d+ of )?\\d+ rows.*\\)|\\(truncated.*");
+    private static final java.util.regex.Pattern FOOTER = java.util.regex.Pattern.compile("\\((\\d+ of )?\\d+ rows?.*\\)|\\(truncated.*");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
             .enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS).build();

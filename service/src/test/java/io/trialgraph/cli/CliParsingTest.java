@@ -35,6 +35,16 @@ class CliParsingTest {
     }
 
     @Test
+    void csvQuotesOnlyTheCellsThatNeedIt() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintWriter out = new java.io.PrintWriter(text);
+        Output.csv(out, java.util.List.of("name", "tags", "note"),
+                java.util.List.of(java.util.Arrays.asList("custom-rmsprop-60-training", "model=custom,optimizer=adam", "say \"hi\"")));
+        out.flush();
+        assertThat(text.toString()).isEqualTo("name,tags,note\ncustom-rmsprop-60-training,\"model=custom,optimizer=adam\",\"say \"\"hi\"\"\"\n");
+    }
+
+    @Test
     void tableNumbersAreShort() {
         assertThat(Output.number(0.87)).isEqualTo("0.87");
         assertThat(Output.number(0.8516661234)).isEqualTo("0.851666");
