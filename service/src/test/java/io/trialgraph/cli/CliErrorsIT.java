@@ -71,6 +71,12 @@ class CliErrorsIT {
                 .startsWith("error: UNAVAILABLE: cannot reach trialgraph at 127.0.0.1:" + closedPort)
                 .contains("trialgraph serve");
 
+        Cli.Result noCertificate = Cli.runAsIs("experiments", "list", "--target", "127.0.0.1:" + closedPort,
+                "--ca-cert", "/nonexistent/ca.pem");
+        assertThat(noCertificate.exitCode()).isEqualTo(1);
+        assertThat(noCertificate.err().lines()).singleElement().asString()
+                .startsWith("error: INVALID_ARGUMENT: tls: cannot read the trust certificates /nonexistent/ca.pem");
+
         Cli.Result verbose = Cli.runAsIs("experiments", "list", "--target", "127.0.0.1:" + closedPort, "--verbose");
         assertThat(verbose.exitCode()).isEqualTo(1);
         assertThat(verbose.err()).contains("\tat ").contains("error: UNAVAILABLE: cannot reach trialgraph");
