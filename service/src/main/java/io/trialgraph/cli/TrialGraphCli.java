@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
         subcommands = {ServeCommand.class, DemoCommand.class, ExperimentsCommand.class, TrialsCommand.class,
             ComponentsCommand.class, AnalyticsCommand.class, LineageCommand.class, MetricsCommand.class, CypherCommand.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Start the service with 'trialgraph serve', record the example study with 'trialgraph demo'."})
+        footer = {"", "Connection options go after the command: --target HOST:PORT (env TRIALGRAPH_TARGET, default"
+            + " localhost:50051), --token, --tls, --ca-cert FILE, --deadline, --verbose.",
+            "Start the service with 'trialgraph serve', record the example study with 'trialgraph demo'."})
 public final class TrialGraphCli implements Runnable {
 
     /** Exit code of a failed call (a server-side error or an unreachable server). */
