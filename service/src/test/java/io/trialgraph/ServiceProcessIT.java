@@ -24,17 +24,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged service as a user runs it: {@code java -jar}, configured by environment, stopped by SIGTERM. */
+/**
+ * The packaged service as a user runs it: {@code target/trialgraph serve} (the launcher) or
+ * {@code java -jar trialgraph-service.jar serve}, configured by environment, stopped by SIGTERM.
+ */
 class ServiceProcessIT {
 
     private static final Path JAR = Path.of("target", "trialgraph-service.jar");
+    private static final Path LAUNCHER = Path.of("target", "trialgraph");
 
     @Test
     void startsFromEnvironmentServesHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         int grpcPort = freePort();
         int boltPort = freePort();
         Path log = dir.resolve("service.log");
-        Process service = start(dir, log, Map.of(
+        Process service = start(dir, log, true, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(grpcPort),
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
@@ -61,7 +65,7 @@ class ServiceProcessIT {
     void wrongConfigurationStopsStartupWithOneClearLine(@TempDir Path dir) throws Exception {
         int closedPort = freePort();
         Path log = dir.resolve("service.log");
-        Process service = start(dir, log, Map.of(
+        Process service = start(dir, log, false, Map.of(
                 "NEO4J_URI", "bolt://127.0.0.1:" + closedPort,
                 "NEO4J_CONNECTION_TIMEOUT", "2s",
                 "GRPC_SERVER_PORT", Integer.toString(freePort())));
@@ -79,7 +83,7 @@ class ServiceProcessIT {
         TestCertificates certificate = ca.issueServer("server");
         int grpcPort = freePort();
         Path log = dir.resolve("service.log");
-        Process service = start(dir, log, Map.of(
+        Process service = start(dir, log, false, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(grpcPort),
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(freePort()),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
@@ -117,7 +121,7 @@ class ServiceProcessIT {
     void aBrokenTokenFileStopsStartupWithOneClearLine(@TempDir Path dir) throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens"), "# callers\nadmin ops admin-token-0123456789\nroot me x\n");
         Path log = dir.resolve("service.log");
-        Process service = start(dir, log, Map.of(
+        Process service = start(dir, log, false, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(freePort()),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "TRIALGRAPH_AUTH_ENABLED", "true",
@@ -133,13 +137,21 @@ class ServiceProcessIT {
         assertThat(dir.resolve("graph")).doesNotExist();
     }
 
-    private static Process start(Path workDir, Path log, Map<String, String> environment) throws IOException {
+    /** Starts {@code serve} through the launcher script (which execs java, so SIGTERM reaches the JVM) or java -jar. */
+    private static Process start(Path workDir, Path log, boolean launcher, Map<String, String> environment) throws IOException {
         assertThat(JAR).as("the packaged service (mvn package runs before the integration tests)").exists();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        String javaHome = System.getProperty("java.home");
+        ProcessBuilder builder;
+        if (launcher) {
+            assertThat(LAUNCHER).as("the launcher next to the jar").isExecutable();
+            builder = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "serve");
+            builder.environment().put("JAVA_HOME", javaHome);
+            builder.environment().put("TRIALGRAPH_JAVA_OPTS", "-Xmx512m");
+        } else {
+            builder = new ProcessBuilder(Path.of(javaHome, "bin", "java").toString(), "-Xmx512m", "-jar",
+                    JAR.toAbsolutePath().toString(), "serve");
+        }
+        builder.directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         return builder.start();
     }

@@ -5,9 +5,11 @@ import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.Neo4jConfiguration;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Bookmark;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
@@ -150,6 +152,41 @@ public final class Neo4jConnection implements AutoCloseable {
         try (Session session = session(AccessMode.READ)) {
             return session.executeRead(work);
         }
+    }
+
+    /**
+     * A result and the database state it was read at.
+     *
+     * @param version the database's last committed transaction when the read ended (see {@link #version()})
+     */
+    public record Versioned<T>(T value, String version) {
+    }
+
+    /**
+     * Like {@link #read}, and also says which database state the transaction saw: if {@link #version()}
+     * returned the same token just before, no transaction committed in between or during the read.
+     */
+    public <T> Versioned<T> readVersioned(TransactionCallback<T> work) {
+        try (Session session = session(AccessMode.READ)) {
+            T value = session.executeRead(work);
+            return new Versioned<>(value, bookmarkOf(session));
+        }
+    }
+
+    /**
+     * An opaque token for the database's last committed transaction: it changes with every commit
+     * by anyone (this service, another replica, a user writing over Bolt) and only then. It is the
+     * bookmark Neo4j returns for an empty read transaction; one round trip.
+     */
+    public String version() {
+        try (Session session = session(AccessMode.READ)) {
+            session.executeRead(tx -> tx.run("RETURN 1").consume());
+            return bookmarkOf(session);
+        }
+    }
+
+    private static String bookmarkOf(Session session) {
+        return session.lastBookmarks().stream().map(Bookmark::value).sorted().collect(Collectors.joining(","));
     }
 
     /**

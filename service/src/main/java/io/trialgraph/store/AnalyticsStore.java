@@ -37,18 +37,24 @@ public class AnalyticsStore {
         this.neo4j = neo4j;
     }
 
+    /** @return the database's current state, to compare with {@link Neo4jConnection.Versioned#version()} */
+    public String version() {
+        return neo4j.version();
+    }
+
     /** The parameter names and metric names present in scope, for the default columns. */
     public record Present(List<String> parameters, List<String> metrics) {
     }
 
     /**
-     * One page of the table, with the total row count.
+     * One page of the table, with the total row count, and the database state it was computed at.
      *
      * @param present called with what the scope holds when the query has no columns; returns the columns to show
      * @throws NotFoundException when the experiment or a trial of the scope does not exist
      */
-    public Table.Page page(Table.Query query, java.util.function.Function<Present, List<TableColumn>> present) {
-        return neo4j.read(tx -> {
+    public Neo4jConnection.Versioned<Table.Page> page(Table.Query query,
+            java.util.function.Function<Present, List<TableColumn>> present) {
+        return neo4j.readVersioned(tx -> {
             requireScope(tx, query.scope());
             Builder builder = new Builder();
             String body = builder.body(query);

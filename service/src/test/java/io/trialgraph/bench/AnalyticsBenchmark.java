@@ -80,16 +80,32 @@ public final class AnalyticsBenchmark {
                     .setFilter("kind = \"training\" AND params.epochs >= 60 AND metrics.test_acc.last > 0.5")
                     .setGroupBy("params.optimizer").build();
 
-            double[] table = time(() -> analytics.getTable(sorted).getRowsCount());
-            double[] group = time(() -> analytics.getTable(grouped).getRowsCount());
-            double[] baseline = time(() -> clientSide(channel));
+            // Cold: an unrelated commit before each request (as while any worker streams metrics)
+            // makes the service compute the table; warm: the graph is unchanged since the last
+            // identical request, so the cached answer is served after one round trip to Neo4j.
+            Driver driver = server.context().getBean(Neo4jConnection.class).driver();
+            Runnable unrelatedCommit = () -> {
+                try (Session session = driver.session()) {
+                    session.executeWrite(tx -> tx.run("MERGE (t:BenchTick) SET t.at = timestamp()").consume());
+                }
+            };
+            double[] tableCold = time(() -> analytics.getTable(sorted).getRowsCount(), unrelatedCommit);
+            double[] groupCold = time(() -> analytics.getTable(grouped).getRowsCount(), unrelatedCommit);
+            double[] table = time(() -> analytics.getTable(sorted).getRowsCount(), () -> { });
+            double[] group = time(() -> analytics.getTable(grouped).getRowsCount(), () -> { });
+            double[] baseline = time(() -> clientSide(channel), () -> { });
             GetTableResponse check = analytics.getTable(sorted);
-            System.out.printf(Locale.ROOT, "%-70s %9s %9s %7s%n", "query", "p50 ms", "p99 ms", "rows");
-            print("GetTable: full table sorted by test_acc last (17 columns)", table, check.getRowsCount());
-            print("GetTable: filtered (kind, epochs, test_acc) + best per optimizer", group, analytics.getTable(grouped).getRowsCount());
+            int groupRows = analytics.getTable(grouped).getRowsCount();
+            System.out.printf(Locale.ROOT, "%-78s %9s %9s %7s%n", "query", "p50 ms", "p99 ms", "rows");
+            print("GetTable cold (after a commit): full table sorted by test_acc last, 17 columns", tableCold,
+                    check.getRowsCount());
+            print("GetTable cold (after a commit): filtered + best per optimizer", groupCold, groupRows);
+            print("GetTable warm (graph unchanged): full table sorted by test_acc last", table, check.getRowsCount());
+            print("GetTable warm (graph unchanged): filtered + best per optimizer", group, groupRows);
             print("baseline: list all components + all summaries, sort in the client", baseline, TRIALS + 1);
-            System.out.printf(Locale.ROOT, "full table: trialgraph %.1fx faster than the client-side baseline at p50; "
-                    + "target p50 <= 100 ms%n", BenchmarkSupport.median(baseline) / BenchmarkSupport.median(table));
+            System.out.printf(Locale.ROOT, "full table vs the client-side baseline at p50: cold %.1fx faster, warm %.1fx faster; "
+                    + "target p50 <= 100 ms%n", BenchmarkSupport.median(baseline) / BenchmarkSupport.median(tableCold),
+                    BenchmarkSupport.median(baseline) / BenchmarkSupport.median(table));
             channel.shutdownNow();
         } finally {
             BenchmarkSupport.delete(data);
@@ -97,16 +113,19 @@ public final class AnalyticsBenchmark {
     }
 
     private static void print(String what, double[] millis, int rows) {
-        System.out.printf(Locale.ROOT, "%-70s %9.1f %9.1f %7d%n", what, BenchmarkSupport.median(millis),
+        System.out.printf(Locale.ROOT, "%-78s %9.1f %9.1f %7d%n", what, BenchmarkSupport.median(millis),
                 BenchmarkSupport.percentile(millis, 99), rows);
     }
 
-    private static double[] time(Supplier<Integer> run) {
+    /** Times {@code run} after a warm-up; {@code between} runs before each timed run, untimed. */
+    private static double[] time(Supplier<Integer> run, Runnable between) {
         for (int i = 0; i < 5; i++) {
+            between.run();
             run.get();
         }
         double[] millis = new double[RUNS];
         for (int i = 0; i < RUNS; i++) {
+            between.run();
             long started = System.nanoTime();
             run.get();
             millis[i] = (System.nanoTime() - started) / 1e6;

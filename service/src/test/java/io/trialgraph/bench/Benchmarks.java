@@ -15,8 +15,9 @@ public final class Benchmarks {
             case "series" -> SeriesReadBenchmark.main(new String[0]);
             case "analytics" -> AnalyticsBenchmark.main(new String[0]);
             case "lineage" -> LineageBenchmark.main(new String[0]);
+            case "logger" -> MetricLoggerBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage|analytics");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger");
                 System.exit(2);
             }
         }
