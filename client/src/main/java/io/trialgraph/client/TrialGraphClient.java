@@ -1166,7 +1166,8 @@ public final class TrialGraphClient implements AutoCloseable {
         public static final String ENV_CA_CERT = "TRIALGRAPH_CA_CERT";
         public static final String ENV_CLIENT_CERT = "TRIALGRAPH_CLIENT_CERT";
         public static final String ENV_CLIENT_KEY = "TRIALGRAPH_CLIENT_KEY";
-        public static final String ENV_PLAINTEXT = "TRIALGRAPH_PLAINTEXT";
+        public static final String ENV_TLS = "TRIALGRAPH_TLS";
+        public static final String ENV_ALLOW_TOKEN_OVER_PLAINTEXT = "TRIALGRAPH_ALLOW_TOKEN_OVER_PLAINTEXT";
 
         private String target;
         private ManagedChannel channel;
@@ -1281,7 +1282,9 @@ public final class TrialGraphClient implements AutoCloseable {
          *   <li>{@code TRIALGRAPH_CA_CERT}: {@link #tls(Path)};</li>
          *   <li>{@code TRIALGRAPH_CLIENT_CERT} and {@code TRIALGRAPH_CLIENT_KEY}, together:
          *       {@link #clientCertificate(Path, Path)};</li>
-         *   <li>{@code TRIALGRAPH_PLAINTEXT=true}: {@link #plaintext()} (not with the TLS variables).</li>
+         *   <li>{@code TRIALGRAPH_TLS}: {@code true} for {@link #tls()}, {@code false} for
+         *       {@link #plaintext()} (not with the certificate variables); unset keeps the builder's TLS default;</li>
+         *   <li>{@code TRIALGRAPH_ALLOW_TOKEN_OVER_PLAINTEXT=true}: {@link #allowTokenOverPlaintext()}.</li>
          * </ul>
          *
          * @return this builder
@@ -1296,14 +1299,8 @@ public final class TrialGraphClient implements AutoCloseable {
                 String value = environment.apply(name);
                 return value == null || value.isBlank() ? null : value.strip();
             };
-            String plaintextValue = env.apply(ENV_PLAINTEXT);
-            boolean plain = false;
-            if (plaintextValue != null) {
-                if (!plaintextValue.equalsIgnoreCase("true") && !plaintextValue.equalsIgnoreCase("false")) {
-                    throw Convert.invalid(ENV_PLAINTEXT + ": must be true or false, is '" + plaintextValue + "'");
-                }
-                plain = Boolean.parseBoolean(plaintextValue);
-            }
+            Boolean tlsValue = flag(env, ENV_TLS);
+            boolean plain = Boolean.FALSE.equals(tlsValue);
             String ca = env.apply(ENV_CA_CERT);
             String cert = env.apply(ENV_CLIENT_CERT);
             String key = env.apply(ENV_CLIENT_KEY);
@@ -1311,7 +1308,7 @@ public final class TrialGraphClient implements AutoCloseable {
                 throw Convert.invalid(ENV_CLIENT_CERT + " and " + ENV_CLIENT_KEY + ": set both or neither");
             }
             if (plain && (ca != null || cert != null)) {
-                throw Convert.invalid(ENV_PLAINTEXT + "=true contradicts " + (ca != null ? ENV_CA_CERT : ENV_CLIENT_CERT)
+                throw Convert.invalid(ENV_TLS + "=false contradicts " + (ca != null ? ENV_CA_CERT : ENV_CLIENT_CERT)
                         + ", which needs TLS");
             }
             if (env.apply(ENV_TARGET) != null) {
@@ -1322,6 +1319,11 @@ public final class TrialGraphClient implements AutoCloseable {
             }
             if (plain) {
                 plaintext();
+            } else if (Boolean.TRUE.equals(tlsValue)) {
+                tls();
+            }
+            if (Boolean.TRUE.equals(flag(env, ENV_ALLOW_TOKEN_OVER_PLAINTEXT))) {
+                allowTokenOverPlaintext();
             }
             if (ca != null) {
                 tls(Path.of(ca));
@@ -1330,6 +1332,17 @@ public final class TrialGraphClient implements AutoCloseable {
                 clientCertificate(Path.of(cert), Path.of(key));
             }
             return this;
+        }
+
+        private static Boolean flag(Function<String, String> env, String name) {
+            String value = env.apply(name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw Convert.invalid(name + ": must be true or false, is '" + value + "'");
+            }
+            return Boolean.parseBoolean(value);
         }
 
         /**
@@ -1381,8 +1394,8 @@ public final class TrialGraphClient implements AutoCloseable {
                 }
                 if (plaintext && token != null && !tokenOverPlaintext && !isOnThisMachine(target)) {
                     throw Convert.invalid("token: not sent in plain text to " + target + ", where anyone on the way"
-                            + " could read and use it: connect with TLS (tls(caFile)), or call allowTokenOverPlaintext()"
-                            + " if the network is trusted");
+                            + " could read and use it: connect with TLS, or allow it explicitly if the network is trusted"
+                            + " (allowTokenOverPlaintext(), " + ENV_ALLOW_TOKEN_OVER_PLAINTEXT + "=true)");
                 }
                 managed = Grpc.newChannelBuilder(target, credentials())
                         .maxInboundMessageSize(maxInboundMessageBytes)

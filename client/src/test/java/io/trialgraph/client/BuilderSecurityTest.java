@@ -39,8 +39,8 @@ class BuilderSecurityTest {
         TrialGraphException e = invalid(() -> TrialGraphClient.builder().target("trialgraph.example.com:50051")
                 .plaintext().token("s3cret-token-0123456789").build());
         assertThat(e.getMessage()).isEqualTo("token: not sent in plain text to trialgraph.example.com:50051, where anyone"
-                + " on the way could read and use it: connect with TLS (tls(caFile)), or call allowTokenOverPlaintext()"
-                + " if the network is trusted");
+                + " on the way could read and use it: connect with TLS, or allow it explicitly if the network is trusted"
+                + " (allowTokenOverPlaintext(), TRIALGRAPH_ALLOW_TOKEN_OVER_PLAINTEXT=true)");
         assertThat(e.getMessage()).doesNotContain("s3cret");
         invalid(() -> TrialGraphClient.builder().target("dns:///10.0.0.7:50051").plaintext().token("t").build());
 
@@ -92,7 +92,7 @@ class BuilderSecurityTest {
                 }, record)).build().start();
         try {
             Map<String, String> env = Map.of("TRIALGRAPH_TARGET", "127.0.0.1:" + server.getPort(),
-                    "TRIALGRAPH_TOKEN", "env-token-0123456789", "TRIALGRAPH_PLAINTEXT", "true");
+                    "TRIALGRAPH_TOKEN", "env-token-0123456789", "TRIALGRAPH_TLS", "false");
             try (TrialGraphClient client = TrialGraphClient.builder().fromEnvironment(env::get).build()) {
                 assertThat(client.serverInfo().version()).isEqualTo("0.1.0");
             }
@@ -105,14 +105,21 @@ class BuilderSecurityTest {
     @Test
     void contradictingEnvironmentVariablesAreRefused() {
         Map<String, String> env = new HashMap<>();
-        env.put("TRIALGRAPH_PLAINTEXT", "true");
+        env.put("TRIALGRAPH_TLS", "false");
         env.put("TRIALGRAPH_CA_CERT", "/etc/trialgraph/ca.pem");
         assertThat(invalid(() -> TrialGraphClient.builder().fromEnvironment(env::get)).getMessage())
-                .isEqualTo("TRIALGRAPH_PLAINTEXT=true contradicts TRIALGRAPH_CA_CERT, which needs TLS");
+                .isEqualTo("TRIALGRAPH_TLS=false contradicts TRIALGRAPH_CA_CERT, which needs TLS");
         assertThat(invalid(() -> TrialGraphClient.builder().fromEnvironment(Map.of("TRIALGRAPH_CLIENT_CERT", "c.pem")::get))
                 .getMessage()).isEqualTo("TRIALGRAPH_CLIENT_CERT and TRIALGRAPH_CLIENT_KEY: set both or neither");
-        assertThat(invalid(() -> TrialGraphClient.builder().fromEnvironment(Map.of("TRIALGRAPH_PLAINTEXT", "yes")::get))
-                .getMessage()).isEqualTo("TRIALGRAPH_PLAINTEXT: must be true or false, is 'yes'");
+        assertThat(invalid(() -> TrialGraphClient.builder().fromEnvironment(Map.of("TRIALGRAPH_TLS", "yes")::get))
+                .getMessage()).isEqualTo("TRIALGRAPH_TLS: must be true or false, is 'yes'");
+        // A remote target in plain text with a token: only when the environment allows it.
+        Map<String, String> remote = Map.of("TRIALGRAPH_TARGET", "trialgraph.example.com:50051", "TRIALGRAPH_TLS", "false",
+                "TRIALGRAPH_TOKEN", "env-token-0123456789");
+        invalid(() -> TrialGraphClient.builder().fromEnvironment(remote::get).build());
+        Map<String, String> allowed = new HashMap<>(remote);
+        allowed.put("TRIALGRAPH_ALLOW_TOKEN_OVER_PLAINTEXT", "true");
+        TrialGraphClient.builder().fromEnvironment(allowed::get).build().close();
         // Unset and empty variables change nothing: the builder still needs a target.
         assertThat(invalid(() -> TrialGraphClient.builder().fromEnvironment(Map.of("TRIALGRAPH_TARGET", " ")::get).build())
                 .getMessage()).startsWith("target: is required");

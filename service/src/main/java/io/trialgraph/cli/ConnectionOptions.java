@@ -1,6 +1,8 @@
 package io.trialgraph.cli;
 
+import io.grpc.Status;
 import io.trialgraph.client.TrialGraphClient;
+import io.trialgraph.client.TrialGraphException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
@@ -29,6 +31,19 @@ public final class ConnectionOptions {
             description = "Connect with TLS, trusting the certificates in this PEM file (env TRIALGRAPH_CA_CERT).")
     Path caCert;
 
+    @Option(names = "--client-cert", paramLabel = "FILE", defaultValue = "${env:TRIALGRAPH_CLIENT_CERT}",
+            description = "Present this PEM client certificate, for a server that requires one (env TRIALGRAPH_CLIENT_CERT).")
+    Path clientCert;
+
+    @Option(names = "--client-key", paramLabel = "FILE", defaultValue = "${env:TRIALGRAPH_CLIENT_KEY}",
+            description = "The PEM PKCS#8 private key of --client-cert (env TRIALGRAPH_CLIENT_KEY).")
+    Path clientKey;
+
+    @Option(names = "--allow-token-over-plaintext", defaultValue = "${env:TRIALGRAPH_ALLOW_TOKEN_OVER_PLAINTEXT:-false}",
+            description = "Send the token without TLS to a server on another machine, on a network you trust "
+                    + "(env TRIALGRAPH_ALLOW_TOKEN_OVER_PLAINTEXT=true).")
+    boolean allowTokenOverPlaintext;
+
     @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "How long one call may take, e.g. 500ms, 30s, 2m (default: ${DEFAULT-VALUE}).")
     Duration deadline;
@@ -43,8 +58,18 @@ public final class ConnectionOptions {
             builder.tls(caCert);
         } else if (tls) {
             builder.tls();
-        } else {
+        } else if (clientCert == null) {
             builder.plaintext();
+        }
+        if (clientCert != null || clientKey != null) {
+            if (clientCert == null || clientKey == null) {
+                throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "--client-cert and --client-key: give both or neither");
+            }
+            // A client certificate means TLS (with the JVM's trusted certificates unless --ca-cert says otherwise).
+            builder.clientCertificate(clientCert, clientKey);
+        }
+        if (allowTokenOverPlaintext) {
+            builder.allowTokenOverPlaintext();
         }
         return builder.build();
     }
