@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.trialgraph.testing.ManagementPort;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,9 +29,11 @@ class ServiceProcessIT {
     void startsFromEnvironmentServesHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         int grpcPort = freePort();
         int boltPort = freePort();
+        int managementPort = freePort();
         Path log = dir.resolve("service.log");
         Process service = start(dir, log, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(grpcPort),
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB"));
@@ -40,6 +43,12 @@ class ServiceProcessIT {
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
                     .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort);
+            // The jar's lib/ has what the management port needs: health as JSON, metrics as Prometheus text.
+            ManagementPort management = new ManagementPort(managementPort);
+            assertThat(management.get("/health").body()).contains("\"status\":\"UP\"");
+            assertThat(management.scrape().value("trialgraph_ingest_points_total", Map.of())).hasValue(0);
+            // The container health check, run from the jar as the image runs it.
+            assertThat(healthCheck(grpcPort)).as("HealthCheck exit code").isZero();
 
             long stopping = System.nanoTime();
             service.destroy(); // SIGTERM
@@ -59,13 +68,23 @@ class ServiceProcessIT {
         Process service = start(dir, log, Map.of(
                 "NEO4J_URI", "bolt://127.0.0.1:" + closedPort,
                 "NEO4J_CONNECTION_TIMEOUT", "2s",
-                "GRPC_SERVER_PORT", Integer.toString(freePort())));
+                "GRPC_SERVER_PORT", Integer.toString(freePort()),
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort())));
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(service.exitValue()).isEqualTo(1);
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).filteredOn(line -> line.contains("ERROR")).singleElement().asString()
                 .contains("trialgraph did not start: neo4j.uri (NEO4J_URI): cannot reach Neo4j at bolt://127.0.0.1:" + closedPort);
         assertThat(lines).noneMatch(line -> line.startsWith("\tat "));
+    }
+
+    private static int healthCheck(int grpcPort) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process check = new ProcessBuilder(java, "-cp", JAR.toAbsolutePath().toString(), "io.trialgraph.HealthCheck",
+                Integer.toString(grpcPort)).redirectErrorStream(true).start();
+        check.getInputStream().transferTo(System.out);
+        assertThat(check.waitFor(30, TimeUnit.SECONDS)).as("HealthCheck ended").isTrue();
+        return check.exitValue();
     }
 
     private static Process start(Path workDir, Path log, Map<String, String> environment) throws IOException {
