@@ -72,8 +72,9 @@ public final class TrialGraphServer implements AutoCloseable {
             String schemaVersion = context.getBean(SchemaMigrations.class).apply();
             GrpcEmbeddedServer server = context.getBean(GrpcEmbeddedServer.class);
             startGrpc(server);
-            context.getBean(ServingStatusReporter.class).ready();
+            // Before SERVING: a start that fails on the management port never looks ready.
             NettyEmbeddedServer management = startManagement(context);
+            context.getBean(ServingStatusReporter.class).ready();
             LOG.info("trialgraph {} serving gRPC on port {}{} (schema version {}, started in {} ms)",
                     TrialGraphVersion.VERSION, server.getServer().getPort(),
                     management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
