@@ -175,6 +175,14 @@ class DeployFilesTest {
     }
 
     @Test
+    void disruptionBudgetCoversTheReplicasAndLeavesRoomToDrain() throws IOException {
+        Map<String, Object> budget = map(object("PodDisruptionBudget", "trialgraph"), "spec");
+        Map<String, Object> deployment = map(object("Deployment", "trialgraph"), "spec");
+        assertThat(labels(map(map(deployment, "template"), "metadata"))).containsAllEntriesOf(map(map(budget, "selector"), "matchLabels"));
+        assertThat((Integer) budget.get("minAvailable")).isPositive().isLessThan((Integer) deployment.get("replicas"));
+    }
+
+    @Test
     void everyContainerHasResourceRequestsAndMemoryLimits() throws IOException {
         for (Map<String, Object> workload : objects()) {
             if (!List.of("Deployment", "StatefulSet").contains(workload.get("kind"))) {
