@@ -39,7 +39,8 @@ class ServiceProcessIT {
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB"));
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
-            awaitServing(channel, service, Duration.ofSeconds(60));
+            // Generous: the start itself takes ~10 s, but a shared 2-core machine under load takes several times that.
+            awaitServing(channel, service, Duration.ofSeconds(150));
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
                     .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort);
