@@ -3,7 +3,9 @@ package io.trialgraph;
 import io.grpc.Server;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.config.ManagementConfiguration;
 import io.trialgraph.config.ServerConfiguration;
 import io.trialgraph.grpc.ServingStatusReporter;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * One running trialgraph: the application context, Neo4j (connected and migrated) and the gRPC
- * server, started in that order and stopped in reverse. Used by {@link Application} and by tests.
+ * One running trialgraph: the application context, Neo4j (connected and migrated), the gRPC
+ * server and the management port (HTTP: health and Prometheus metrics), started in that order and
+ * stopped in reverse. Used by {@link Application} and by tests.
  */
 public final class TrialGraphServer implements AutoCloseable {
 
@@ -35,12 +38,14 @@ public final class TrialGraphServer implements AutoCloseable {
 
     private final ApplicationContext context;
     private final Server grpc;
+    private final NettyEmbeddedServer management;
     private final Duration gracePeriod;
     private boolean closed;
 
-    private TrialGraphServer(ApplicationContext context, Server grpc, Duration gracePeriod) {
+    private TrialGraphServer(ApplicationContext context, Server grpc, NettyEmbeddedServer management, Duration gracePeriod) {
         this.context = context;
         this.grpc = grpc;
+        this.management = management;
         this.gracePeriod = gracePeriod;
     }
 
@@ -69,11 +74,14 @@ public final class TrialGraphServer implements AutoCloseable {
             String schemaVersion = context.getBean(SchemaMigrations.class).apply();
             GrpcEmbeddedServer server = context.getBean(GrpcEmbeddedServer.class);
             startGrpc(server);
+            // Before SERVING: a start that fails on the management port never looks ready.
+            NettyEmbeddedServer management = startManagement(context);
             context.getBean(ServingStatusReporter.class).ready();
-            LOG.info("trialgraph {} serving gRPC on port {} (schema version {}, started in {} ms)",
-                    TrialGraphVersion.VERSION, server.getServer().getPort(), schemaVersion,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new TrialGraphServer(context, server.getServer(),
+            LOG.info("trialgraph {} serving gRPC on port {}{} (schema version {}, started in {} ms)",
+                    TrialGraphVersion.VERSION, server.getServer().getPort(),
+                    management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
+                    schemaVersion, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return new TrialGraphServer(context, server.getServer(), management,
                     context.getBean(ServerConfiguration.class).getShutdownGracePeriod());
         } catch (RuntimeException e) {
             context.close();
@@ -111,9 +119,34 @@ public final class TrialGraphServer implements AutoCloseable {
         }
     }
 
+    /** Opens the management port, unless it is disabled; returns null then. */
+    private static NettyEmbeddedServer startManagement(ApplicationContext context) {
+        ManagementConfiguration config = context.getBean(ManagementConfiguration.class);
+        if (!config.isEnabled()) {
+            return null;
+        }
+        NettyEmbeddedServer http = context.getBean(NettyEmbeddedServer.class);
+        try {
+            http.start();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new InvalidConfigurationException("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
+                    + config.getPort() + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
+        }
+        return http;
+    }
+
     /** @return the port the gRPC server listens on */
     public int grpcPort() {
         return grpc.getPort();
+    }
+
+    /** @return the management (health and metrics) HTTP port, or -1 when it is disabled */
+    public int managementPort() {
+        return management == null ? -1 : management.getPort();
     }
 
     /** @return the application context, for tests that need a bean */
@@ -148,6 +181,10 @@ public final class TrialGraphServer implements AutoCloseable {
         } catch (InterruptedException e) {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        if (management != null) {
+            // Metrics stay readable until the last call has ended.
+            management.stop();
         }
         context.close();
         LOG.info("trialgraph stopped");

@@ -142,6 +142,67 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void neo4jOutageTakesReadinessButNotLiveness(@TempDir Path dir) throws Exception {
+        // A Neo4j of its own, to stop under the running service.
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        DatabaseManagementService neo4j = new DatabaseManagementServiceBuilder(dir)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnectorInternalSettings.enable_local_connector, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, 16L * 1024 * 1024)
+                .build();
+        try (TrialGraphServer server = TrialGraphServer.start(Map.of("neo4j.uri", "bolt://127.0.0.1:" + port,
+                "neo4j.connection-timeout", "2s", "grpc.server.port", 0, "trialgraph.server.health-check-interval", "200ms"))) {
+            ManagedChannel channel = channel(server);
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+            assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);
+            assertThat(status(health, "liveness")).isEqualTo(ServingStatus.SERVING);
+
+            neo4j.shutdown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (status(health, "") == ServingStatus.SERVING && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(status(health, "")).as("readiness without Neo4j").isEqualTo(ServingStatus.NOT_SERVING);
+            assertThat(status(health, "liveness")).as("liveness without Neo4j").isEqualTo(ServingStatus.SERVING);
+            channel.shutdownNow();
+        } finally {
+            neo4j.shutdown();
+        }
+    }
+
+    @Test
+    void managementPortInUseNamesTheSetting(TestNeo4j neo4j) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Map<String, Object> settings = new HashMap<>(neo4j.serverProperties());
+            settings.put("grpc.server.port", 0);
+            settings.put("trialgraph.management.port", taken.getLocalPort());
+            assertThatThrownBy(() -> TrialGraphServer.start(settings))
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageStartingWith("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
+                            + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void managementPortCanBeTurnedOff(TestNeo4j neo4j) {
+        Map<String, Object> settings = new HashMap<>(neo4j.serverProperties());
+        settings.put("grpc.server.port", 0);
+        settings.put("trialgraph.management.enabled", false);
+        try (TrialGraphServer server = TrialGraphServer.start(settings)) {
+            assertThat(server.managementPort()).isEqualTo(-1);
+        }
+    }
+
+    private static ServingStatus status(HealthGrpc.HealthBlockingStub health, String service) {
+        return health.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+    }
+
+    @Test
     void grpcPortInUseNamesTheSetting(TestNeo4j neo4j) throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             Map<String, Object> settings = new HashMap<>(neo4j.serverProperties());

@@ -13,6 +13,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.trialgraph.client.TrialGraphClient;
 import io.trialgraph.client.TrialGraphException;
 import io.trialgraph.testing.TestCertificates;
+import io.trialgraph.testing.ManagementPort;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -37,18 +38,27 @@ class ServiceProcessIT {
     void startsFromEnvironmentServesHealthAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         int grpcPort = freePort();
         int boltPort = freePort();
+        int managementPort = freePort();
         Path log = dir.resolve("service.log");
         Process service = start(dir, log, true, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(grpcPort),
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB"));
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
-            awaitServing(channel, service, Duration.ofSeconds(60));
+            // Generous: the start itself takes ~10 s, but a shared 2-core machine under load takes several times that.
+            awaitServing(channel, service, Duration.ofSeconds(150));
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
                     .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort);
+            // The jar's lib/ has what the management port needs: health as JSON, metrics as Prometheus text.
+            ManagementPort management = new ManagementPort(managementPort);
+            assertThat(management.get("/health").body()).contains("\"status\":\"UP\"");
+            assertThat(management.scrape().value("trialgraph_ingest_points_total", Map.of())).hasValue(0);
+            // The container health check, run from the jar as the image runs it.
+            assertThat(healthCheck(grpcPort)).as("HealthCheck exit code").isZero();
 
             long stopping = System.nanoTime();
             service.destroy(); // SIGTERM
@@ -68,7 +78,8 @@ class ServiceProcessIT {
         Process service = start(dir, log, false, Map.of(
                 "NEO4J_URI", "bolt://127.0.0.1:" + closedPort,
                 "NEO4J_CONNECTION_TIMEOUT", "2s",
-                "GRPC_SERVER_PORT", Integer.toString(freePort())));
+                "GRPC_SERVER_PORT", Integer.toString(freePort()),
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort())));
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(service.exitValue()).isEqualTo(1);
         List<String> lines = Files.readAllLines(log);
@@ -88,6 +99,7 @@ class ServiceProcessIT {
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(freePort()),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB",
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort()),
                 "TRIALGRAPH_SERVER_TLS_CERT_CHAIN", certificate.certificate().toString(),
                 "TRIALGRAPH_SERVER_TLS_PRIVATE_KEY", certificate.privateKey().toString(),
                 "TRIALGRAPH_AUTH_ENABLED", "true",
@@ -125,6 +137,7 @@ class ServiceProcessIT {
                 "GRPC_SERVER_PORT", Integer.toString(freePort()),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "TRIALGRAPH_AUTH_ENABLED", "true",
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort()),
                 "TRIALGRAPH_AUTH_TOKEN_FILE", tokens.toString()));
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(service.exitValue()).isEqualTo(1);
@@ -135,6 +148,15 @@ class ServiceProcessIT {
         assertThat(lines).noneMatch(line -> line.startsWith("\tat "));
         // Checked before the embedded Neo4j starts: nothing was created.
         assertThat(dir.resolve("graph")).doesNotExist();
+    }
+
+    private static int healthCheck(int grpcPort) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process check = new ProcessBuilder(java, "-cp", JAR.toAbsolutePath().toString(), "io.trialgraph.HealthCheck",
+                Integer.toString(grpcPort)).redirectErrorStream(true).start();
+        check.getInputStream().transferTo(System.out);
+        assertThat(check.waitFor(30, TimeUnit.SECONDS)).as("HealthCheck ended").isTrue();
+        return check.exitValue();
     }
 
     /** Starts {@code serve} through the launcher script (which execs java, so SIGTERM reaches the JVM) or java -jar. */

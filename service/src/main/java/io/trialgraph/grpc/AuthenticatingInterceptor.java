@@ -22,8 +22,7 @@ import java.util.Optional;
 @Requires(property = "trialgraph.auth.enabled", value = "true")
 class AuthenticatingInterceptor implements ServerInterceptor, Ordered {
 
-    /** Runs before the other interceptors (lower runs first), so a refused call costs nothing more. */
-    static final int ORDER = -200;
+    static final int ORDER = InterceptorOrder.AUTHENTICATION;
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";

@@ -31,8 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 class DefaultDeadlineInterceptor implements ServerInterceptor, Ordered {
 
-    /** After authentication: a refused call needs no timer. */
-    static final int ORDER = AuthenticatingInterceptor.ORDER + 100;
+    static final int ORDER = InterceptorOrder.DEFAULT_DEADLINE;
 
     private final long deadlineMillis;
     private final ScheduledExecutorService timer;

@@ -5,6 +5,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.micronaut.core.order.Ordered;
 import jakarta.inject.Singleton;
 
 /**
@@ -12,7 +13,12 @@ import jakarta.inject.Singleton;
  * {@link StatusTranslator} picks, instead of grpc-java's bare UNKNOWN.
  */
 @Singleton
-class ErrorTranslatingInterceptor implements ServerInterceptor {
+class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
+
+    @Override
+    public int getOrder() {
+        return InterceptorOrder.ERROR_TRANSLATION;
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {

@@ -20,6 +20,7 @@ class GrpcInfrastructureFactory {
         // Not serving until Neo4j is reachable and the schema is migrated (see ServingStatus).
         manager.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
+        manager.setStatus(ServingStatusReporter.LIVENESS, io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
         return manager;
     }
 

@@ -14,10 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives the gRPC health status: SERVING once the service is ready, NOT_SERVING whenever Neo4j
- * stops answering (checked periodically), and NOT_SERVING for good once shutdown begins.
+ * stops answering (checked periodically), and NOT_SERVING for good once shutdown begins. The
+ * service name {@value #LIVENESS} answers whether the process itself is alive: SERVING from ready
+ * to shutdown whatever Neo4j does, so a liveness probe does not restart every replica while
+ * Neo4j is away (readiness, the overall status, takes them out of the load balancer instead).
  */
 @Singleton
 public class ServingStatusReporter {
+
+    /** The health service name of the process's own liveness, for liveness probes. */
+    public static final String LIVENESS = "liveness";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingStatusReporter.class);
 
@@ -37,6 +43,7 @@ public class ServingStatusReporter {
     /** Reports SERVING and starts watching Neo4j. */
     public synchronized void ready() {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        health.setStatus(LIVENESS, ServingStatus.SERVING);
         long interval = Math.max(1, config.getHealthCheckInterval().toMillis());
         checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "trialgraph-health");

@@ -10,6 +10,7 @@ import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.PermissionDeniedException;
 import io.trialgraph.domain.ResourceExhaustedException;
+import java.util.Optional;
 import java.util.UUID;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -64,6 +65,29 @@ public final class StatusTranslator {
         }
         String reference = UUID.randomUUID().toString();
         LOG.error("Internal error {}", reference, failure);
-        return Status.INTERNAL.withDescription("internal error; the server log has the details under reference " + reference);
+        // The cause stays on the server (gRPC never sends it): it carries the reference to the call log.
+        return Status.INTERNAL.withDescription("internal error; the server log has the details under reference " + reference)
+                .withCause(new ReferencedFailure(reference, failure));
+    }
+
+    /**
+     * @return the reference under which the server log holds the details of an INTERNAL status
+     *     made by {@link #toStatus}; empty for any other status
+     */
+    public static Optional<String> reference(Status status) {
+        return status.getCause() instanceof ReferencedFailure referenced
+                ? Optional.of(referenced.reference)
+                : Optional.empty();
+    }
+
+    /** An unexpected failure and the reference its caller was given. */
+    private static final class ReferencedFailure extends RuntimeException {
+
+        private final String reference;
+
+        ReferencedFailure(String reference, Throwable failure) {
+            super("internal error " + reference, failure, false, false);
+            this.reference = reference;
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.Neo4jConfiguration;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.neo4j.driver.AccessMode;
@@ -21,6 +22,8 @@ import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.SecurityException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.FatalDiscoveryException;
+import org.neo4j.driver.observation.metrics.ConnectionPoolMetrics;
+import org.neo4j.driver.observation.metrics.MetricsObservationProvider;
 
 /**
  * The service's one way to Neo4j: a driver connected either to the configured server or to an
@@ -29,12 +32,15 @@ import org.neo4j.driver.exceptions.FatalDiscoveryException;
 public final class Neo4jConnection implements AutoCloseable {
 
     private final Driver driver;
+    private final MetricsObservationProvider driverMetrics;
     private final EmbeddedNeo4j embedded;
     private final String boltUri;
     private final String database;
 
-    private Neo4jConnection(Driver driver, EmbeddedNeo4j embedded, String boltUri, String database) {
+    private Neo4jConnection(Driver driver, MetricsObservationProvider driverMetrics, EmbeddedNeo4j embedded, String boltUri,
+            String database) {
         this.driver = driver;
+        this.driverMetrics = driverMetrics;
         this.embedded = embedded;
         this.boltUri = boltUri;
         this.database = database;
@@ -60,9 +66,10 @@ public final class Neo4jConnection implements AutoCloseable {
             auth = AuthTokens.none();
         }
         try {
-            Driver driver = createDriver(uri, auth, config);
+            MetricsObservationProvider driverMetrics = MetricsObservationProvider.newInstance();
+            Driver driver = createDriver(uri, auth, config, driverMetrics);
             verify(driver, uri, config);
-            return new Neo4jConnection(driver, embedded, uri, config.getDatabase());
+            return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase());
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -71,7 +78,8 @@ public final class Neo4jConnection implements AutoCloseable {
         }
     }
 
-    private static Driver createDriver(String uri, AuthToken auth, Neo4jConfiguration config) {
+    private static Driver createDriver(String uri, AuthToken auth, Neo4jConfiguration config,
+            MetricsObservationProvider driverMetrics) {
         try {
             Config driverConfig = Config.builder()
                     .withConnectionTimeout(config.getConnectionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -80,6 +88,8 @@ public final class Neo4jConnection implements AutoCloseable {
                     // The default System.Logger bridge formats every Bolt message (with all its
                     // parameters) even when debug logging is off; SLF4J checks the level first.
                     .withLogging(Logging.slf4j())
+                    // Counts pool events (acquire, release) only: no per-query observation.
+                    .withObservationProvider(driverMetrics)
                     .build();
             return GraphDatabase.driver(uri, auth, driverConfig);
         } catch (IllegalArgumentException e) {
@@ -198,6 +208,14 @@ public final class Neo4jConnection implements AutoCloseable {
         try (Session session = session(AccessMode.WRITE)) {
             return session.executeWrite(work);
         }
+    }
+
+    /**
+     * @return the driver's connection pools (one per Neo4j server it talks to; several behind a
+     *     {@code neo4j://} routing URI), each with its in-use, idle and acquisition figures now
+     */
+    public Collection<ConnectionPoolMetrics> connectionPools() {
+        return driverMetrics.metrics().connectionPoolMetrics();
     }
 
     /** @return the Bolt URI this service talks to (without credentials) */

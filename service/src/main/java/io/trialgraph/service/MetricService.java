@@ -1,5 +1,9 @@
 package io.trialgraph.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.trialgraph.domain.Downsampling;
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.MetricBatch;
@@ -11,6 +15,7 @@ import io.trialgraph.domain.TrialGraphException;
 import io.trialgraph.store.MetricStore;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The rules of metric ingestion and reading. */
 @Singleton
@@ -23,9 +28,27 @@ public class MetricService {
     public static final int MAX_SUMMARY_COMPONENTS = 1_000;
 
     private final MetricStore store;
+    // Metered per batch, never per point: a few nanoseconds against a commit of milliseconds.
+    private final Counter storedPoints;
+    private final DistributionSummary batchPoints;
+    private final Timer commits;
+    private final Counter rejectedBatches;
 
-    MetricService(MetricStore store) {
+    MetricService(MetricStore store, MeterRegistry registry) {
         this.store = store;
+        this.storedPoints = Counter.builder("trialgraph.ingest.points")
+                .description("Metric points stored (a batch sent again after a reconnect counts once)")
+                .register(registry);
+        this.batchPoints = DistributionSummary.builder("trialgraph.ingest.batch.points")
+                .description("Points per ingested batch, rejected batches included")
+                .baseUnit("points")
+                .register(registry);
+        this.commits = Timer.builder("trialgraph.ingest.commit")
+                .description("Time to commit a batch to Neo4j (points, summaries and the writer's sequence in one transaction)")
+                .register(registry);
+        this.rejectedBatches = Counter.builder("trialgraph.ingest.batches.rejected")
+                .description("Batches rejected whole (unknown component, a rule broken)")
+                .register(registry);
     }
 
     /**
@@ -50,9 +73,14 @@ public class MetricService {
      * component; either way the writer's sequence moves past it.
      */
     public Outcome ingest(MetricBatch batch) {
+        batchPoints.record(batch.pointCount());
         try {
             validate(batch);
-            return new Outcome(store.append(batch), null);
+            long started = System.nanoTime();
+            long stored = store.append(batch);
+            commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            storedPoints.increment(stored);
+            return new Outcome(stored, null);
         } catch (InvalidArgumentException | NotFoundException rejected) {
             return reject(batch.writerId(), batch.sequence(), rejected);
         }
@@ -61,6 +89,7 @@ public class MetricService {
     /** Rejects a batch that could not even be read (e.g. columns of unequal length): its sequence moves on, nothing is stored. */
     public Outcome reject(String writerId, long sequence, TrialGraphException why) {
         store.skip(writerId, sequence);
+        rejectedBatches.increment();
         return new Outcome(0, why);
     }
 

@@ -23,6 +23,7 @@ public final class TestServer implements AutoCloseable {
         this.neo4j = neo4j;
         Map<String, Object> properties = new HashMap<>(neo4j.serverProperties());
         properties.put("grpc.server.port", 0);
+        properties.put("trialgraph.management.port", 0);
         this.server = TrialGraphServer.start(properties);
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
     }
@@ -47,6 +48,11 @@ public final class TestServer implements AutoCloseable {
     /** @return the gRPC port */
     public int port() {
         return server.grpcPort();
+    }
+
+    /** @return the management (health and Prometheus metrics) HTTP port */
+    public int managementPort() {
+        return server.managementPort();
     }
 
     /** @return the Neo4j the server writes to */
