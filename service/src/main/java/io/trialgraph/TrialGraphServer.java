@@ -77,8 +77,10 @@ public final class TrialGraphServer implements AutoCloseable {
             // Before SERVING: a start that fails on the management port never looks ready.
             NettyEmbeddedServer management = startManagement(context);
             context.getBean(ServingStatusReporter.class).ready();
-            LOG.info("trialgraph {} serving gRPC on port {}{} (schema version {}, started in {} ms)",
+            LOG.info("trialgraph {} serving gRPC on port {} ({}){} (schema version {}, started in {} ms)",
                     TrialGraphVersion.VERSION, server.getServer().getPort(),
+                    server.getServer().getListenSockets().stream().map(Object::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")),
                     management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
                     schemaVersion, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return new TrialGraphServer(context, server.getServer(), management,

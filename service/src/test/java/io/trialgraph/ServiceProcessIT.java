@@ -52,7 +52,10 @@ class ServiceProcessIT {
             awaitServing(channel, service, Duration.ofSeconds(150));
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
-                    .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort);
+                    .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort)
+                    // Plain text by default, so loopback only by default: no warning to give.
+                    .contains("serving gRPC on port " + grpcPort)
+                    .doesNotContain("in plain text");
             // The jar's lib/ has what the management port needs: health as JSON, metrics as Prometheus text.
             ManagementPort management = new ManagementPort(managementPort);
             assertThat(management.get("/health").body()).contains("\"status\":\"UP\"");
