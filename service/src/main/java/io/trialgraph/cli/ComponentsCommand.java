@@ -65,17 +65,10 @@ final class ComponentsCommand extends GroupCommand {
             }
             try (TrialGraphClient client = connection.connect()) {
                 List<TrialComponent> components = client.listAllTrialComponents(filter);
-                PrintWriter out = spec.commandLine().getOut();
-                if (format.format == Output.Format.json) {
-                    Output.json(out, components);
-                    return;
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                for (TrialComponent c : components) {
-                    rows.add(Arrays.asList(c.name(), c.kind(), c.status() == null ? "" : c.status().toString(),
-                            trials(c.trialNames(), format.format), c.startTime(), c.endTime()));
-                }
-                Output.rows(out, format.tabular(spec), List.of("name", "kind", "status", "trials", "start", "end"), rows);
+                Output.listing(spec.commandLine().getOut(), format.tabular(spec), components,
+                        List.of("name", "kind", "status", "trials", "start", "end"),
+                        c -> Arrays.asList(c.name(), c.kind(), c.status() == null ? "" : c.status().toString(),
+                                trials(c.trialNames(), format.format), c.startTime(), c.endTime()));
             }
         }
     }

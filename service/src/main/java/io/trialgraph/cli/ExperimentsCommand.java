@@ -3,7 +3,6 @@ package io.trialgraph.cli;
 import io.trialgraph.client.Experiment;
 import io.trialgraph.client.TrialGraphClient;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -40,14 +39,7 @@ final class ExperimentsCommand extends GroupCommand {
         public void run() {
             try (TrialGraphClient client = connection.connect()) {
                 List<Experiment> experiments = client.listAllExperiments(prefix, Map.of());
-                PrintWriter out = spec.commandLine().getOut();
-                if (format.format == Output.Format.json) {
-                    Output.json(out, experiments);
-                    return;
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                experiments.forEach(e -> rows.add(row(e)));
-                Output.rows(out, format.tabular(spec), COLUMNS, rows);
+                Output.listing(spec.commandLine().getOut(), format.tabular(spec), experiments, COLUMNS, ExperimentsCommand::row);
             }
         }
     }

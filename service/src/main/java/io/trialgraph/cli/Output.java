@@ -63,6 +63,21 @@ final class Output {
         }
     }
 
+    /**
+     * Writes a listing: in JSON the items themselves (every field), otherwise a row per item with
+     * {@code columns}, as {@link #rows} does.
+     */
+    static <T> void listing(PrintWriter out, Format format, List<T> items, List<String> columns,
+            java.util.function.Function<T, List<Object>> row) {
+        if (format == Format.json) {
+            json(out, items);
+            return;
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        items.forEach(item -> rows.add(row.apply(item)));
+        rows(out, format, columns, rows);
+    }
+
     /** Rows as JSON objects, a key per column in column order. */
     static List<Map<String, Object>> objects(List<String> columns, List<List<Object>> rows) {
         List<Map<String, Object>> objects = new ArrayList<>();

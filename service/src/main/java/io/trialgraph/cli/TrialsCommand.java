@@ -3,7 +3,6 @@ package io.trialgraph.cli;
 import io.trialgraph.client.Trial;
 import io.trialgraph.client.TrialGraphClient;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,17 +34,10 @@ final class TrialsCommand extends GroupCommand {
         public void run() {
             try (TrialGraphClient client = connection.connect()) {
                 List<Trial> trials = client.listAllTrials(experiment);
-                PrintWriter out = spec.commandLine().getOut();
-                if (format.format == Output.Format.json) {
-                    Output.json(out, trials);
-                    return;
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                for (Trial t : trials) {
-                    rows.add(java.util.Arrays.asList(t.name(), t.experimentName(), t.trialComponentCount(), Output.keyValues(t.tags()),
-                            t.createTime()));
-                }
-                Output.rows(out, format.tabular(spec), List.of("name", "experiment", "components", "tags", "created"), rows);
+                Output.listing(spec.commandLine().getOut(), format.tabular(spec), trials,
+                        List.of("name", "experiment", "components", "tags", "created"),
+                        t -> java.util.Arrays.asList(t.name(), t.experimentName(), t.trialComponentCount(),
+                                Output.keyValues(t.tags()), t.createTime()));
             }
         }
     }
