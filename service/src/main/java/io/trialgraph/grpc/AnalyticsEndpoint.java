@@ -9,9 +9,9 @@ import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
-import io.trialgraph.domain.Table;
-import io.trialgraph.domain.TableColumn;
+import io.trialgraph.analytics.Column;
+import io.trialgraph.analytics.Table;
+import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -31,11 +31,11 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         Table.Page page = service.page(query(request));
         GetTableResponse.Builder builder = GetTableResponse.newBuilder()
                 .setTotalRows(page.totalRows())
-                .setNextPageToken(AnalyticsService.token(page.nextOffset()));
+                .setNextPageToken(TableRequests.token(page.nextOffset()));
         page.columns().forEach(column -> builder.addColumns(column.id()));
         for (List<Object> row : page.rows()) {
             TableRow.Builder cells = TableRow.newBuilder();
-            row.forEach(value -> cells.addValues(cell(value)));
+            row.forEach(value -> cells.addValues(Protos.value(value)));
             builder.addRows(cells);
         }
         reply(response, builder.build());
@@ -47,7 +47,7 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         service.all(query(request), page -> {
             StringBuilder csv = new StringBuilder();
             if (header[0]) {
-                csv.append(String.join(",", page.columns().stream().map(TableColumn::id).map(AnalyticsEndpoint::csvField).toList()))
+                csv.append(String.join(",", page.columns().stream().map(Column::id).map(AnalyticsEndpoint::csvField).toList()))
                         .append('\n');
                 header[0] = false;
             }
@@ -73,20 +73,6 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
-    private static TableValue cell(Object value) {
-        TableValue.Builder cell = TableValue.newBuilder();
-        if (value instanceof Double number) {
-            cell.setNumberValue(number);
-        } else if (value instanceof Number integer) {
-            cell.setIntegerValue(integer.longValue());
-        } else if (value instanceof Boolean flag) {
-            cell.setBoolValue(flag);
-        } else if (value != null) {
-            cell.setStringValue(value.toString());
-        }
-        return cell.build();
-    }
-
     private static Table.Query query(GetTableRequest request) {
         Table.Scope scope = switch (request.getScopeCase()) {
             case EXPERIMENT_NAME -> new Table.Scope(request.getExperimentName(), null, null);
@@ -94,7 +80,7 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
             case EXPERIMENT_NAME_PREFIX -> new Table.Scope(null, null, request.getExperimentNamePrefix());
             case SCOPE_NOT_SET -> null;
         };
-        return AnalyticsService.query(scope, request.getColumnsList(), request.getFilter(),
+        return TableRequests.check(scope, request.getColumnsList(), request.getFilter(),
                 request.getSortList().stream().map(SortKey::getColumn).toList(),
                 request.getSortList().stream().map(SortKey::getDescending).toList(),
                 request.getGroupBy(), request.getPageSize(), request.getPageToken());

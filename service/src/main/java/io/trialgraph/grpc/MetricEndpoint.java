@@ -15,6 +15,7 @@ import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
+import io.trialgraph.rules.Quote;
 import io.trialgraph.service.MetricService;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -84,8 +85,8 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
                 if (writerId == null) {
                     writerId = MetricService.writerId(request.getWriterId());
                 } else if (!writerId.equals(request.getWriterId())) {
-                    throw new InvalidArgumentException("writer_id", "must stay '" + writerId + "' for the whole stream, is '"
-                            + request.getWriterId() + "'");
+                    throw new InvalidArgumentException("writer_id", "must stay " + Quote.of(writerId) + " for the whole stream, is "
+                            + Quote.of(request.getWriterId()));
                 }
                 if (request.getSequence() <= lastSequence) {
                     throw new InvalidArgumentException("sequence", "must grow from batch to batch: " + request.getSequence()

@@ -10,6 +10,7 @@ import io.trialgraph.domain.ArtifactLink;
 import io.trialgraph.domain.ComponentStatus;
 import io.trialgraph.domain.Experiment;
 import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.Trial;
 import io.trialgraph.domain.TrialComponent;
 import io.trialgraph.domain.Updates;
@@ -115,36 +116,49 @@ final class Protos {
         };
     }
 
-    /** Parameter values as the domain keeps them: Long, Double, String or Boolean (null when unset). */
+    /** Parameter values as the domain keeps them: Long, Double, String or Boolean; every one must be set. */
     static Map<String, Object> parameters(String field, Map<String, ParameterValue> values) {
         Map<String, Object> parameters = new LinkedHashMap<>();
-        values.forEach((name, value) -> parameters.put(name, switch (value.getValueCase()) {
-            case NUMBER_VALUE -> value.getNumberValue();
-            case INTEGER_VALUE -> value.getIntegerValue();
-            case STRING_VALUE -> value.getStringValue();
-            case BOOL_VALUE -> value.getBoolValue();
-            case VALUE_NOT_SET -> throw new InvalidArgumentException(field + "[" + name + "]",
-                    "needs a value (number_value, integer_value, string_value or bool_value)");
-        }));
+        values.forEach((name, value) -> {
+            if (value.getValueCase() == ParameterValue.ValueCase.VALUE_NOT_SET) {
+                throw new InvalidArgumentException(Rules.entry(field, name),
+                        "needs a value (number_value, integer_value, string_value or bool_value)");
+            }
+            parameters.put(name, value(value));
+        });
         return parameters;
     }
 
     static Map<String, ParameterValue> parameters(Map<String, Object> parameters) {
         Map<String, ParameterValue> values = new LinkedHashMap<>();
-        parameters.forEach((name, value) -> {
-            ParameterValue.Builder builder = ParameterValue.newBuilder();
-            if (value instanceof Double number) {
-                builder.setNumberValue(number);
-            } else if (value instanceof Number integer) {
-                builder.setIntegerValue(integer.longValue());
-            } else if (value instanceof Boolean flag) {
-                builder.setBoolValue(flag);
-            } else {
-                builder.setStringValue(String.valueOf(value));
-            }
-            values.put(name, builder.build());
-        });
+        parameters.forEach((name, value) -> values.put(name, value(value)));
         return values;
+    }
+
+    /** The one mapping of plain values to the wire: Double, other numbers as integers, Boolean, text; null as unset. */
+    static ParameterValue value(Object value) {
+        ParameterValue.Builder builder = ParameterValue.newBuilder();
+        if (value instanceof Double number) {
+            builder.setNumberValue(number);
+        } else if (value instanceof Number integer) {
+            builder.setIntegerValue(integer.longValue());
+        } else if (value instanceof Boolean flag) {
+            builder.setBoolValue(flag);
+        } else if (value != null) {
+            builder.setStringValue(value.toString());
+        }
+        return builder.build();
+    }
+
+    /** @return Double, Long, String or Boolean; null when unset */
+    static Object value(ParameterValue value) {
+        return switch (value.getValueCase()) {
+            case NUMBER_VALUE -> value.getNumberValue();
+            case INTEGER_VALUE -> value.getIntegerValue();
+            case STRING_VALUE -> value.getStringValue();
+            case BOOL_VALUE -> value.getBoolValue();
+            case VALUE_NOT_SET -> null;
+        };
     }
 
     static List<ArtifactLink> links(List<io.trialgraph.api.v1.ArtifactLink> links) {

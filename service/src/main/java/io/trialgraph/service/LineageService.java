@@ -5,13 +5,13 @@ import io.trialgraph.domain.Lineage;
 import io.trialgraph.domain.Lineage.Edge;
 import io.trialgraph.domain.Lineage.Node;
 import io.trialgraph.domain.Lineage.NodeRef;
+import io.trialgraph.domain.PageTokens;
 import io.trialgraph.domain.Rules;
+import io.trialgraph.rules.Quote;
 import io.trialgraph.store.LineageStore;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,8 +74,8 @@ public class LineageService {
         Set<String> types = edgeTypes.isEmpty() ? Lineage.EDGE_TYPES : new HashSet<>(edgeTypes);
         for (int i = 0; i < edgeTypes.size(); i++) {
             if (!Lineage.EDGE_TYPES.contains(edgeTypes.get(i))) {
-                throw new InvalidArgumentException("edge_types[" + i + "]", "must be CONSUMED_BY or PRODUCED, is '"
-                        + edgeTypes.get(i) + "'");
+                throw new InvalidArgumentException("edge_types[" + i + "]", "must be CONSUMED_BY or PRODUCED, is "
+                        + Quote.of(edgeTypes.get(i)));
             }
         }
         Cursor cursor = Cursor.decode(pageToken);
@@ -87,7 +87,7 @@ public class LineageService {
         for (int i = 0; i < kinds.size(); i++) {
             if (!Lineage.isKnownKind(kinds.get(i))) {
                 throw new InvalidArgumentException(field + "[" + i + "]", "must be dataset, model, code, checkpoint, other, "
-                        + "artifact, component or component:<kind>, is '" + kinds.get(i) + "'");
+                        + "artifact, component or component:<kind>, is " + Quote.of(kinds.get(i)));
             }
         }
         return Set.copyOf(kinds);
@@ -228,27 +228,27 @@ public class LineageService {
     /** Where a truncated answer continues: after the node at (depth, key). */
     record Cursor(int depth, String key) {
 
-        private static final String PREFIX = "lineage1:";
+        private static final String TOKEN_KIND = "lineage";
 
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((PREFIX + depth + ":" + key).getBytes(StandardCharsets.UTF_8));
+            return PageTokens.encode(TOKEN_KIND, depth + ":" + key);
         }
 
         static Cursor decode(String token) {
-            if (token == null || token.isEmpty()) {
+            String position = PageTokens.decode(TOKEN_KIND, token, "GetLineage");
+            if (position == null) {
                 return new Cursor(-1, "");
             }
+            int colon = position.indexOf(':');
             try {
-                String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                if (text.startsWith(PREFIX)) {
-                    int colon = text.indexOf(':', PREFIX.length());
-                    return new Cursor(Integer.parseInt(text.substring(PREFIX.length(), colon)), text.substring(colon + 1));
+                int depth = Integer.parseInt(position.substring(0, Math.max(colon, 0)));
+                if (colon > 0 && depth >= 0) {
+                    return new Cursor(depth, position.substring(colon + 1));
                 }
-            } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+            } catch (NumberFormatException malformed) {
                 // reported below
             }
-            throw new InvalidArgumentException("page_token", "is not a next_page_token returned by GetLineage");
+            throw PageTokens.invalid("GetLineage");
         }
     }
 }

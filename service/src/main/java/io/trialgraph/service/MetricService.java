@@ -12,6 +12,7 @@ import io.trialgraph.domain.MetricSummary;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.TrialGraphException;
+import io.trialgraph.rules.InputRules;
 import io.trialgraph.store.MetricStore;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -22,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 public class MetricService {
 
     /** The most points one batch may carry. */
-    public static final int MAX_BATCH_POINTS = 100_000;
-    public static final int MAX_METRIC_NAME = 255;
-    public static final int MAX_WRITER_ID = 128;
+    public static final int MAX_BATCH_POINTS = InputRules.MAX_BATCH_POINTS;
+    public static final int MAX_METRIC_NAME = InputRules.METRIC_NAME_MAX;
+    public static final int MAX_WRITER_ID = InputRules.WRITER_ID_MAX;
     public static final int MAX_SUMMARY_COMPONENTS = 1_000;
 
     private final MetricStore store;
@@ -62,10 +63,7 @@ public class MetricService {
 
     /** @throws InvalidArgumentException when the writer id is unusable (the stream cannot go on) */
     public static String writerId(String writerId) {
-        if (writerId == null || writerId.isEmpty() || writerId.length() > MAX_WRITER_ID) {
-            throw new InvalidArgumentException("writer_id", "must be 1-" + MAX_WRITER_ID + " characters");
-        }
-        return writerId;
+        return Rules.check("writer_id", writerId, InputRules.writerIdProblem(writerId));
     }
 
     /**
@@ -95,9 +93,7 @@ public class MetricService {
 
     private static void validate(MetricBatch batch) {
         long points = batch.pointCount();
-        if (points > MAX_BATCH_POINTS) {
-            throw new InvalidArgumentException("series", "a batch holds at most " + MAX_BATCH_POINTS + " points, this one " + points);
-        }
+        Rules.check("series", points, InputRules.batchPointsProblem(points));
         for (int i = 0; i < batch.series().size(); i++) {
             MetricBatch.Series series = batch.series().get(i);
             String at = "series[" + i + "]";
@@ -114,16 +110,7 @@ public class MetricService {
 
     /** A metric name: 1-255 characters, no control characters. */
     static String metricName(String field, String name) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidArgumentException(field, "is required");
-        }
-        if (name.length() > MAX_METRIC_NAME) {
-            throw new InvalidArgumentException(field, "must be at most " + MAX_METRIC_NAME + " characters, has " + name.length());
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidArgumentException(field, "must not contain control characters");
-        }
-        return name;
+        return Rules.metricName(field, name);
     }
 
     /** Summaries of the named components' metrics (all metrics when {@code metrics} is empty). */

@@ -1,5 +1,6 @@
 package io.trialgraph.store;
 
+import io.trialgraph.rules.Quote;
 import static io.trialgraph.store.GraphValues.META;
 
 import io.trialgraph.domain.AlreadyExistsException;
@@ -169,7 +170,7 @@ public class ArtifactStore {
             String uri = found.get().uri();
             long links = tx.run(COUNT_LINKS, Map.of("uri", uri)).single().get("links").asLong();
             if (links > 0 && !cascade) {
-                throw new FailedPreconditionException("artifact '" + uri + "' is consumed or produced by " + links
+                throw new FailedPreconditionException("artifact " + Quote.of(uri) + " is consumed or produced by " + links
                         + " trial component link(s); unlink it first or set cascade");
             }
             tx.run(DELETE, Map.of("uri", uri)).consume();
@@ -214,7 +215,7 @@ public class ArtifactStore {
     }
 
     private static FailedPreconditionException kindConflict(String uri, String stored, String requested) {
-        return new FailedPreconditionException("artifact '" + uri + "' is a " + stored + " artifact; it cannot become a "
+        return new FailedPreconditionException("artifact " + Quote.of(uri) + " is a " + stored + " artifact; it cannot become a "
                 + requested + " artifact (use another URI, or delete it first)");
     }
 

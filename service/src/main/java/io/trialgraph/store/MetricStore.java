@@ -93,12 +93,6 @@ public class MetricStore {
             RETURN m {.*, tail: null} AS m
             ORDER BY m.component, m.name""";
 
-    private static final String MISSING_COMPONENTS = """
-            UNWIND $components AS component
-            OPTIONAL MATCH (c:TrialComponent {name: component})
-            WITH component, c WHERE c IS NULL
-            RETURN component LIMIT 1""";
-
     private static final String SERIES = """
             MATCH (m:Metric {component: $component, name: $metric})
             OPTIONAL MATCH (m)-[:HAS_CHUNK]->(chunk:MetricChunk)
@@ -288,10 +282,7 @@ public class MetricStore {
      */
     public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
         return neo4j.read(tx -> {
-            List<Record> missing = tx.run(MISSING_COMPONENTS, Map.of("components", components)).list();
-            if (!missing.isEmpty()) {
-                throw new NotFoundException("trial component", missing.get(0).get("component").asString());
-            }
+            Existence.requireAll(tx, Existence.Named.COMPONENT, components);
             return tx.run(SUMMARIES, Map.of("components", components, "metrics", metrics))
                     .list(record -> toSummary(record.get("m").asMap()));
         });

@@ -45,12 +45,6 @@ public class TrialComponentStore {
 
     private static final String FIND = "MATCH (c:TrialComponent {name: $name})\n" + PROJECTION;
 
-    private static final String MISSING_TRIAL = """
-            UNWIND $trials AS name
-            OPTIONAL MATCH (t:Trial {name: name})
-            WITH name, t WHERE t IS NULL
-            RETURN name LIMIT 1""";
-
     private static final String CREATE = """
             CREATE (c:TrialComponent {name: $name, displayName: $displayName, kind: $kind, status: $status,
                                       statusMessage: $statusMessage, startTime: $startTime, endTime: $endTime,
@@ -387,10 +381,7 @@ public class TrialComponentStore {
         if (trials.isEmpty()) {
             return;
         }
-        List<Record> missing = tx.run(MISSING_TRIAL, Map.of("trials", trials)).list();
-        if (!missing.isEmpty()) {
-            throw new NotFoundException("trial", missing.get(0).get("name").asString());
-        }
+        Existence.requireAll(tx, Existence.Named.TRIAL, trials);
     }
 
     private static void requireComponent(TransactionContext tx, String name) {

@@ -20,7 +20,7 @@ import io.trialgraph.api.v1.IngestMetricsResponse;
 import io.trialgraph.api.v1.MetricSeries;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
+import io.trialgraph.api.v1.ParameterValue;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialComponentStatus;
@@ -226,7 +226,7 @@ final class AnalyticsTestSupport {
     // ---------------------------------------------------------------- tables
 
     /** A cell as a Java value: Double, Long, String, Boolean, or null when missing. */
-    static Object value(TableValue value) {
+    static Object value(ParameterValue value) {
         return switch (value.getValueCase()) {
             case NUMBER_VALUE -> value.getNumberValue();
             case INTEGER_VALUE -> value.getIntegerValue();

@@ -1,5 +1,6 @@
 package io.trialgraph.client;
 
+import io.trialgraph.rules.InputRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,8 +18,6 @@ import java.util.Set;
  */
 final class BatchAccumulator {
 
-    static final int NAME_MAX = 120;
-    static final int METRIC_NAME_MAX = 255;
     private static final int INITIAL_CAPACITY = 64;
     private static final int VALIDATED_CACHE_MAX = 10_000;
 
@@ -123,34 +122,19 @@ final class BatchAccumulator {
         }
     }
 
-    /** The server's rule for component names: 1-120 letters, digits, '-', '_', '.', starting with a letter or digit. */
+    /** The server's rule for component names (shared with it: {@link InputRules#nameProblem}). */
     static void checkComponentName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw Convert.invalid("trial_component_name: is required");
-        }
-        if (name.length() > NAME_MAX) {
-            throw Convert.invalid("trial_component_name: must be at most " + NAME_MAX + " characters, has " + name.length());
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-            if (!alnum && (i == 0 || (ch != '-' && ch != '_' && ch != '.'))) {
-                throw Convert.invalid("trial_component_name: must be letters, digits, '-', '_' and '.', starting with a letter or digit: '"
-                        + name + "'");
-            }
-        }
+        check("trial_component_name", InputRules.nameProblem(name));
     }
 
-    /** The server's rule for metric names: 1-255 characters, no control characters. */
+    /** The server's rule for metric names (shared with it: {@link InputRules#metricNameProblem}). */
     static void checkMetricName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw Convert.invalid("metric_name: is required");
-        }
-        if (name.length() > METRIC_NAME_MAX) {
-            throw Convert.invalid("metric_name: must be at most " + METRIC_NAME_MAX + " characters, has " + name.length());
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw Convert.invalid("metric_name: must not contain control characters");
+        check("metric_name", InputRules.metricNameProblem(name));
+    }
+
+    private static void check(String field, String problem) {
+        if (problem != null) {
+            throw Convert.invalid(field + ": " + problem);
         }
     }
 

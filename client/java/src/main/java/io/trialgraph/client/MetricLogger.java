@@ -6,6 +6,7 @@ import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.IngestMetricsResponse;
 import io.trialgraph.api.v1.MetricServiceGrpc;
 import io.trialgraph.api.v1.RejectedBatch;
+import io.trialgraph.rules.InputRules;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
@@ -784,8 +785,9 @@ public final class MetricLogger implements AutoCloseable {
          * @return this builder
          */
         public Builder writerId(String writerId) {
-            if (writerId == null || writerId.isEmpty() || writerId.length() > 128) {
-                throw Convert.invalid("writerId: must be 1-128 characters");
+            String problem = InputRules.writerIdProblem(writerId);
+            if (problem != null) {
+                throw Convert.invalid("writerId: " + problem);
             }
             this.writerId = writerId;
             return this;
@@ -809,8 +811,9 @@ public final class MetricLogger implements AutoCloseable {
          * @return this builder
          */
         public Builder batchPoints(int batchPoints) {
-            if (batchPoints < 1 || batchPoints > 100_000) {
-                throw Convert.invalid("batchPoints: must be 1 to 100,000, is " + batchPoints);
+            if (batchPoints < 1 || batchPoints > InputRules.MAX_BATCH_POINTS) {
+                throw Convert.invalid("batchPoints: must be 1 to " + InputRules.MAX_BATCH_POINTS + " (the server's limit), is "
+                        + batchPoints);
             }
             this.batchPoints = batchPoints;
             return this;

@@ -21,7 +21,6 @@ import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
 import io.trialgraph.api.v1.TrialNames;
 import io.trialgraph.api.v1.ArtifactKey;
 import io.trialgraph.api.v1.ArtifactServiceGrpc;
@@ -930,15 +929,7 @@ public final class TrialGraphClient implements AutoCloseable {
         List<List<Object>> rows = new ArrayList<>(r.getRowsCount());
         for (TableRow row : r.getRowsList()) {
             List<Object> values = new ArrayList<>(row.getValuesCount());
-            for (TableValue value : row.getValuesList()) {
-                values.add(switch (value.getValueCase()) {
-                    case NUMBER_VALUE -> value.getNumberValue();
-                    case INTEGER_VALUE -> value.getIntegerValue();
-                    case STRING_VALUE -> value.getStringValue();
-                    case BOOL_VALUE -> value.getBoolValue();
-                    case VALUE_NOT_SET -> null;
-                });
-            }
+            row.getValuesList().forEach(value -> values.add(Convert.parameter(value)));
             rows.add(values);
         }
         return new Table(r.getColumnsList(), rows, r.getTotalRows(), r.getNextPageToken());
