@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * The seed study of the reference workflow (DESIGN.md section 1), recorded through the client
+ * The seed study of the reference workflow (docs/workflow.md), recorded through the client
  * library the way training code would record it: the CIFAR-10 experiment "my custom model beats
  * ResNet50", what {@code trialgraph demo} records and what the tests record as their fixture.
  *

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * library, prints its table best first and the commands to try next. Each run records a new copy.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Records an example study (DESIGN.md section 1: 'my custom model beats ResNet50 on CIFAR-10':"
+        description = {"Records an example study (docs/workflow.md: 'my custom model beats ResNet50 on CIFAR-10':"
             + " 1 experiment, 18 trials, a training job each streaming loss, acc, val_loss and val_acc per step)"
             + " through the Java client, then prints the jobs best first and commands to try.",
             "The first run records experiment cifar10-custom-vs-resnet (trials custom-adam-60, ...);"

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The reference workflow of DESIGN.md section 1 (the CIFAR-10 study, steps 1-7) played through
+ * The reference workflow of docs/workflow.md (the CIFAR-10 study, steps 1-7) played through
  * the Java client only: experiment, 18 trials, the processing and experiment-metadata
  * components, per trial a metadata component and a training job tracked with a {@link Tracker}
  * that streams its metrics per step; then the analysis table from the summaries, the curves of

@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Steps 1-4 of the reference workflow (DESIGN.md section 1, without metrics): the CIFAR-10 study
+ * Steps 1-4 of the reference workflow (docs/workflow.md, without metrics): the CIFAR-10 study
  * recorded through the API ({@link SeedStudy}), then checked in Cypher the way a user would explore it.
  */
 @TrialGraphTest

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two lineage questions of the reference workflow (DESIGN.md section 1, step 7) asked of the
+ * The two lineage questions of the reference workflow (docs/workflow.md, step 7) asked of the
  * CIFAR-10 study recorded by {@link SeedStudy} (as {@code SeedWorkflowIT} checks it):
  *
  * <pre>

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The seed study of the reference workflow (DESIGN.md section 1, steps 1-4) as a test fixture:
+ * The seed study of the reference workflow (docs/workflow.md, steps 1-4) as a test fixture:
  * the first copy of {@link Cifar10Study} (what {@code trialgraph demo} records) recorded through
  * the Java client, by default without metrics so that tests about the graph stay fast.
  *
