@@ -16,7 +16,7 @@ public final class TableLimits {
     /** The most values in one IN list. */
     public static final int MAX_IN_VALUES = 1_000;
     /** The most distinct metrics that filter, sort and group_by read together (each is a join Neo4j must plan). */
-    public static final int MAX_METRICS = 10;
+    public static final int MAX_METRICS = 8;
     /** The most columns one request may name. */
     public static final int MAX_COLUMNS = 1_000;
     /** The most sort keys. */

@@ -1,5 +1,9 @@
 package io.trialgraph.client;
 
+import io.trialgraph.client.internal.Clock;
+import io.trialgraph.client.internal.Convert;
+import io.trialgraph.client.internal.BatchAccumulator;
+import io.trialgraph.client.internal.Batch;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.trialgraph.api.v1.IngestMetricsRequest;
@@ -137,6 +141,7 @@ public final class MetricLogger implements AutoCloseable {
     private final long backoffMaxNanos;
     private final Consumer<Rejection> onRejected;
     private final String target;
+    private final Clock clock;
 
     // --- state, guarded by lock ----------------------------------------------------------------
 
@@ -196,8 +201,9 @@ public final class MetricLogger implements AutoCloseable {
         this.backoffMaxNanos = b.backoffMax.toNanos();
         this.onRejected = b.onRejected;
         this.target = channel.authority();
+        this.clock = b.clock;
         long first = b.firstSequence != null ? b.firstSequence
-                : TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+                : TimeUnit.MILLISECONDS.toMicros(clock.currentTimeMillis());
         this.lastSealedSequence = first - 1;
         this.acknowledgedSequence = first - 1;
         this.backoffNanos = backoffInitialNanos;
@@ -243,7 +249,7 @@ public final class MetricLogger implements AutoCloseable {
      *         FAILED_PRECONDITION after {@link #close()}; the logger's failure after a fatal stream failure
      */
     public void log(String component, String metric, long step, double value) {
-        log(component, metric, step, value, System.currentTimeMillis());
+        log(component, metric, step, value, clock.currentTimeMillis());
     }
 
     /**
@@ -270,7 +276,7 @@ public final class MetricLogger implements AutoCloseable {
             loggedPoints++;
             int size = open.size();
             if (size == 1) {
-                openSinceNanos = System.nanoTime();
+                openSinceNanos = clock.nanoTime();
                 work.signal();
             }
             if (size >= batchPoints) {
@@ -298,7 +304,7 @@ public final class MetricLogger implements AutoCloseable {
                             + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos) + " ms; the point was not logged; "
                             + "server " + target + (lastStreamError == null ? "" : ", last stream error: " + describe(lastStreamError)));
                 }
-                remaining = spaceFreed.awaitNanos(remaining);
+                remaining = clock.awaitNanos(spaceFreed, remaining);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -370,7 +376,7 @@ public final class MetricLogger implements AutoCloseable {
                 if (remaining == Long.MAX_VALUE) {
                     progress.await();
                 } else {
-                    remaining = progress.awaitNanos(remaining);
+                    remaining = clock.awaitNanos(progress, remaining);
                 }
             }
         } catch (InterruptedException e) {
@@ -414,7 +420,7 @@ public final class MetricLogger implements AutoCloseable {
                 if (remaining == Long.MAX_VALUE) {
                     progress.await();
                 } else {
-                    remaining = progress.awaitNanos(remaining);
+                    remaining = clock.awaitNanos(progress, remaining);
                 }
             }
             if (!senderDone) {
@@ -473,7 +479,7 @@ public final class MetricLogger implements AutoCloseable {
         lock.lock();
         try {
             while (!terminated) {
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 if (open.size() > 0 && (closing || now - openSinceNanos >= lingerNanos)) {
                     seal();
                 }
@@ -511,7 +517,7 @@ public final class MetricLogger implements AutoCloseable {
                 if (wait == Long.MAX_VALUE) {
                     work.await();
                 } else if (wait > 0) {
-                    work.awaitNanos(wait);
+                    clock.awaitNanos(work, wait);
                 }
             }
         } catch (InterruptedException e) {
@@ -588,7 +594,7 @@ public final class MetricLogger implements AutoCloseable {
         }
         unsent.pollFirst();
         inFlight.addLast(batch);
-        batch.sentAtNanos = System.nanoTime();
+        batch.sentAtNanos = clock.nanoTime();
         if (batch.timesSent++ > 0) {
             resentBatches++;
         }
@@ -773,6 +779,7 @@ public final class MetricLogger implements AutoCloseable {
         private Duration backoffInitial = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(5);
         private Consumer<Rejection> onRejected;
+        private Clock clock = Clock.system();
 
         private Builder(Channel channel, Runnable connectionReset) {
             this.channel = Objects.requireNonNull(channel, "channel");
@@ -900,6 +907,12 @@ public final class MetricLogger implements AutoCloseable {
          */
         public Builder onRejected(Consumer<Rejection> onRejected) {
             this.onRejected = onRejected;
+            return this;
+        }
+
+        /** Runs the logger on another clock (tests: {@link Clock.Manual}). */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -1,5 +1,9 @@
 package io.trialgraph.client;
 
+import io.trialgraph.client.internal.BearerToken;
+import io.trialgraph.client.internal.Calls;
+import io.trialgraph.client.internal.Convert;
+import io.trialgraph.client.internal.Targets;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -122,8 +126,6 @@ import java.util.function.Supplier;
  * closes the shared metric logger (delivering what it holds) and then the channel.
  */
 public final class TrialGraphClient implements AutoCloseable {
-
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel managed;
     private final boolean ownsChannel;
@@ -924,15 +926,8 @@ public final class TrialGraphClient implements AutoCloseable {
      *         position; an unknown column); NOT_FOUND (the experiment or a trial does not exist)
      */
     public Table table(TableRequest request) {
-        GetTableRequest proto = tableRequest(request);
-        GetTableResponse r = read(() -> analytics().getTable(proto));
-        List<List<Object>> rows = new ArrayList<>(r.getRowsCount());
-        for (TableRow row : r.getRowsList()) {
-            List<Object> values = new ArrayList<>(row.getValuesCount());
-            row.getValuesList().forEach(value -> values.add(Convert.parameter(value)));
-            rows.add(values);
-        }
-        return new Table(r.getColumnsList(), rows, r.getTotalRows(), r.getNextPageToken());
+        GetTableRequest proto = Convert.table(request);
+        return Convert.table(read(() -> analytics().getTable(proto)));
     }
 
     /**
@@ -941,7 +936,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #table(TableRequest)}
      */
     public String tableCsv(TableRequest request) {
-        GetTableRequest proto = tableRequest(request);
+        GetTableRequest proto = Convert.table(request);
         return read(() -> {
             StringBuilder csv = new StringBuilder();
             analytics().exportTableCsv(proto).forEachRemaining(part -> csv.append(part.getCsv()));
@@ -949,23 +944,6 @@ public final class TrialGraphClient implements AutoCloseable {
         });
     }
 
-    private static GetTableRequest tableRequest(TableRequest request) {
-        GetTableRequest.Builder b = GetTableRequest.newBuilder()
-                .addAllColumns(request.columns())
-                .setFilter(request.filter() == null ? "" : request.filter())
-                .setGroupBy(request.groupBy() == null ? "" : request.groupBy())
-                .setPageSize(request.pageSize())
-                .setPageToken(request.pageToken() == null ? "" : request.pageToken());
-        if (request.experiment() != null) {
-            b.setExperimentName(request.experiment());
-        } else if (request.trials() != null) {
-            b.setTrialNames(TrialNames.newBuilder().addAllNames(request.trials()));
-        } else if (request.experimentPrefix() != null) {
-            b.setExperimentNamePrefix(request.experimentPrefix());
-        }
-        request.sort().forEach(key -> b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
-        return b.build();
-    }
 
     // =========================================================================== server
 
@@ -1060,38 +1038,13 @@ public final class TrialGraphClient implements AutoCloseable {
     /** A write: one attempt; any failure becomes a TrialGraphException. */
     private <T> T write(Supplier<T> call) {
         checkOpen();
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            throw TrialGraphException.of(e);
-        }
+        return Calls.write(call);
     }
 
     /** An idempotent read: retried on UNAVAILABLE, with a growing pause, up to maxAttempts attempts. */
     private <T> T read(Supplier<T> call) {
         checkOpen();
-        long pauseMillis = 100;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                TrialGraphException failure = TrialGraphException.of(e);
-                if (failure.code() != Status.Code.UNAVAILABLE || attempt >= maxAttempts) {
-                    throw failure;
-                }
-                try {
-                    Thread.sleep(pauseMillis / 2 + ThreadLocalRandom.current().nextLong(pauseMillis / 2 + 1));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new TrialGraphException(Status.Code.CANCELLED, "interrupted while waiting to retry: "
-                            + failure.getMessage(), failure);
-                }
-                pauseMillis = Math.min(pauseMillis * 2, 2_000);
-                if (managed != null) {
-                    managed.resetConnectBackoff();
-                }
-            }
-        }
+        return Calls.read(call, maxAttempts, managed == null ? null : managed::resetConnectBackoff);
     }
 
     private void checkOpen() {
@@ -1115,25 +1068,6 @@ public final class TrialGraphClient implements AutoCloseable {
         return s == null ? "" : s;
     }
 
-    /** Adds "authorization: Bearer &lt;token&gt;" to every call. */
-    private static final class BearerToken implements ClientInterceptor {
-        private final String value;
-
-        BearerToken(String token) {
-            this.value = "Bearer " + token;
-        }
-
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                @Override
-                public void start(Listener<R> listener, Metadata headers) {
-                    headers.put(AUTHORIZATION, value);
-                    super.start(listener, headers);
-                }
-            };
-        }
-    }
 
     // =========================================================================== builder
 
@@ -1383,7 +1317,7 @@ public final class TrialGraphClient implements AutoCloseable {
                 if (target == null || target.isBlank()) {
                     throw Convert.invalid("target: is required, e.g. \"localhost:50051\"");
                 }
-                if (plaintext && token != null && !tokenOverPlaintext && !isOnThisMachine(target)) {
+                if (plaintext && token != null && !tokenOverPlaintext && !Targets.isOnThisMachine(target)) {
                     throw Convert.invalid("token: not sent in plain text to " + target + ", where anyone on the way"
                             + " could read and use it: connect with TLS, or allow it explicitly if the network is trusted"
                             + " (allowTokenOverPlaintext(), " + ENV_ALLOW_TOKEN_OVER_PLAINTEXT + "=true)");
@@ -1423,46 +1357,4 @@ public final class TrialGraphClient implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether a gRPC target is on this machine: a Unix socket, {@code localhost} or a loopback
-     * address, as "host:port" or a {@code dns:} URI. Names other than localhost are not looked up.
-     */
-    static boolean isOnThisMachine(String target) {
-        String t = target.strip();
-        if (t.startsWith("unix:") || t.startsWith("unix-abstract:")) {
-            return true;
-        }
-        String hostPort = t;
-        if (t.regionMatches(true, 0, "dns:", 0, 4)) {
-            hostPort = t.substring(4);
-            if (hostPort.startsWith("//")) {
-                // dns://[dns-server]/host:port
-                int slash = hostPort.indexOf('/', 2);
-                hostPort = slash < 0 ? "" : hostPort.substring(slash + 1);
-            }
-        } else if (t.contains("://")) {
-            return false;
-        }
-        String host;
-        if (hostPort.startsWith("[")) {
-            int end = hostPort.indexOf(']');
-            host = end < 0 ? hostPort : hostPort.substring(1, end);
-        } else if (hostPort.indexOf(':') == hostPort.lastIndexOf(':')) {
-            host = hostPort.indexOf(':') < 0 ? hostPort : hostPort.substring(0, hostPort.indexOf(':'));
-        } else {
-            host = hostPort;
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        boolean literal = host.matches("[0-9.]+") || host.contains(":");
-        if (!literal || host.isEmpty()) {
-            return false;
-        }
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.trialgraph.client;
 
+import io.trialgraph.client.internal.Targets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -56,10 +58,10 @@ class BuilderSecurityTest {
         assertThat(List.of("localhost:50051", "LOCALHOST:1", "127.0.0.1:50051", "127.0.0.2:1", "[::1]:50051", "::1",
                 "dns:///localhost:50051", "dns:///127.0.0.1:50051", "dns://8.8.8.8/127.0.0.1:50051", "unix:/tmp/trialgraph.sock",
                 "unix:///tmp/trialgraph.sock"))
-                .allSatisfy(target -> assertThat(TrialGraphClient.isOnThisMachine(target)).as(target).isTrue());
+                .allSatisfy(target -> assertThat(Targets.isOnThisMachine(target)).as(target).isTrue());
         assertThat(List.of("trialgraph.example.com:50051", "10.0.0.7:50051", "[2001:db8::1]:50051", "dns:///db:50051",
                 "xds:///trialgraph", "localhost.example.com:1", "0.0.0.0:50051"))
-                .allSatisfy(target -> assertThat(TrialGraphClient.isOnThisMachine(target)).as(target).isFalse());
+                .allSatisfy(target -> assertThat(Targets.isOnThisMachine(target)).as(target).isFalse());
     }
 
     @Test

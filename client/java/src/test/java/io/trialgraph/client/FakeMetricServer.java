@@ -43,6 +43,8 @@ final class FakeMetricServer implements AutoCloseable {
     volatile Policy policy = (stream, request) -> Action.ACK;
     /** Milliseconds to wait before each acknowledgement. */
     volatile long ackDelayMillis;
+    /** While set and closed, acknowledgements wait for it to open (tests decide when a batch is acknowledged). */
+    volatile java.util.concurrent.CountDownLatch ackGate;
 
     final List<IngestMetricsRequest> received = new CopyOnWriteArrayList<>();
     final List<Point> stored = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -130,6 +132,14 @@ final class FakeMetricServer implements AutoCloseable {
                     if (action == Action.COMMIT_THEN_BREAK) {
                         end(Status.UNAVAILABLE.withDescription("fake: broken after commit"));
                         return;
+                    }
+                    java.util.concurrent.CountDownLatch gate = ackGate;
+                    if (gate != null) {
+                        try {
+                            gate.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                     long delay = ackDelayMillis;
                     if (delay > 0) {

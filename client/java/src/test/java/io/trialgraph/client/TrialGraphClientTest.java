@@ -1,5 +1,7 @@
 package io.trialgraph.client;
 
+import io.trialgraph.client.internal.Convert;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,5 +1,6 @@
-package io.trialgraph.client;
+package io.trialgraph.client.internal;
 
+import io.trialgraph.client.MetricLogger;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.MetricSeries;
 import java.util.List;
@@ -10,16 +11,16 @@ import java.util.List;
  * bookkeeping of the logger; its fields are guarded by the logger's lock, except {@link #request},
  * which only the sender thread builds.
  */
-final class Batch {
+public final class Batch {
 
-    final long sequence;
-    final int points;
+    public final long sequence;
+    public final int points;
     private List<BatchAccumulator.Column> columns;
     private IngestMetricsRequest request;
     /** When it was last sent (System.nanoTime), for the acknowledgement timeout. */
-    long sentAtNanos;
+    public long sentAtNanos;
     /** How many times it was sent, over all streams. */
-    int timesSent;
+    public int timesSent;
 
     Batch(long sequence, int points, List<BatchAccumulator.Column> columns) {
         this.sequence = sequence;
@@ -28,12 +29,12 @@ final class Batch {
     }
 
     /** The columns, until the request is built. */
-    List<BatchAccumulator.Column> columns() {
+    public List<BatchAccumulator.Column> columns() {
         return columns;
     }
 
     /** The request of this batch, built on first use; the same request on every resend. */
-    IngestMetricsRequest request(String writerId) {
+    public IngestMetricsRequest request(String writerId) {
         if (request == null) {
             IngestMetricsRequest.Builder builder = IngestMetricsRequest.newBuilder().setWriterId(writerId).setSequence(sequence);
             for (BatchAccumulator.Column c : columns) {

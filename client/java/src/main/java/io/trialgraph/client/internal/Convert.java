@@ -1,5 +1,25 @@
-package io.trialgraph.client;
+package io.trialgraph.client.internal;
 
+import io.trialgraph.api.v1.GetTableRequest;
+import io.trialgraph.api.v1.GetTableResponse;
+import io.trialgraph.api.v1.SortKey;
+import io.trialgraph.api.v1.TableRow;
+import io.trialgraph.api.v1.TrialNames;
+import io.trialgraph.client.Artifact;
+import io.trialgraph.client.ArtifactKind;
+import io.trialgraph.client.ArtifactLink;
+import io.trialgraph.client.ComponentStatus;
+import io.trialgraph.client.Experiment;
+import io.trialgraph.client.Lineage;
+import io.trialgraph.client.LineageRequest;
+import io.trialgraph.client.MetricSummary;
+import io.trialgraph.client.QueryResult;
+import io.trialgraph.client.Table;
+import io.trialgraph.client.TableRequest;
+import io.trialgraph.client.Trial;
+import io.trialgraph.client.TrialComponent;
+import io.trialgraph.client.TrialComponentSpec;
+import io.trialgraph.client.TrialGraphException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Timestamp;
@@ -20,28 +40,28 @@ import java.util.List;
 import java.util.Map;
 
 /** Conversions between the generated trialgraph.v1 messages and the client's records; no rules live here. */
-final class Convert {
+public final class Convert {
 
     private Convert() {
     }
 
-    static TrialGraphException invalid(String message) {
+    public static TrialGraphException invalid(String message) {
         return new TrialGraphException(Status.Code.INVALID_ARGUMENT, message);
     }
 
     // --- time ----------------------------------------------------------------------------------
 
-    static Instant instant(Timestamp t) {
+    public static Instant instant(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
-    static Timestamp timestamp(Instant i) {
+    public static Timestamp timestamp(Instant i) {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 
     // --- enums ---------------------------------------------------------------------------------
 
-    static ComponentStatus status(TrialComponentStatus status) {
+    public static ComponentStatus status(TrialComponentStatus status) {
         return switch (status) {
             case TRIAL_COMPONENT_STATUS_IN_PROGRESS -> ComponentStatus.IN_PROGRESS;
             case TRIAL_COMPONENT_STATUS_COMPLETED -> ComponentStatus.COMPLETED;
@@ -51,7 +71,7 @@ final class Convert {
         };
     }
 
-    static TrialComponentStatus status(ComponentStatus status) {
+    public static TrialComponentStatus status(ComponentStatus status) {
         if (status == null) {
             return TrialComponentStatus.TRIAL_COMPONENT_STATUS_UNSPECIFIED;
         }
@@ -63,7 +83,7 @@ final class Convert {
         };
     }
 
-    static ArtifactKind kind(io.trialgraph.api.v1.ArtifactKind kind) {
+    public static ArtifactKind kind(io.trialgraph.api.v1.ArtifactKind kind) {
         return switch (kind) {
             case ARTIFACT_KIND_DATASET -> ArtifactKind.DATASET;
             case ARTIFACT_KIND_MODEL -> ArtifactKind.MODEL;
@@ -74,7 +94,7 @@ final class Convert {
         };
     }
 
-    static io.trialgraph.api.v1.ArtifactKind kind(ArtifactKind kind) {
+    public static io.trialgraph.api.v1.ArtifactKind kind(ArtifactKind kind) {
         if (kind == null) {
             return io.trialgraph.api.v1.ArtifactKind.ARTIFACT_KIND_UNSPECIFIED;
         }
@@ -89,7 +109,7 @@ final class Convert {
 
     // --- parameters ----------------------------------------------------------------------------
 
-    static ParameterValue parameter(String name, Object value) {
+    public static ParameterValue parameter(String name, Object value) {
         ParameterValue.Builder b = ParameterValue.newBuilder();
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             b.setIntegerValue(((Number) value).longValue());
@@ -106,13 +126,13 @@ final class Convert {
         return b.build();
     }
 
-    static Map<String, ParameterValue> parameters(Map<String, ?> parameters) {
+    public static Map<String, ParameterValue> parameters(Map<String, ?> parameters) {
         Map<String, ParameterValue> out = new LinkedHashMap<>();
         parameters.forEach((name, value) -> out.put(name, parameter(name, value)));
         return out;
     }
 
-    static Object parameter(ParameterValue value) {
+    public static Object parameter(ParameterValue value) {
         return switch (value.getValueCase()) {
             case INTEGER_VALUE -> value.getIntegerValue();
             case NUMBER_VALUE -> value.getNumberValue();
@@ -122,7 +142,7 @@ final class Convert {
         };
     }
 
-    static Map<String, Object> parameters(Map<String, ParameterValue> values, boolean sorted) {
+    public static Map<String, Object> parameters(Map<String, ParameterValue> values, boolean sorted) {
         Map<String, Object> out = sorted ? new java.util.TreeMap<>() : new LinkedHashMap<>();
         values.forEach((name, value) -> {
             Object v = parameter(value);
@@ -135,25 +155,25 @@ final class Convert {
 
     // --- records -------------------------------------------------------------------------------
 
-    static Experiment experiment(io.trialgraph.api.v1.Experiment e) {
+    public static Experiment experiment(io.trialgraph.api.v1.Experiment e) {
         return new Experiment(e.getName(), e.getDisplayName(), e.getDescription(), e.getTagsMap(),
                 e.hasCreateTime() ? instant(e.getCreateTime()) : null, e.hasUpdateTime() ? instant(e.getUpdateTime()) : null,
                 e.getTrialCount());
     }
 
-    static Trial trial(io.trialgraph.api.v1.Trial t) {
+    public static Trial trial(io.trialgraph.api.v1.Trial t) {
         return new Trial(t.getName(), t.getExperimentName(), t.getDisplayName(), t.getTagsMap(),
                 t.hasCreateTime() ? instant(t.getCreateTime()) : null, t.hasUpdateTime() ? instant(t.getUpdateTime()) : null,
                 t.getTrialComponentCount());
     }
 
-    static Artifact artifact(io.trialgraph.api.v1.Artifact a) {
+    public static Artifact artifact(io.trialgraph.api.v1.Artifact a) {
         return new Artifact(a.getId(), a.getUri(), kind(a.getKind()), a.getName(), a.getDigest(), a.getMediaType(),
                 a.getSizeBytes(), a.getMetadataMap(), a.hasCreateTime() ? instant(a.getCreateTime()) : null,
                 a.hasUpdateTime() ? instant(a.getUpdateTime()) : null);
     }
 
-    static io.trialgraph.api.v1.Artifact artifact(Artifact a) {
+    public static io.trialgraph.api.v1.Artifact artifact(Artifact a) {
         return io.trialgraph.api.v1.Artifact.newBuilder()
                 .setUri(a.uri())
                 .setKind(kind(a.kind()))
@@ -165,23 +185,23 @@ final class Convert {
                 .build();
     }
 
-    static ArtifactLink link(io.trialgraph.api.v1.ArtifactLink link) {
+    public static ArtifactLink link(io.trialgraph.api.v1.ArtifactLink link) {
         return new ArtifactLink(link.getName(), artifact(link.getArtifact()));
     }
 
-    static List<ArtifactLink> links(List<io.trialgraph.api.v1.ArtifactLink> links) {
+    public static List<ArtifactLink> links(List<io.trialgraph.api.v1.ArtifactLink> links) {
         return links.stream().map(Convert::link).toList();
     }
 
-    static io.trialgraph.api.v1.ArtifactLink link(ArtifactLink link) {
+    public static io.trialgraph.api.v1.ArtifactLink link(ArtifactLink link) {
         return io.trialgraph.api.v1.ArtifactLink.newBuilder().setName(link.name()).setArtifact(artifact(link.artifact())).build();
     }
 
-    static List<io.trialgraph.api.v1.ArtifactLink> linksToProto(Collection<ArtifactLink> links) {
+    public static List<io.trialgraph.api.v1.ArtifactLink> linksToProto(Collection<ArtifactLink> links) {
         return links.stream().map(Convert::link).toList();
     }
 
-    static TrialComponent component(io.trialgraph.api.v1.TrialComponent c) {
+    public static TrialComponent component(io.trialgraph.api.v1.TrialComponent c) {
         return new TrialComponent(c.getName(), c.getDisplayName(), c.getKind(), status(c.getStatus()), c.getStatusMessage(),
                 c.hasStartTime() ? instant(c.getStartTime()) : null, c.hasEndTime() ? instant(c.getEndTime()) : null,
                 parameters(c.getParametersMap(), true), c.getMetadataMap(), links(c.getInputsList()),
@@ -189,7 +209,7 @@ final class Convert {
                 c.hasCreateTime() ? instant(c.getCreateTime()) : null, c.hasUpdateTime() ? instant(c.getUpdateTime()) : null);
     }
 
-    static io.trialgraph.api.v1.TrialComponent component(TrialComponentSpec spec) {
+    public static io.trialgraph.api.v1.TrialComponent component(TrialComponentSpec spec) {
         io.trialgraph.api.v1.TrialComponent.Builder b = io.trialgraph.api.v1.TrialComponent.newBuilder()
                 .setName(spec.name())
                 .setDisplayName(spec.displayName())
@@ -210,13 +230,13 @@ final class Convert {
         return b.build();
     }
 
-    static MetricSummary summary(io.trialgraph.api.v1.MetricSummary s) {
+    public static MetricSummary summary(io.trialgraph.api.v1.MetricSummary s) {
         return new MetricSummary(s.getTrialComponentName(), s.getMetricName(), s.getCount(), s.getNonFiniteCount(),
                 s.getMin(), s.getMax(), s.getMean(), s.getStd(), s.getFirst(), s.getLast(), s.getFirstStep(), s.getLastStep(),
                 s.getMinStep(), s.getMaxStep(), s.getFirstTimestamp(), s.getLastTimestamp());
     }
 
-    static Lineage lineage(io.trialgraph.api.v1.GetLineageResponse r) {
+    public static Lineage lineage(io.trialgraph.api.v1.GetLineageResponse r) {
         List<Lineage.Node> nodes = r.getNodesList().stream().map(n -> new Lineage.Node(n.getKey(), n.getKind(), n.getName(),
                 n.getUri(), n.getArtifactId(), n.getStatus(), n.getDigest(), n.getDepth())).toList();
         List<Lineage.Edge> edges = r.getEdgesList().stream()
@@ -224,7 +244,7 @@ final class Convert {
         return new Lineage(nodes, edges, r.getTruncated(), r.getNextPageToken(), r.getHasCycle());
     }
 
-    static io.trialgraph.api.v1.GetLineageRequest lineage(LineageRequest q) {
+    public static io.trialgraph.api.v1.GetLineageRequest lineage(LineageRequest q) {
         io.trialgraph.api.v1.GetLineageRequest.Builder b = io.trialgraph.api.v1.GetLineageRequest.newBuilder()
                 .setDirection(switch (q.direction()) {
                     case UPSTREAM -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_UPSTREAM;
@@ -245,7 +265,7 @@ final class Convert {
 
     // --- Cypher values -------------------------------------------------------------------------
 
-    static CypherValue cypher(String where, Object value) {
+    public static CypherValue cypher(String where, Object value) {
         CypherValue.Builder b = CypherValue.newBuilder();
         if (value == null) {
             b.setNullValue(NullValue.NULL_VALUE);
@@ -284,7 +304,7 @@ final class Convert {
         return b.build();
     }
 
-    static Object value(CypherValue v) {
+    public static Object value(CypherValue v) {
         return switch (v.getValueCase()) {
             case BOOL_VALUE -> v.getBoolValue();
             case INT_VALUE -> v.getIntValue();
@@ -304,7 +324,7 @@ final class Convert {
     }
 
     /** Values in order; null elements allowed (so no List.copyOf). */
-    static List<Object> values(List<CypherValue> values) {
+    public static List<Object> values(List<CypherValue> values) {
         List<Object> out = new ArrayList<>(values.size());
         for (CypherValue value : values) {
             out.add(value(value));
@@ -312,18 +332,47 @@ final class Convert {
         return Collections.unmodifiableList(out);
     }
 
-    static Map<String, Object> map(Map<String, CypherValue> entries) {
+    public static Map<String, Object> map(Map<String, CypherValue> entries) {
         Map<String, Object> out = new java.util.TreeMap<>();
         entries.forEach((k, v) -> out.put(k, value(v)));
         return Collections.unmodifiableMap(out);
     }
 
-    static QueryResult.Node node(CypherNode n) {
+    public static QueryResult.Node node(CypherNode n) {
         return new QueryResult.Node(n.getElementId(), List.copyOf(n.getLabelsList()), map(n.getPropertiesMap()));
     }
 
-    static QueryResult.Relationship relationship(CypherRelationship r) {
+    public static QueryResult.Relationship relationship(CypherRelationship r) {
         return new QueryResult.Relationship(r.getElementId(), r.getType(), r.getStartElementId(), r.getEndElementId(),
                 map(r.getPropertiesMap()));
+    }
+
+    /** A table page: cells as Double, Long, String, Boolean or null. */
+    public static Table table(GetTableResponse r) {
+        List<List<Object>> rows = new ArrayList<>(r.getRowsCount());
+        for (TableRow row : r.getRowsList()) {
+            List<Object> values = new ArrayList<>(row.getValuesCount());
+            row.getValuesList().forEach(value -> values.add(parameter(value)));
+            rows.add(values);
+        }
+        return new Table(r.getColumnsList(), rows, r.getTotalRows(), r.getNextPageToken());
+    }
+
+    public static GetTableRequest table(TableRequest request) {
+        GetTableRequest.Builder b = GetTableRequest.newBuilder()
+                .addAllColumns(request.columns())
+                .setFilter(request.filter() == null ? "" : request.filter())
+                .setGroupBy(request.groupBy() == null ? "" : request.groupBy())
+                .setPageSize(request.pageSize())
+                .setPageToken(request.pageToken() == null ? "" : request.pageToken());
+        if (request.experiment() != null) {
+            b.setExperimentName(request.experiment());
+        } else if (request.trials() != null) {
+            b.setTrialNames(TrialNames.newBuilder().addAllNames(request.trials()));
+        } else if (request.experimentPrefix() != null) {
+            b.setExperimentNamePrefix(request.experimentPrefix());
+        }
+        request.sort().forEach(key -> b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
+        return b.build();
     }
 }

@@ -1,5 +1,7 @@
-package io.trialgraph.client;
+package io.trialgraph.client.internal;
 
+import io.trialgraph.client.MetricLogger;
+import io.trialgraph.client.TrialGraphException;
 import io.trialgraph.rules.InputRules;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +18,13 @@ import java.util.Set;
  * name checks the server would apply (so a bad name fails the {@code log} call instead of the
  * whole batch on the server).
  */
-final class BatchAccumulator {
+public final class BatchAccumulator {
 
     private static final int INITIAL_CAPACITY = 64;
     private static final int VALIDATED_CACHE_MAX = 10_000;
 
     /** One series of the batch, in columns. */
-    static final class Column {
+    public static final class Column {
         final String component;
         final String metric;
         long[] steps;
@@ -55,12 +57,12 @@ final class BatchAccumulator {
     private final Set<String> validMetrics = new HashSet<>();
 
     /** @param maxPoints the batch size: columns never grow beyond it */
-    BatchAccumulator(int maxPoints) {
+    public BatchAccumulator(int maxPoints) {
         this.maxPoints = maxPoints;
     }
 
     /** @return points in the open batch */
-    int size() {
+    public int size() {
         return size;
     }
 
@@ -69,7 +71,7 @@ final class BatchAccumulator {
      *
      * @throws TrialGraphException INVALID_ARGUMENT for a bad component or metric name or a negative step
      */
-    void add(String component, String metric, long step, double value, long timestampMillis) {
+    public void add(String component, String metric, long step, double value, long timestampMillis) {
         if (step < 0) {
             throw Convert.invalid("step: must not be negative, is " + step);
         }
@@ -123,12 +125,12 @@ final class BatchAccumulator {
     }
 
     /** The server's rule for component names (shared with it: {@link InputRules#nameProblem}). */
-    static void checkComponentName(String name) {
+    public static void checkComponentName(String name) {
         check("trial_component_name", InputRules.nameProblem(name));
     }
 
     /** The server's rule for metric names (shared with it: {@link InputRules#metricNameProblem}). */
-    static void checkMetricName(String name) {
+    public static void checkMetricName(String name) {
         check("metric_name", InputRules.metricNameProblem(name));
     }
 
@@ -144,7 +146,7 @@ final class BatchAccumulator {
      * @param sequence the sequence number the batch is sent with
      * @return the batch, or null when the open batch is empty
      */
-    Batch seal(long sequence) {
+    public Batch seal(long sequence) {
         if (size == 0) {
             return null;
         }

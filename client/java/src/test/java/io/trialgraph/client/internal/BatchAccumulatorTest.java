@@ -1,4 +1,6 @@
-package io.trialgraph.client;
+package io.trialgraph.client.internal;
+
+import io.trialgraph.client.TrialGraphException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
