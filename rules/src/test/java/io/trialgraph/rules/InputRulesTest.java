@@ -12,7 +12,8 @@ class InputRulesTest {
     void lengthsCountCodePoints() {
         assertThat(InputRules.metricNameProblem(EMOJI.repeat(128))).isNull();
         assertThat(InputRules.metricNameProblem(EMOJI.repeat(255))).isNull();
-        assertThat(InputRules.metricNameProblem(EMOJI.repeat(256))).isEqualTo("must be at most 255 characters, has 256");
+        assertThat(InputRules.metricNameProblem(EMOJI.repeat(256)))
+                .isEqualTo("must be at most 255 characters, has 256");
         assertThat(InputRules.writerIdProblem(EMOJI.repeat(128))).isNull();
         assertThat(InputRules.nameProblem("a".repeat(121))).isEqualTo("must be at most 120 characters, has 121");
     }

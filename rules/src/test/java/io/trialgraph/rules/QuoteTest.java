@@ -28,6 +28,8 @@ class QuoteTest {
     void cuttingNeverSplitsAnEmoji() {
         String emoji = "\uD83D\uDE00";
         String quoted = Quote.of(emoji.repeat(100));
-        assertThat(quoted).startsWith("'" + emoji.repeat(Quote.MAX_CODE_POINTS) + "'").endsWith("(100 characters)");
+        assertThat(quoted)
+                .startsWith("'" + emoji.repeat(Quote.MAX_CODE_POINTS) + "'")
+                .endsWith("(100 characters)");
     }
 }

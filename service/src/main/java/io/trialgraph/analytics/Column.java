@@ -61,13 +61,17 @@ public sealed interface Column {
             String metric = dot > "metrics.".length() ? id.substring("metrics.".length(), dot) : "";
             var stat = Stat.of(id.substring(dot + 1));
             if (metric.isEmpty() || stat.isEmpty()) {
-                throw new InvalidArgumentException(field, "unknown column " + Quote.of(id)
-                        + ": a metric column is metrics.<metric>.<stat> with stat one of " + Stat.IDS);
+                throw new InvalidArgumentException(
+                        field,
+                        "unknown column " + Quote.of(id)
+                                + ": a metric column is metrics.<metric>.<stat> with stat one of " + Stat.IDS);
             }
             Rules.metricName(field, metric);
             return new Metric(metric, stat.get());
         }
-        throw new InvalidArgumentException(field, "unknown column " + Quote.of(id) + ": expected one of "
-                + FixedColumn.IDS + ", params.<name> or metrics.<metric>.<stat>");
+        throw new InvalidArgumentException(
+                field,
+                "unknown column " + Quote.of(id) + ": expected one of " + FixedColumn.IDS
+                        + ", params.<name> or metrics.<metric>.<stat>");
     }
 }

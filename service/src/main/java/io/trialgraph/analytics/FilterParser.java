@@ -31,7 +31,9 @@ public final class FilterParser {
 
     private static final String FIELD = "filter";
     private static final List<DateTimeFormatter> TIME_FORMATS = List.of(
-            DateTimeFormatter.ISO_OFFSET_DATE_TIME, DateTimeFormatter.ISO_LOCAL_DATE_TIME, DateTimeFormatter.ISO_LOCAL_DATE);
+            DateTimeFormatter.ISO_OFFSET_DATE_TIME,
+            DateTimeFormatter.ISO_LOCAL_DATE_TIME,
+            DateTimeFormatter.ISO_LOCAL_DATE);
 
     private enum Kind {
         WORD,
@@ -69,8 +71,10 @@ public final class FilterParser {
             return null;
         }
         if (Text.longerThan(text, TableLimits.MAX_FILTER_LENGTH)) {
-            throw new InvalidArgumentException(FIELD, "must be at most " + TableLimits.MAX_FILTER_LENGTH
-                    + " characters (the filter length limit), has " + Text.length(text));
+            throw new InvalidArgumentException(
+                    FIELD,
+                    "must be at most " + TableLimits.MAX_FILTER_LENGTH + " characters (the filter length limit), has "
+                            + Text.length(text));
         }
         FilterParser parser = new FilterParser(tokenize(text));
         Filter filter = parser.or();
@@ -132,8 +136,10 @@ public final class FilterParser {
     /** One level deeper (a parenthesis or a NOT), refused past the depth limit before recursing. */
     private void enter(Token token) {
         if (++depth > TableLimits.MAX_FILTER_DEPTH) {
-            throw error(token.position, "nested deeper than " + TableLimits.MAX_FILTER_DEPTH
-                    + " parentheses and NOTs (the filter nesting limit)");
+            throw error(
+                    token.position,
+                    "nested deeper than " + TableLimits.MAX_FILTER_DEPTH
+                            + " parentheses and NOTs (the filter nesting limit)");
         }
     }
 
@@ -151,8 +157,9 @@ public final class FilterParser {
             return inner;
         }
         if (++terms > TableLimits.MAX_FILTER_TERMS) {
-            throw error(token.position, "more than " + TableLimits.MAX_FILTER_TERMS
-                    + " conditions (the filter term limit)");
+            throw error(
+                    token.position,
+                    "more than " + TableLimits.MAX_FILTER_TERMS + " conditions (the filter term limit)");
         }
         if (token.isKeyword("EXISTS")) {
             next();
@@ -180,8 +187,9 @@ public final class FilterParser {
                     next();
                 }
                 if (values.size() == TableLimits.MAX_IN_VALUES) {
-                    throw error(peek().position, "more than " + TableLimits.MAX_IN_VALUES
-                            + " values in one IN list (the IN list limit)");
+                    throw error(
+                            peek().position,
+                            "more than " + TableLimits.MAX_IN_VALUES + " values in one IN list (the IN list limit)");
                 }
                 Token valueToken = peek();
                 Object value = value();
@@ -255,9 +263,13 @@ public final class FilterParser {
 
     /** Times compare with ISO 8601 text, which the Cypher turns into datetimes. */
     private static void checkTime(Column column, Token token, Object value) {
-        if (column instanceof Column.Fixed fixed && fixed.column().isTime() && !(value instanceof String text && isTime(text))) {
-            throw error(token.position, column.id() + " compares with an ISO 8601 time in quotes, e.g. "
-                    + "\"2026-11-01T00:00:00Z\" or \"2026-11-01\", not " + Quote.of(token.text));
+        if (column instanceof Column.Fixed fixed
+                && fixed.column().isTime()
+                && !(value instanceof String text && isTime(text))) {
+            throw error(
+                    token.position,
+                    column.id() + " compares with an ISO 8601 time in quotes, e.g. "
+                            + "\"2026-11-01T00:00:00Z\" or \"2026-11-01\", not " + Quote.of(token.text));
         }
     }
 
@@ -327,7 +339,9 @@ public final class FilterParser {
                 String number = text.substring(i, j);
                 Object value;
                 try {
-                    value = number.matches("[-+]?\\d+") ? (Object) Long.parseLong(number) : (Object) Double.parseDouble(number);
+                    value = number.matches("[-+]?\\d+")
+                            ? (Object) Long.parseLong(number)
+                            : (Object) Double.parseDouble(number);
                 } catch (NumberFormatException e) {
                     throw error(position, Quote.of(number) + " is not a number");
                 }
@@ -338,13 +352,17 @@ public final class FilterParser {
                 i = j;
             } else if (Character.isLetter(c) || c == '_') {
                 int j = i + 1;
-                while (j < text.length() && (Character.isLetterOrDigit(text.charAt(j)) || "._-/:".indexOf(text.charAt(j)) >= 0)) {
+                while (j < text.length()
+                        && (Character.isLetterOrDigit(text.charAt(j)) || "._-/:".indexOf(text.charAt(j)) >= 0)) {
                     j++;
                 }
                 tokens.add(new Token(Kind.WORD, text.substring(i, j), null, position));
                 i = j;
             } else {
-                throw error(position, "unexpected character " + Quote.of(text.substring(i, i + Character.charCount(text.codePointAt(i)))));
+                throw error(
+                        position,
+                        "unexpected character "
+                                + Quote.of(text.substring(i, i + Character.charCount(text.codePointAt(i)))));
             }
         }
         tokens.add(new Token(Kind.END, "", null, text.length() + 1));

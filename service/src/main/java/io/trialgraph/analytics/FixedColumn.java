@@ -17,7 +17,8 @@ public enum FixedColumn {
     END_TIME("end_time", "endTime");
 
     /** The ids, for messages. */
-    public static final List<String> IDS = Arrays.stream(values()).map(FixedColumn::id).toList();
+    public static final List<String> IDS =
+            Arrays.stream(values()).map(FixedColumn::id).toList();
 
     private final String id;
     private final String property;

@@ -55,7 +55,8 @@ public final class Table {
         /** @return name, kind, status, trials, every parameter, every statistic of every metric */
         public List<Column> defaultColumns() {
             List<Column> columns = new ArrayList<>();
-            for (FixedColumn fixed : List.of(FixedColumn.NAME, FixedColumn.KIND, FixedColumn.STATUS, FixedColumn.TRIALS)) {
+            for (FixedColumn fixed :
+                    List.of(FixedColumn.NAME, FixedColumn.KIND, FixedColumn.STATUS, FixedColumn.TRIALS)) {
                 columns.add(new Column.Fixed(fixed));
             }
             parameters.forEach(name -> columns.add(new Column.Param(name)));

@@ -177,7 +177,8 @@ public final class TableCypher {
                 UNWIND page AS c
                 """ + output;
         Map<String, Object> parameters = Map.copyOf(cypher.parameters);
-        return new PageStatements(new Statement(rows, parameters),
+        return new PageStatements(
+                new Statement(rows, parameters),
                 new Statement(body + "\nRETURN count(*) AS total", parameters),
                 new Layout(List.copyOf(columns), List.copyOf(shownStats)));
     }
@@ -205,8 +206,11 @@ public final class TableCypher {
         StringBuilder cypher = new StringBuilder(scopeMatch(query.scope()));
         cypher.append("\nWITH DISTINCT c");
         for (Map.Entry<String, String> metric : metricVariables.entrySet()) {
-            cypher.append("\nOPTIONAL MATCH (").append(metric.getValue()).append(":Metric {component: c.name, name: $")
-                    .append(metric.getValue()).append("})");
+            cypher.append("\nOPTIONAL MATCH (")
+                    .append(metric.getValue())
+                    .append(":Metric {component: c.name, name: $")
+                    .append(metric.getValue())
+                    .append("})");
         }
         String carried = carried();
         cypher.append("\nWITH ").append(carried);
@@ -215,9 +219,18 @@ public final class TableCypher {
         }
         if (query.groupBy() != null) {
             String group = expression(query.groupBy());
-            cypher.append("\nWITH ").append(carried).append(", ").append(group).append(" AS grouped\n")
-                    .append("WITH ").append(carried).append(", grouped ORDER BY grouped, ").append(sortTerms(query))
-                    .append("\nWITH grouped, collect({").append(mapOf()).append("})[0] AS best\nWITH ")
+            cypher.append("\nWITH ")
+                    .append(carried)
+                    .append(", ")
+                    .append(group)
+                    .append(" AS grouped\n")
+                    .append("WITH ")
+                    .append(carried)
+                    .append(", grouped ORDER BY grouped, ")
+                    .append(sortTerms(query))
+                    .append("\nWITH grouped, collect({")
+                    .append(mapOf())
+                    .append("})[0] AS best\nWITH ")
                     .append(unpack());
         }
         return cypher.toString();
@@ -228,7 +241,10 @@ public final class TableCypher {
         StringBuilder terms = new StringBuilder();
         for (Table.Sort sort : query.sort()) {
             String expression = expression(sort.column());
-            terms.append(expression).append(" IS NULL, ").append(expression).append(sort.descending() ? " DESC, " : ", ");
+            terms.append(expression)
+                    .append(" IS NULL, ")
+                    .append(expression)
+                    .append(sort.descending() ? " DESC, " : ", ");
         }
         return terms.append("c.name").toString();
     }
@@ -249,7 +265,8 @@ public final class TableCypher {
     }
 
     private String unpack() {
-        return String.join(", ", variables().stream().map(v -> "best." + v + " AS " + v).toList());
+        return String.join(
+                ", ", variables().stream().map(v -> "best." + v + " AS " + v).toList());
     }
 
     /**
@@ -273,7 +290,9 @@ public final class TableCypher {
                 shown.add(expression(column));
             }
         }
-        StringBuilder cypher = new StringBuilder("RETURN total, [").append(String.join(", ", shown)).append("] AS values");
+        StringBuilder cypher = new StringBuilder("RETURN total, [")
+                .append(String.join(", ", shown))
+                .append("] AS values");
         if (!shownMetrics.isEmpty()) {
             parameters.put("shown", List.copyOf(shownMetrics));
             cypher.append(", COLLECT { MATCH (c)-[:HAS_METRIC]->(m:Metric) WHERE m.name IN $shown RETURN [m.name");
@@ -330,12 +349,22 @@ public final class TableCypher {
         return filter.accept(new Filter.Visitor<>() {
             @Override
             public String all(Filter.All all) {
-                return "(" + String.join(" AND ", all.terms().stream().map(term -> term.accept(this)).toList()) + ")";
+                return "("
+                        + String.join(
+                                " AND ",
+                                all.terms().stream()
+                                        .map(term -> term.accept(this))
+                                        .toList()) + ")";
             }
 
             @Override
             public String any(Filter.Any any) {
-                return "(" + String.join(" OR ", any.terms().stream().map(term -> term.accept(this)).toList()) + ")";
+                return "("
+                        + String.join(
+                                " OR ",
+                                any.terms().stream()
+                                        .map(term -> term.accept(this))
+                                        .toList()) + ")";
             }
 
             @Override
@@ -358,7 +387,8 @@ public final class TableCypher {
 
             @Override
             public String contains(Filter.Contains contains) {
-                return "(" + expression(contains.column()) + " CONTAINS " + value(contains.column(), contains.text()) + ")";
+                return "(" + expression(contains.column()) + " CONTAINS " + value(contains.column(), contains.text())
+                        + ")";
             }
 
             @Override

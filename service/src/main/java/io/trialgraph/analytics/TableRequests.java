@@ -23,8 +23,15 @@ public final class TableRequests {
     /**
      * @throws InvalidArgumentException naming the field and the rule or limit broken
      */
-    public static Table.Query check(Table.Scope scope, List<String> columns, String filter, List<String> sortColumns,
-            List<Boolean> sortDescending, String groupBy, int pageSize, String pageToken) {
+    public static Table.Query check(
+            Table.Scope scope,
+            List<String> columns,
+            String filter,
+            List<String> sortColumns,
+            List<Boolean> sortDescending,
+            String groupBy,
+            int pageSize,
+            String pageToken) {
         if (scope == null) {
             throw new InvalidArgumentException("scope", "needs experiment_name, trial_names or experiment_name_prefix");
         }
@@ -33,8 +40,10 @@ public final class TableRequests {
         }
         if (scope.trials() != null) {
             if (scope.trials().isEmpty() || scope.trials().size() > TableLimits.MAX_TRIALS) {
-                throw new InvalidArgumentException("trial_names", "needs 1 to " + TableLimits.MAX_TRIALS + " names, has "
-                        + scope.trials().size());
+                throw new InvalidArgumentException(
+                        "trial_names",
+                        "needs 1 to " + TableLimits.MAX_TRIALS + " names, has "
+                                + scope.trials().size());
             }
             for (int i = 0; i < scope.trials().size(); i++) {
                 Rules.name("trial_names[" + i + "]", scope.trials().get(i));
@@ -44,8 +53,10 @@ public final class TableRequests {
             Rules.text("experiment_name_prefix", scope.experimentPrefix(), Rules.NAME_MAX);
         }
         if (columns.size() > TableLimits.MAX_COLUMNS) {
-            throw new InvalidArgumentException("columns", "must name at most " + TableLimits.MAX_COLUMNS
-                    + " columns (the column limit), names " + columns.size());
+            throw new InvalidArgumentException(
+                    "columns",
+                    "must name at most " + TableLimits.MAX_COLUMNS + " columns (the column limit), names "
+                            + columns.size());
         }
         List<Column> parsedColumns = new ArrayList<>(columns.size());
         for (int i = 0; i < columns.size(); i++) {
@@ -53,26 +64,39 @@ public final class TableRequests {
         }
         Filter parsedFilter = FilterParser.parse(filter);
         if (sortColumns.size() > TableLimits.MAX_SORT_KEYS) {
-            throw new InvalidArgumentException("sort", "must have at most " + TableLimits.MAX_SORT_KEYS
-                    + " keys (the sort key limit), has " + sortColumns.size());
+            throw new InvalidArgumentException(
+                    "sort",
+                    "must have at most " + TableLimits.MAX_SORT_KEYS + " keys (the sort key limit), has "
+                            + sortColumns.size());
         }
         List<Table.Sort> sort = new ArrayList<>();
         for (int i = 0; i < sortColumns.size(); i++) {
             String field = "sort[" + i + "].column";
             sort.add(new Table.Sort(ordered(field, Column.parse(field, sortColumns.get(i))), sortDescending.get(i)));
         }
-        Column group = groupBy == null || groupBy.isEmpty() ? null : ordered("group_by", Column.parse("group_by", groupBy));
+        Column group =
+                groupBy == null || groupBy.isEmpty() ? null : ordered("group_by", Column.parse("group_by", groupBy));
         Set<String> metrics = new LinkedHashSet<>(TableCypher.metricsRead(parsedFilter, sort, group));
         if (metrics.size() > TableLimits.MAX_METRICS) {
-            throw new InvalidArgumentException("filter", "filter, sort and group_by read " + metrics.size()
-                    + " distinct metrics; at most " + TableLimits.MAX_METRICS + " may be read together (the metric limit)");
+            throw new InvalidArgumentException(
+                    "filter",
+                    "filter, sort and group_by read " + metrics.size() + " distinct metrics; at most "
+                            + TableLimits.MAX_METRICS + " may be read together (the metric limit)");
         }
         if (pageSize < 0 || pageSize > TableLimits.MAX_PAGE_SIZE) {
-            throw new InvalidArgumentException("page_size", "must be between 0 (meaning " + TableLimits.DEFAULT_PAGE_SIZE
-                    + ") and " + TableLimits.MAX_PAGE_SIZE + ", is " + pageSize);
+            throw new InvalidArgumentException(
+                    "page_size",
+                    "must be between 0 (meaning " + TableLimits.DEFAULT_PAGE_SIZE + ") and " + TableLimits.MAX_PAGE_SIZE
+                            + ", is " + pageSize);
         }
         int offset = (int) PageTokens.decodeOffset(TOKEN_KIND, pageToken, "GetTable", Integer.MAX_VALUE);
-        return new Table.Query(scope, parsedColumns, parsedFilter, sort, group, offset,
+        return new Table.Query(
+                scope,
+                parsedColumns,
+                parsedFilter,
+                sort,
+                group,
+                offset,
                 pageSize == 0 ? TableLimits.DEFAULT_PAGE_SIZE : pageSize);
     }
 
@@ -83,7 +107,8 @@ public final class TableRequests {
 
     private static Column ordered(String field, Column column) {
         if (column instanceof Column.Fixed fixed && fixed.column() == FixedColumn.TRIALS) {
-            throw new InvalidArgumentException(field, "trials can be shown as a column but not filtered, sorted or grouped by");
+            throw new InvalidArgumentException(
+                    field, "trials can be shown as a column but not filtered, sorted or grouped by");
         }
         return column;
     }

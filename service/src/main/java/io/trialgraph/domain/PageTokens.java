@@ -52,7 +52,8 @@ public final class PageTokens {
                     byte[] payload = Arrays.copyOf(bytes, bytes.length - CHECK_BYTES);
                     byte[] check = Arrays.copyOfRange(bytes, payload.length, bytes.length);
                     if (MessageDigest.isEqual(check, Arrays.copyOf(check(payload), CHECK_BYTES))) {
-                        String text = StandardCharsets.UTF_8.newDecoder()
+                        String text = StandardCharsets.UTF_8
+                                .newDecoder()
                                 .onMalformedInput(CodingErrorAction.REPORT)
                                 .decode(ByteBuffer.wrap(payload))
                                 .toString();
@@ -95,8 +96,9 @@ public final class PageTokens {
 
     /** @return the refusal of a token that {@code rpc} did not issue */
     public static InvalidArgumentException invalid(String rpc) {
-        return new InvalidArgumentException("page_token", "is not a next_page_token returned by " + rpc
-                + " (tokens are opaque: pass them back unchanged)");
+        return new InvalidArgumentException(
+                "page_token",
+                "is not a next_page_token returned by " + rpc + " (tokens are opaque: pass them back unchanged)");
     }
 
     private static byte[] check(byte[] payload) {

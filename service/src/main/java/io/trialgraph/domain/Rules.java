@@ -30,8 +30,7 @@ public final class Rules {
 
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:\\S+");
 
-    private Rules() {
-    }
+    private Rules() {}
 
     /** An entity name: 1-120 letters, digits, '-', '_', '.', starting with a letter or digit. */
     public static String name(String field, String value) {
@@ -67,7 +66,8 @@ public final class Rules {
             return "";
         }
         if (Text.longerThan(value, KIND_MAX)) {
-            throw new InvalidArgumentException(field, "must be at most " + KIND_MAX + " characters, has " + Text.length(value));
+            throw new InvalidArgumentException(
+                    field, "must be at most " + KIND_MAX + " characters, has " + Text.length(value));
         }
         return key(field, value);
     }
@@ -78,7 +78,8 @@ public final class Rules {
             return "";
         }
         if (Text.longerThan(value, max)) {
-            throw new InvalidArgumentException(field, "must be at most " + max + " characters, has " + Text.length(value));
+            throw new InvalidArgumentException(
+                    field, "must be at most " + max + " characters, has " + Text.length(value));
         }
         return value;
     }
@@ -89,11 +90,14 @@ public final class Rules {
             throw new InvalidArgumentException(field, "is required");
         }
         if (Text.longerThan(value, URI_MAX)) {
-            throw new InvalidArgumentException(field, "must be at most " + URI_MAX + " characters, has " + Text.length(value));
+            throw new InvalidArgumentException(
+                    field, "must be at most " + URI_MAX + " characters, has " + Text.length(value));
         }
         if (!URI.matcher(value).matches()) {
-            throw new InvalidArgumentException(field,
-                    "must be a URI with a scheme and no white space, e.g. s3://bucket/key or file:///data/x: " + Quote.of(value));
+            throw new InvalidArgumentException(
+                    field,
+                    "must be a URI with a scheme and no white space, e.g. s3://bucket/key or file:///data/x: "
+                            + Quote.of(value));
         }
         return value;
     }
@@ -128,7 +132,8 @@ public final class Rules {
             String at = entry(field, name);
             key(at, name);
             if (value == null) {
-                throw new InvalidArgumentException(at, "needs a value (number_value, integer_value, string_value or bool_value)");
+                throw new InvalidArgumentException(
+                        at, "needs a value (number_value, integer_value, string_value or bool_value)");
             }
             if (value instanceof Double number && !Double.isFinite(number)) {
                 throw new InvalidArgumentException(at, "must be a finite number, not " + number);

@@ -3,15 +3,15 @@ package io.trialgraph.grpc;
 import static io.trialgraph.grpc.ExperimentEndpoint.reply;
 
 import io.grpc.stub.StreamObserver;
+import io.trialgraph.analytics.Column;
+import io.trialgraph.analytics.Table;
+import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
 import io.trialgraph.api.v1.ExportTableCsvResponse;
 import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.analytics.Column;
-import io.trialgraph.analytics.Table;
-import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -47,7 +47,12 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         service.all(query(request), page -> {
             StringBuilder csv = new StringBuilder();
             if (header[0]) {
-                csv.append(String.join(",", page.columns().stream().map(Column::id).map(AnalyticsEndpoint::csvField).toList()))
+                csv.append(String.join(
+                                ",",
+                                page.columns().stream()
+                                        .map(Column::id)
+                                        .map(AnalyticsEndpoint::csvField)
+                                        .toList()))
                         .append('\n');
                 header[0] = false;
             }
@@ -61,15 +66,21 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
                 }
                 csv.append('\n');
             }
-            response.onNext(ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build());
+            response.onNext(
+                    ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build());
         });
         response.onCompleted();
     }
 
     /** RFC 4180: quote a field holding a comma, quote, line break or outer space; double its quotes. */
     static String csvField(String text) {
-        boolean quote = text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
-                || (!text.isEmpty() && (Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))));
+        boolean quote = text.contains(",")
+                || text.contains("\"")
+                || text.contains("\n")
+                || text.contains("\r")
+                || (!text.isEmpty()
+                        && (Character.isWhitespace(text.charAt(0))
+                                || Character.isWhitespace(text.charAt(text.length() - 1))));
         return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
@@ -80,9 +91,14 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
             case EXPERIMENT_NAME_PREFIX -> new Table.Scope(null, null, request.getExperimentNamePrefix());
             case SCOPE_NOT_SET -> null;
         };
-        return TableRequests.check(scope, request.getColumnsList(), request.getFilter(),
+        return TableRequests.check(
+                scope,
+                request.getColumnsList(),
+                request.getFilter(),
                 request.getSortList().stream().map(SortKey::getColumn).toList(),
                 request.getSortList().stream().map(SortKey::getDescending).toList(),
-                request.getGroupBy(), request.getPageSize(), request.getPageToken());
+                request.getGroupBy(),
+                request.getPageSize(),
+                request.getPageToken());
     }
 }

@@ -23,14 +23,13 @@ import java.util.Optional;
 /** Conversions between the trialgraph.v1 messages and the domain records; no rules live here. */
 final class Protos {
 
-    private Protos() {
-    }
+    private Protos() {}
 
     // --- experiments -------------------------------------------------------------------------
 
     static Experiment experiment(io.trialgraph.api.v1.Experiment proto) {
-        return new Experiment(proto.getName(), proto.getDisplayName(), proto.getDescription(), proto.getTagsMap(),
-                null, null, 0);
+        return new Experiment(
+                proto.getName(), proto.getDisplayName(), proto.getDescription(), proto.getTagsMap(), null, null, 0);
     }
 
     static io.trialgraph.api.v1.Experiment experiment(Experiment experiment) {
@@ -48,7 +47,8 @@ final class Protos {
     // --- trials ------------------------------------------------------------------------------
 
     static Trial trial(io.trialgraph.api.v1.Trial proto) {
-        return new Trial(proto.getName(), proto.getExperimentName(), proto.getDisplayName(), proto.getTagsMap(), null, null, 0);
+        return new Trial(
+                proto.getName(), proto.getExperimentName(), proto.getDisplayName(), proto.getTagsMap(), null, null, 0);
     }
 
     static io.trialgraph.api.v1.Trial trial(Trial trial) {
@@ -66,12 +66,21 @@ final class Protos {
     // --- trial components --------------------------------------------------------------------
 
     static TrialComponent component(io.trialgraph.api.v1.TrialComponent proto) {
-        return new TrialComponent(proto.getName(), proto.getDisplayName(), proto.getKind(), status(proto.getStatus()),
+        return new TrialComponent(
+                proto.getName(),
+                proto.getDisplayName(),
+                proto.getKind(),
+                status(proto.getStatus()),
                 proto.getStatusMessage(),
                 proto.hasStartTime() ? instant("trial_component.start_time", proto.getStartTime()) : null,
                 proto.hasEndTime() ? instant("trial_component.end_time", proto.getEndTime()) : null,
-                parameters("trial_component.parameters", proto.getParametersMap()), proto.getMetadataMap(),
-                links(proto.getInputsList()), links(proto.getOutputsList()), proto.getTrialNamesList(), null, null);
+                parameters("trial_component.parameters", proto.getParametersMap()),
+                proto.getMetadataMap(),
+                links(proto.getInputsList()),
+                links(proto.getOutputsList()),
+                proto.getTrialNamesList(),
+                null,
+                null);
     }
 
     static io.trialgraph.api.v1.TrialComponent component(TrialComponent component) {
@@ -121,7 +130,8 @@ final class Protos {
         Map<String, Object> parameters = new LinkedHashMap<>();
         values.forEach((name, value) -> {
             if (value.getValueCase() == ParameterValue.ValueCase.VALUE_NOT_SET) {
-                throw new InvalidArgumentException(Rules.entry(field, name),
+                throw new InvalidArgumentException(
+                        Rules.entry(field, name),
                         "needs a value (number_value, integer_value, string_value or bool_value)");
             }
             parameters.put(name, value(value));
@@ -162,18 +172,32 @@ final class Protos {
     }
 
     static List<ArtifactLink> links(List<io.trialgraph.api.v1.ArtifactLink> links) {
-        return links.stream().map(link -> new ArtifactLink(link.getName(), artifact(link.getArtifact()))).toList();
+        return links.stream()
+                .map(link -> new ArtifactLink(link.getName(), artifact(link.getArtifact())))
+                .toList();
     }
 
     static io.trialgraph.api.v1.ArtifactLink link(ArtifactLink link) {
-        return io.trialgraph.api.v1.ArtifactLink.newBuilder().setName(link.name()).setArtifact(artifact(link.artifact())).build();
+        return io.trialgraph.api.v1.ArtifactLink.newBuilder()
+                .setName(link.name())
+                .setArtifact(artifact(link.artifact()))
+                .build();
     }
 
     // --- artifacts ---------------------------------------------------------------------------
 
     static Artifact artifact(io.trialgraph.api.v1.Artifact proto) {
-        return new Artifact(proto.getId(), proto.getUri(), kind(proto.getKind()), proto.getName(), proto.getDigest(),
-                proto.getMediaType(), proto.getSizeBytes(), proto.getMetadataMap(), null, null);
+        return new Artifact(
+                proto.getId(),
+                proto.getUri(),
+                kind(proto.getKind()),
+                proto.getName(),
+                proto.getDigest(),
+                proto.getMediaType(),
+                proto.getSizeBytes(),
+                proto.getMetadataMap(),
+                null,
+                null);
     }
 
     static io.trialgraph.api.v1.Artifact artifact(Artifact artifact) {
@@ -230,16 +254,23 @@ final class Protos {
         if (instant == null) {
             return Optional.empty();
         }
-        return Optional.of(Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build());
+        return Optional.of(Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build());
     }
 
     /** @throws InvalidArgumentException when the timestamp is outside what protobuf allows */
     static Instant instant(String field, Timestamp timestamp) {
         // The protobuf Timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
-        if (timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999
-                || timestamp.getSeconds() < -62_135_596_800L || timestamp.getSeconds() > 253_402_300_799L) {
-            throw new InvalidArgumentException(field, "is not a valid timestamp (seconds " + timestamp.getSeconds()
-                    + ", nanos " + timestamp.getNanos() + ")");
+        if (timestamp.getNanos() < 0
+                || timestamp.getNanos() > 999_999_999
+                || timestamp.getSeconds() < -62_135_596_800L
+                || timestamp.getSeconds() > 253_402_300_799L) {
+            throw new InvalidArgumentException(
+                    field,
+                    "is not a valid timestamp (seconds " + timestamp.getSeconds() + ", nanos " + timestamp.getNanos()
+                            + ")");
         }
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }

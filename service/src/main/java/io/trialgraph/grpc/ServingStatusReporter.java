@@ -62,7 +62,8 @@ public class ServingStatusReporter {
             } else {
                 LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", server.databaseUri());
             }
-            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+            health.setStatus(
+                    HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
                     reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
     }

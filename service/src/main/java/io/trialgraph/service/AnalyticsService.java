@@ -31,12 +31,16 @@ public class AnalyticsService {
 
     AnalyticsService(AnalyticsStore store, AnalyticsConfiguration config) {
         this.store = store;
-        this.answers = config.getCacheCells() == 0 ? null : Caffeine.newBuilder()
-                .maximumWeight(config.getCacheCells())
-                .weigher((Table.Query query, Table.Computed answer) ->
-                        Math.max(1, answer.page().rows().size() * Math.max(1, answer.page().columns().size())))
-                .recordStats()
-                .build();
+        this.answers = config.getCacheCells() == 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumWeight(config.getCacheCells())
+                        .weigher((Table.Query query, Table.Computed answer) -> Math.max(
+                                1,
+                                answer.page().rows().size()
+                                        * Math.max(1, answer.page().columns().size())))
+                        .recordStats()
+                        .build();
     }
 
     /** @return how often a request was answered from the cache, and how often computed; zeros when it is off */
@@ -76,5 +80,4 @@ public class AnalyticsService {
             next = next.page(page.columns(), page.nextOffset(), TableLimits.EXPORT_PAGE_SIZE);
         }
     }
-
 }

@@ -24,6 +24,7 @@ public class MetricService {
 
     /** The most points one batch may carry. */
     public static final int MAX_BATCH_POINTS = InputRules.MAX_BATCH_POINTS;
+
     public static final int MAX_METRIC_NAME = InputRules.METRIC_NAME_MAX;
     public static final int MAX_WRITER_ID = InputRules.WRITER_ID_MAX;
     public static final int MAX_SUMMARY_COMPONENTS = 1_000;
@@ -45,7 +46,8 @@ public class MetricService {
                 .baseUnit("points")
                 .register(registry);
         this.commits = Timer.builder("trialgraph.ingest.commit")
-                .description("Time to commit a batch to Neo4j (points, summaries and the writer's sequence in one transaction)")
+                .description(
+                        "Time to commit a batch to Neo4j (points, summaries and the writer's sequence in one transaction)")
                 .register(registry);
         this.rejectedBatches = Counter.builder("trialgraph.ingest.batches.rejected")
                 .description("Batches rejected whole (unknown component, a rule broken)")
@@ -58,8 +60,7 @@ public class MetricService {
      * @param storedPoints points written now (0 for a batch committed before, or a rejected one)
      * @param rejection why the batch was rejected (nothing of it stored), or null
      */
-    public record Outcome(long storedPoints, TrialGraphException rejection) {
-    }
+    public record Outcome(long storedPoints, TrialGraphException rejection) {}
 
     /** @throws InvalidArgumentException when the writer id is unusable (the stream cannot go on) */
     public static String writerId(String writerId) {
@@ -102,7 +103,8 @@ public class MetricService {
             MetricPoints p = series.points();
             for (int j = 0; j < p.size(); j++) {
                 if (p.step(j) < 0) {
-                    throw new InvalidArgumentException(at + ".steps[" + j + "]", "must not be negative, is " + p.step(j));
+                    throw new InvalidArgumentException(
+                            at + ".steps[" + j + "]", "must not be negative, is " + p.step(j));
                 }
             }
         }
@@ -116,8 +118,9 @@ public class MetricService {
     /** Summaries of the named components' metrics (all metrics when {@code metrics} is empty). */
     public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
         if (components.isEmpty() || components.size() > MAX_SUMMARY_COMPONENTS) {
-            throw new InvalidArgumentException("trial_component_names", "must name 1 to " + MAX_SUMMARY_COMPONENTS
-                    + " components, names " + components.size());
+            throw new InvalidArgumentException(
+                    "trial_component_names",
+                    "must name 1 to " + MAX_SUMMARY_COMPONENTS + " components, names " + components.size());
         }
         for (int i = 0; i < components.size(); i++) {
             Rules.name("trial_component_names[" + i + "]", components.get(i));
@@ -134,8 +137,7 @@ public class MetricService {
      * @param totalPoints points in the step range before downsampling
      * @param points the points returned, in step order
      */
-    public record Series(long totalPoints, MetricPoints points) {
-    }
+    public record Series(long totalPoints, MetricPoints points) {}
 
     /**
      * Reads a metric's points in [minStep, maxStep], downsampled to at most {@code maxPoints}
@@ -153,8 +155,9 @@ public class MetricService {
             throw new InvalidArgumentException("max_step", "must not be below min_step (" + from + "), is " + to);
         }
         if (maxPoints != 0 && maxPoints < Downsampling.MIN_POINTS) {
-            throw new InvalidArgumentException("max_points", "must be 0 (all points) or at least " + Downsampling.MIN_POINTS
-                    + ", is " + maxPoints);
+            throw new InvalidArgumentException(
+                    "max_points",
+                    "must be 0 (all points) or at least " + Downsampling.MIN_POINTS + ", is " + maxPoints);
         }
         MetricPoints points = store.series(component, metric, from, to)
                 .orElseThrow(() -> new NotFoundException("metric", component + "/" + metric));

@@ -24,8 +24,9 @@ public record Paging(int limit, String after) {
     /** @throws InvalidArgumentException for a negative or too large size, or a token we did not issue */
     public static Paging of(int pageSize, String pageToken) {
         if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
-            throw new InvalidArgumentException("page_size", "must be between 0 (meaning " + DEFAULT_PAGE_SIZE + ") and "
-                    + MAX_PAGE_SIZE + ", is " + pageSize);
+            throw new InvalidArgumentException(
+                    "page_size",
+                    "must be between 0 (meaning " + DEFAULT_PAGE_SIZE + ") and " + MAX_PAGE_SIZE + ", is " + pageSize);
         }
         return new Paging(pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize, decode(pageToken));
     }

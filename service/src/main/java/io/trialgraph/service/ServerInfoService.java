@@ -22,7 +22,8 @@ public class ServerInfoService {
             version = store.neo4jVersion();
             neo4jVersion = version;
         }
-        return new ServerInfo(TrialGraphVersion.VERSION, store.isEmbedded(), store.boltUri(), version, store.schemaVersion());
+        return new ServerInfo(
+                TrialGraphVersion.VERSION, store.isEmbedded(), store.boltUri(), version, store.schemaVersion());
     }
 
     /** @return true when the database answers now (for health checking) */

@@ -46,17 +46,23 @@ public class AnalyticsStore {
     public Table.Computed page(Table.Query query) {
         Neo4jConnection.Versioned<Table.Page> read = neo4j.readVersioned(tx -> {
             requireScope(tx, query.scope());
-            List<Column> columns = query.columns().isEmpty() ? present(tx, query.scope()).defaultColumns() : query.columns();
+            List<Column> columns =
+                    query.columns().isEmpty() ? present(tx, query.scope()).defaultColumns() : query.columns();
             TableCypher.PageStatements statements = TableCypher.page(query, columns);
             List<List<Object>> rows = new ArrayList<>();
             long total = -1;
-            for (Record record : tx.run(statements.rows().text(), statements.rows().parameters()).list()) {
+            for (Record record : tx.run(
+                            statements.rows().text(), statements.rows().parameters())
+                    .list()) {
                 total = record.get("total").asLong();
                 rows.add(statements.layout().row(plainList(record.get("values")), metrics(record)));
             }
             if (total < 0) {
                 // An empty page (past the end, or no rows): count on its own.
-                total = tx.run(statements.count().text(), statements.count().parameters()).single().get("total").asLong();
+                total = tx.run(statements.count().text(), statements.count().parameters())
+                        .single()
+                        .get("total")
+                        .asLong();
             }
             int next = query.offset() + rows.size();
             return new Table.Page(columns, rows, total, next < total ? next : -1);
@@ -66,7 +72,11 @@ public class AnalyticsStore {
 
     private static void requireScope(TransactionContext tx, Table.Scope scope) {
         if (scope.experiment() != null
-                && tx.run(EXPERIMENT_EXISTS, Map.of("name", scope.experiment())).single().get("n").asLong() == 0) {
+                && tx.run(EXPERIMENT_EXISTS, Map.of("name", scope.experiment()))
+                                .single()
+                                .get("n")
+                                .asLong()
+                        == 0) {
             throw new NotFoundException("experiment", scope.experiment());
         }
         if (scope.trials() != null) {
@@ -77,7 +87,8 @@ public class AnalyticsStore {
     private static Table.Present present(TransactionContext tx, Table.Scope scope) {
         TableCypher.Statement statement = TableCypher.present(scope);
         Record record = tx.run(statement.text(), statement.parameters()).single();
-        return new Table.Present(new ArrayList<>(new TreeSet<>(record.get("parameters").asList(Value::asString))),
+        return new Table.Present(
+                new ArrayList<>(new TreeSet<>(record.get("parameters").asList(Value::asString))),
                 new ArrayList<>(new TreeSet<>(record.get("metrics").asList(Value::asString))));
     }
 

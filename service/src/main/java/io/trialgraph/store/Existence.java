@@ -20,8 +20,8 @@ final class Existence {
 
         Named(String label, String word) {
             // The label is a constant of this enum, never request text.
-            this.query = "UNWIND $names AS name OPTIONAL MATCH (n:" + label + " {name: name}) WITH name, n WHERE n IS NULL"
-                    + " RETURN name LIMIT 1";
+            this.query = "UNWIND $names AS name OPTIONAL MATCH (n:" + label
+                    + " {name: name}) WITH name, n WHERE n IS NULL" + " RETURN name LIMIT 1";
             this.word = word;
         }
     }

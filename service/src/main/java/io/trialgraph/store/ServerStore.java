@@ -22,8 +22,10 @@ public class ServerStore {
     public String neo4jVersion() {
         try (Session session = neo4j.session(AccessMode.READ)) {
             return session.executeRead(tx -> tx.run(
-                    "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version")
-                    .single().get("version").asString());
+                            "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version")
+                    .single()
+                    .get("version")
+                    .asString());
         }
     }
 

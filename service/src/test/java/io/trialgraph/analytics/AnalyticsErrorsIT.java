@@ -43,8 +43,13 @@ class AnalyticsErrorsIT {
         this.server = server;
         createExperiment(experiments(server, 60), EXPERIMENT);
         createTrial(trials(server, 60), EXPERIMENT, "errors-1");
-        createComponent(components(server, 60), TrialComponent.newBuilder().setName("errors-job").setKind("training")
-                .addTrialNames("errors-1").putParameters("epochs", integer(60)));
+        createComponent(
+                components(server, 60),
+                TrialComponent.newBuilder()
+                        .setName("errors-job")
+                        .setKind("training")
+                        .addTrialNames("errors-1")
+                        .putParameters("epochs", integer(60)));
         ingest(server, Map.of("errors-job", Map.of("test_acc", List.of(new Point(0, 0.5), new Point(1, 0.6)))));
     }
 
@@ -76,10 +81,18 @@ class AnalyticsErrorsIT {
 
     @Test
     void unknownColumnsAreNamedWithTheirField() {
-        assertThat(invalid(request().addColumns("name").addColumns("nonsense"))).startsWith("columns[1]: ").contains("nonsense");
-        assertThat(invalid(request().addSort(desc("nope")))).startsWith("sort[0].column: ").contains("nope");
-        assertThat(invalid(request().setGroupBy("metrics.test_acc.avg"))).startsWith("group_by: ").contains("avg");
-        assertThat(invalid(request().setFilter("foo = 1"))).startsWith("filter: ").contains("foo");
+        assertThat(invalid(request().addColumns("name").addColumns("nonsense")))
+                .startsWith("columns[1]: ")
+                .contains("nonsense");
+        assertThat(invalid(request().addSort(desc("nope"))))
+                .startsWith("sort[0].column: ")
+                .contains("nope");
+        assertThat(invalid(request().setGroupBy("metrics.test_acc.avg")))
+                .startsWith("group_by: ")
+                .contains("avg");
+        assertThat(invalid(request().setFilter("foo = 1")))
+                .startsWith("filter: ")
+                .contains("foo");
     }
 
     @Test
@@ -87,14 +100,22 @@ class AnalyticsErrorsIT {
         // Each would have overflowed the parser's stack or run into the deadline before the limits.
         long started = System.nanoTime();
         assertThat(invalid(request().setFilter("(".repeat(20_000)))).contains("length limit");
-        assertThat(invalid(request().setFilter("NOT ".repeat(200_000) + "kind = 1"))).contains("length limit");
-        assertThat(invalid(request().setFilter("(".repeat(40) + "kind = 1" + ")".repeat(40)))).contains("nesting limit");
-        assertThat(invalid(request().addAllColumns(IntStream.range(0, 10_001).mapToObj(i -> "params.p" + i).toList())))
-                .startsWith("columns: ").contains("column limit");
+        assertThat(invalid(request().setFilter("NOT ".repeat(200_000) + "kind = 1")))
+                .contains("length limit");
+        assertThat(invalid(request().setFilter("(".repeat(40) + "kind = 1" + ")".repeat(40))))
+                .contains("nesting limit");
+        assertThat(invalid(request()
+                        .addAllColumns(IntStream.range(0, 10_001)
+                                .mapToObj(i -> "params.p" + i)
+                                .toList())))
+                .startsWith("columns: ")
+                .contains("column limit");
         String key = "k".repeat(20_000);
         assertThat(invalid(request().addColumns("params." + key))).hasSizeLessThan(300);
-        assertThat(invalid(request().setFilter("params.x = 1 AND " + key + " = 2"))).hasSizeLessThan(300);
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("bounds a hang only")
+        assertThat(invalid(request().setFilter("params.x = 1 AND " + key + " = 2")))
+                .hasSizeLessThan(300);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                .as("bounds a hang only")
                 .isLessThan(java.time.Duration.ofSeconds(60));
         assertThat(table(analytics(), request().addColumns("name")).names()).containsExactly("errors-job");
     }
@@ -115,46 +136,79 @@ class AnalyticsErrorsIT {
 
     @Test
     void unknownExperimentIsNotFound() {
-        StatusRuntimeException e = failure(() -> analytics().getTable(GetTableRequest.newBuilder()
-                .setExperimentName("no-such-study").build()), Status.Code.NOT_FOUND);
+        StatusRuntimeException e = failure(
+                () -> analytics()
+                        .getTable(GetTableRequest.newBuilder()
+                                .setExperimentName("no-such-study")
+                                .build()),
+                Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains("no-such-study");
 
-        StatusRuntimeException export = failure(() -> exportCsv(analytics(), GetTableRequest.newBuilder()
-                .setExperimentName("no-such-study").build()), Status.Code.NOT_FOUND);
+        StatusRuntimeException export = failure(
+                () -> exportCsv(
+                        analytics(),
+                        GetTableRequest.newBuilder()
+                                .setExperimentName("no-such-study")
+                                .build()),
+                Status.Code.NOT_FOUND);
         assertThat(export.getStatus().getDescription()).contains("no-such-study");
     }
 
     @Test
     void unknownTrialInScopeIsNotFound() {
-        StatusRuntimeException e = failure(() -> analytics().getTable(GetTableRequest.newBuilder()
-                .setTrialNames(TrialNames.newBuilder().addNames("errors-1").addNames("ghost-trial")).build()),
+        StatusRuntimeException e = failure(
+                () -> analytics()
+                        .getTable(GetTableRequest.newBuilder()
+                                .setTrialNames(TrialNames.newBuilder()
+                                        .addNames("errors-1")
+                                        .addNames("ghost-trial"))
+                                .build()),
                 Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains("ghost-trial");
     }
 
     @Test
     void missingScopeIsInvalid() {
-        failure(() -> analytics().getTable(GetTableRequest.newBuilder().addColumns("name").build()),
+        failure(
+                () -> analytics()
+                        .getTable(
+                                GetTableRequest.newBuilder().addColumns("name").build()),
                 Status.Code.INVALID_ARGUMENT);
         failure(() -> exportCsv(analytics(), GetTableRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
     void trialNamesMustHoldOneToAThousandNames() {
-        failure(() -> analytics().getTable(GetTableRequest.newBuilder().setTrialNames(TrialNames.getDefaultInstance())
-                .build()), Status.Code.INVALID_ARGUMENT);
+        failure(
+                () -> analytics()
+                        .getTable(GetTableRequest.newBuilder()
+                                .setTrialNames(TrialNames.getDefaultInstance())
+                                .build()),
+                Status.Code.INVALID_ARGUMENT);
         TrialNames tooMany = TrialNames.newBuilder()
-                .addAllNames(IntStream.rangeClosed(1, 1001).mapToObj(i -> "errors-1").toList()).build();
-        failure(() -> analytics().getTable(GetTableRequest.newBuilder().setTrialNames(tooMany).build()),
+                .addAllNames(
+                        IntStream.rangeClosed(1, 1001).mapToObj(i -> "errors-1").toList())
+                .build();
+        failure(
+                () -> analytics()
+                        .getTable(GetTableRequest.newBuilder()
+                                .setTrialNames(tooMany)
+                                .build()),
                 Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
     void validRequestsOnTheSameDataSucceed() {
         // The counterpart of the refusals above: the same columns spelled right are accepted.
-        Table table = table(analytics(), request().addColumns("name").addColumns("metrics.test_acc.last")
-                .addColumns("params.epochs").setFilter("params.epochs = 60").addSort(desc("metrics.test_acc.last"))
-                .setGroupBy("params.epochs"));
+        Table table = table(
+                analytics(),
+                request()
+                        .addColumns("name")
+                        .addColumns("metrics.test_acc.last")
+                        .addColumns("params.epochs")
+                        .setFilter("params.epochs = 60")
+                        .addSort(desc("metrics.test_acc.last"))
+                        .setGroupBy("params.epochs"));
         assertThat(table.names()).containsExactly("errors-job");
         assertThat(table.values("metrics.test_acc.last")).containsExactly(0.6);
     }

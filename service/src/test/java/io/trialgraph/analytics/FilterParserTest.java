@@ -27,8 +27,11 @@ class FilterParserTest {
     }
 
     private static String refusal(String filter) {
-        InvalidArgumentException e = catchThrowableOfType(InvalidArgumentException.class, () -> FilterParser.parse(filter));
-        assertThat(e).as("filter %s is refused", filter.length() > 80 ? filter.substring(0, 80) + "..." : filter).isNotNull();
+        InvalidArgumentException e =
+                catchThrowableOfType(InvalidArgumentException.class, () -> FilterParser.parse(filter));
+        assertThat(e)
+                .as("filter %s is refused", filter.length() > 80 ? filter.substring(0, 80) + "..." : filter)
+                .isNotNull();
         assertThat(e.field()).isEqualTo("filter");
         assertThat(e.getMessage()).hasSizeLessThan(400);
         return e.getMessage();
@@ -38,24 +41,24 @@ class FilterParserTest {
 
     @Test
     void comparisonsOfEveryKindBecomeTypedNodes() {
-        assertThat(FilterParser.parse("kind = \"training\"")).isEqualTo(
-                new Filter.Compare(new Column.Fixed(FixedColumn.KIND), Filter.Op.EQ, "training"));
-        assertThat(FilterParser.parse("params.epochs != 60")).isEqualTo(
-                new Filter.Compare(new Column.Param("epochs"), Filter.Op.NE, 60L));
-        assertThat(FilterParser.parse("metrics.test_acc.last >= 0.8")).isEqualTo(
-                new Filter.Compare(new Column.Metric("test_acc", Stat.LAST), Filter.Op.GE, 0.8));
-        assertThat(FilterParser.parse("params.augment = TRUE")).isEqualTo(
-                new Filter.Compare(new Column.Param("augment"), Filter.Op.EQ, true));
-        assertThat(FilterParser.parse("params.opt IN ('adam', \"sgd\", 3)")).isEqualTo(
-                new Filter.In(new Column.Param("opt"), List.of("adam", "sgd", 3L)));
-        assertThat(FilterParser.parse("name contains 'it\\'s'")).isEqualTo(
-                new Filter.Contains(new Column.Fixed(FixedColumn.NAME), "it's"));
-        assertThat(FilterParser.parse("display_name STARTS with \"Al\"")).isEqualTo(
-                new Filter.StartsWith(new Column.Fixed(FixedColumn.DISPLAY_NAME), "Al"));
-        assertThat(FilterParser.parse("exists metrics.val_acc.max")).isEqualTo(
-                new Filter.Exists(new Column.Metric("val_acc", Stat.MAX)));
-        assertThat(FilterParser.parse("start_time >= '2026-11-01'")).isEqualTo(
-                new Filter.Compare(new Column.Fixed(FixedColumn.START_TIME), Filter.Op.GE, "2026-11-01"));
+        assertThat(FilterParser.parse("kind = \"training\""))
+                .isEqualTo(new Filter.Compare(new Column.Fixed(FixedColumn.KIND), Filter.Op.EQ, "training"));
+        assertThat(FilterParser.parse("params.epochs != 60"))
+                .isEqualTo(new Filter.Compare(new Column.Param("epochs"), Filter.Op.NE, 60L));
+        assertThat(FilterParser.parse("metrics.test_acc.last >= 0.8"))
+                .isEqualTo(new Filter.Compare(new Column.Metric("test_acc", Stat.LAST), Filter.Op.GE, 0.8));
+        assertThat(FilterParser.parse("params.augment = TRUE"))
+                .isEqualTo(new Filter.Compare(new Column.Param("augment"), Filter.Op.EQ, true));
+        assertThat(FilterParser.parse("params.opt IN ('adam', \"sgd\", 3)"))
+                .isEqualTo(new Filter.In(new Column.Param("opt"), List.of("adam", "sgd", 3L)));
+        assertThat(FilterParser.parse("name contains 'it\\'s'"))
+                .isEqualTo(new Filter.Contains(new Column.Fixed(FixedColumn.NAME), "it's"));
+        assertThat(FilterParser.parse("display_name STARTS with \"Al\""))
+                .isEqualTo(new Filter.StartsWith(new Column.Fixed(FixedColumn.DISPLAY_NAME), "Al"));
+        assertThat(FilterParser.parse("exists metrics.val_acc.max"))
+                .isEqualTo(new Filter.Exists(new Column.Metric("val_acc", Stat.MAX)));
+        assertThat(FilterParser.parse("start_time >= '2026-11-01'"))
+                .isEqualTo(new Filter.Compare(new Column.Fixed(FixedColumn.START_TIME), Filter.Op.GE, "2026-11-01"));
     }
 
     @Test
@@ -78,8 +81,12 @@ class FilterParserTest {
         String message = refusal(filter);
         assertThat(message).startsWith("filter: ").contains("position");
         boolean found = Arrays.stream(positions)
-                .anyMatch(p -> Pattern.compile("position " + p + "(?![0-9])").matcher(message).find());
-        assertThat(found).as("'%s' names one of the positions %s", message, Arrays.toString(positions)).isTrue();
+                .anyMatch(p -> Pattern.compile("position " + p + "(?![0-9])")
+                        .matcher(message)
+                        .find());
+        assertThat(found)
+                .as("'%s' names one of the positions %s", message, Arrays.toString(positions))
+                .isTrue();
     }
 
     static Stream<Arguments> tokenErrors() {
@@ -110,8 +117,15 @@ class FilterParserTest {
     }
 
     @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"params.epochs = ", "(kind = \"x\"", "kind = \"a\" OR", "NOT", "params.epochs IN (1, 2",
-            "params.epochs <"})
+    @ValueSource(
+            strings = {
+                "params.epochs = ",
+                "(kind = \"x\"",
+                "kind = \"a\" OR",
+                "NOT",
+                "params.epochs IN (1, 2",
+                "params.epochs <"
+            })
     void aFilterThatEndsTooSoonNamesTheEnd(String filter) {
         String message = refusal(filter);
         assertThat(message).contains("position " + (filter.length() + 1)).contains("the end of the filter");
@@ -141,11 +155,15 @@ class FilterParserTest {
 
     @Test
     void aFilterLongerThanTheLengthLimitIsRefusedBeforeItIsRead() {
-        assertThat(refusal("(".repeat(20_000))).contains("at most 4096 characters").contains("length limit").contains("20000");
+        assertThat(refusal("(".repeat(20_000)))
+                .contains("at most 4096 characters")
+                .contains("length limit")
+                .contains("20000");
         String or = IntStream.range(0, 20_000).mapToObj(i -> "params.x = " + i).collect(Collectors.joining(" OR "));
         assertThat(refusal(or)).contains("length limit");
         assertThat(refusal("NOT ".repeat(200_000) + "kind = \"x\"")).contains("length limit");
-        assertThat(FilterParser.parse("kind = \"" + "x".repeat(TableLimits.MAX_FILTER_LENGTH - 9) + "\"")).isNotNull();
+        assertThat(FilterParser.parse("kind = \"" + "x".repeat(TableLimits.MAX_FILTER_LENGTH - 9) + "\""))
+                .isNotNull();
     }
 
     @Test
@@ -167,12 +185,15 @@ class FilterParserTest {
         String ok = IntStream.range(0, limit).mapToObj(i -> "params.x = " + i).collect(Collectors.joining(" OR "));
         assertThat(FilterParser.parse(ok)).isInstanceOf(Filter.Any.class);
         String tooMany = ok + " OR params.x = 1";
-        assertThat(refusal(tooMany)).contains("more than " + limit + " conditions").contains("term limit");
+        assertThat(refusal(tooMany))
+                .contains("more than " + limit + " conditions")
+                .contains("term limit");
     }
 
     @Test
     void inListsLongerThanTheLimitAreRefused() {
-        String values = IntStream.range(0, TableLimits.MAX_IN_VALUES + 1).mapToObj(Integer::toString)
+        String values = IntStream.range(0, TableLimits.MAX_IN_VALUES + 1)
+                .mapToObj(Integer::toString)
                 .collect(Collectors.joining(","));
         assertThat(refusal("params.x IN (" + values + ")")).contains("IN list limit");
     }

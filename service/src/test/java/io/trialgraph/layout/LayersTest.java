@@ -31,39 +31,61 @@ class LayersTest {
     void dependenciesPointDownOnly() {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
-                .layer("endpoints").definedBy("io.trialgraph.grpc..")
-                .layer("services").definedBy("io.trialgraph.service..")
-                .layer("stores").definedBy("io.trialgraph.store..")
-                .layer("neo4j").definedBy("io.trialgraph.neo4j..")
-                .layer("model").definedBy("io.trialgraph.domain..", "io.trialgraph.analytics..")
-                .whereLayer("endpoints").mayNotBeAccessedByAnyLayer()
-                .whereLayer("services").mayOnlyBeAccessedByLayers("endpoints")
-                .whereLayer("stores").mayOnlyBeAccessedByLayers("services")
-                .whereLayer("neo4j").mayOnlyBeAccessedByLayers("stores")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("endpoints", "services", "stores")
+                .layer("endpoints")
+                .definedBy("io.trialgraph.grpc..")
+                .layer("services")
+                .definedBy("io.trialgraph.service..")
+                .layer("stores")
+                .definedBy("io.trialgraph.store..")
+                .layer("neo4j")
+                .definedBy("io.trialgraph.neo4j..")
+                .layer("model")
+                .definedBy("io.trialgraph.domain..", "io.trialgraph.analytics..")
+                .whereLayer("endpoints")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("services")
+                .mayOnlyBeAccessedByLayers("endpoints")
+                .whereLayer("stores")
+                .mayOnlyBeAccessedByLayers("services")
+                .whereLayer("neo4j")
+                .mayOnlyBeAccessedByLayers("stores")
+                .whereLayer("model")
+                .mayOnlyBeAccessedByLayers("endpoints", "services", "stores")
                 // RunQuery streams rows from the store's cursor straight to the endpoint; its
                 // flow-controlled rewrite (issue 19) moves the sink interface down. Until then it
                 // is the one exception, named here so that no other creeps in.
                 .ignoreDependency(
-                        com.tngtech.archunit.base.DescribedPredicate.describe("QueryEndpoint",
-                                c -> c.getName().startsWith("io.trialgraph.grpc.QueryEndpoint")),
-                        com.tngtech.archunit.base.DescribedPredicate.describe("QueryStore.RowSink",
+                        com.tngtech.archunit.base.DescribedPredicate.describe(
+                                "QueryEndpoint", c -> c.getName().startsWith("io.trialgraph.grpc.QueryEndpoint")),
+                        com.tngtech.archunit.base.DescribedPredicate.describe(
+                                "QueryStore.RowSink",
                                 c -> c.getName().equals("io.trialgraph.store.QueryStore$RowSink")))
                 .check(service);
     }
 
     @Test
     void storesAndServicesNeverSeeTheWireFormat() {
-        noClasses().that().resideInAnyPackage("io.trialgraph.store..", "io.trialgraph.service..",
-                        "io.trialgraph.domain..", "io.trialgraph.analytics..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.trialgraph.api..", "io.grpc..", "com.google.protobuf..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.trialgraph.store..",
+                        "io.trialgraph.service..",
+                        "io.trialgraph.domain..",
+                        "io.trialgraph.analytics..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.trialgraph.api..", "io.grpc..", "com.google.protobuf..")
                 .check(service);
     }
 
     @Test
     void theModelDependsOnNoDatabaseAndNoFramework() {
-        noClasses().that().resideInAnyPackage("io.trialgraph.domain..", "io.trialgraph.analytics..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.neo4j..", "io.micronaut..", "jakarta.inject..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.trialgraph.domain..", "io.trialgraph.analytics..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.neo4j..", "io.micronaut..", "jakarta.inject..")
                 .check(service);
     }
 

@@ -60,8 +60,11 @@ public final class SeedStudy {
 
     /** Records a copy of the study (e.g. with metrics: {@code Cifar10Study.first()}). */
     public static SeedStudy record(TestServer server, Cifar10Study study) {
-        try (TrialGraphClient client = TrialGraphClient.builder().target("127.0.0.1:" + server.port()).plaintext()
-                .deadline(Duration.ofSeconds(300)).build()) {
+        try (TrialGraphClient client = TrialGraphClient.builder()
+                .target("127.0.0.1:" + server.port())
+                .plaintext()
+                .deadline(Duration.ofSeconds(300))
+                .build()) {
             return new SeedStudy(study.record(client).trialNames());
         }
     }

@@ -1,31 +1,16 @@
 package io.trialgraph.client;
 
-import io.trialgraph.client.internal.BearerToken;
-import io.trialgraph.client.internal.Calls;
-import io.trialgraph.client.internal.Convert;
-import io.trialgraph.client.internal.Targets;
-import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.AbstractStub;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
-import io.trialgraph.api.v1.GetTableRequest;
-import io.trialgraph.api.v1.GetTableResponse;
-import io.trialgraph.api.v1.SortKey;
-import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TrialNames;
 import io.trialgraph.api.v1.ArtifactKey;
 import io.trialgraph.api.v1.ArtifactServiceGrpc;
 import io.trialgraph.api.v1.AssociateTrialComponentRequest;
@@ -48,6 +33,7 @@ import io.trialgraph.api.v1.GetExperimentRequest;
 import io.trialgraph.api.v1.GetMetricSummariesRequest;
 import io.trialgraph.api.v1.GetServerInfoRequest;
 import io.trialgraph.api.v1.GetServerInfoResponse;
+import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTrialComponentRequest;
 import io.trialgraph.api.v1.GetTrialRequest;
 import io.trialgraph.api.v1.LineageServiceGrpc;
@@ -76,6 +62,10 @@ import io.trialgraph.api.v1.UpdateArtifactRequest;
 import io.trialgraph.api.v1.UpdateExperimentRequest;
 import io.trialgraph.api.v1.UpdateTrialComponentRequest;
 import io.trialgraph.api.v1.UpdateTrialRequest;
+import io.trialgraph.client.internal.BearerToken;
+import io.trialgraph.client.internal.Calls;
+import io.trialgraph.client.internal.Convert;
+import io.trialgraph.client.internal.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +76,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -136,7 +125,8 @@ public final class TrialGraphClient implements AutoCloseable {
     private MetricLogger sharedLogger;
     private volatile boolean closed;
 
-    private TrialGraphClient(ManagedChannel managed, boolean ownsChannel, Channel channel, Duration deadline, int maxAttempts) {
+    private TrialGraphClient(
+            ManagedChannel managed, boolean ownsChannel, Channel channel, Duration deadline, int maxAttempts) {
         this.managed = managed;
         this.ownsChannel = ownsChannel;
         this.channel = channel;
@@ -186,8 +176,11 @@ public final class TrialGraphClient implements AutoCloseable {
                 .setDescription(nullToEmpty(description))
                 .putAllTags(tags == null ? Map.of() : tags)
                 .build();
-        return Convert.experiment(write(() -> experiments().createExperiment(CreateExperimentRequest.newBuilder()
-                .setExperiment(experiment).build())).getExperiment());
+        return Convert.experiment(write(() -> experiments()
+                        .createExperiment(CreateExperimentRequest.newBuilder()
+                                .setExperiment(experiment)
+                                .build()))
+                .getExperiment());
     }
 
     /**
@@ -196,7 +189,9 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Experiment getExperiment(String name) {
-        return Convert.experiment(read(() -> experiments().getExperiment(GetExperimentRequest.newBuilder().setName(name).build()))
+        return Convert.experiment(read(() -> experiments()
+                        .getExperiment(
+                                GetExperimentRequest.newBuilder().setName(name).build()))
                 .getExperiment());
     }
 
@@ -210,11 +205,17 @@ public final class TrialGraphClient implements AutoCloseable {
      * @return one page
      * @throws TrialGraphException INVALID_ARGUMENT
      */
-    public Page<Experiment> listExperiments(String namePrefix, Map<String, String> tags, int pageSize, String pageToken) {
-        ListExperimentsResponse r = read(() -> experiments().listExperiments(ListExperimentsRequest.newBuilder()
-                .setNamePrefix(nullToEmpty(namePrefix)).putAllTags(tags == null ? Map.of() : tags)
-                .setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build()));
-        return new Page<>(r.getExperimentsList().stream().map(Convert::experiment).toList(), r.getNextPageToken());
+    public Page<Experiment> listExperiments(
+            String namePrefix, Map<String, String> tags, int pageSize, String pageToken) {
+        ListExperimentsResponse r = read(() -> experiments()
+                .listExperiments(ListExperimentsRequest.newBuilder()
+                        .setNamePrefix(nullToEmpty(namePrefix))
+                        .putAllTags(tags == null ? Map.of() : tags)
+                        .setPageSize(pageSize)
+                        .setPageToken(nullToEmpty(pageToken))
+                        .build()));
+        return new Page<>(
+                r.getExperimentsList().stream().map(Convert::experiment).toList(), r.getNextPageToken());
     }
 
     /**
@@ -238,15 +239,18 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Experiment updateExperiment(String name, ExperimentUpdate update) {
-        UpdateExperimentRequest.Builder b = UpdateExperimentRequest.newBuilder().setName(name)
-                .putAllSetTags(update.setTags).addAllRemoveTags(update.removeTags);
+        UpdateExperimentRequest.Builder b = UpdateExperimentRequest.newBuilder()
+                .setName(name)
+                .putAllSetTags(update.setTags)
+                .addAllRemoveTags(update.removeTags);
         if (update.displayName != null) {
             b.setDisplayName(update.displayName);
         }
         if (update.description != null) {
             b.setDescription(update.description);
         }
-        return Convert.experiment(write(() -> experiments().updateExperiment(b.build())).getExperiment());
+        return Convert.experiment(
+                write(() -> experiments().updateExperiment(b.build())).getExperiment());
     }
 
     /**
@@ -259,8 +263,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; FAILED_PRECONDITION (trials left, no cascade)
      */
     public Deleted deleteExperiment(String name, boolean cascade) {
-        DeleteExperimentResponse r = write(() -> experiments().deleteExperiment(DeleteExperimentRequest.newBuilder()
-                .setName(name).setCascade(cascade).build()));
+        DeleteExperimentResponse r = write(() -> experiments()
+                .deleteExperiment(DeleteExperimentRequest.newBuilder()
+                        .setName(name)
+                        .setCascade(cascade)
+                        .build()));
         return new Deleted(r.getDeletedTrials(), r.getDeletedTrialComponents(), r.getDeletedArtifacts(), 0);
     }
 
@@ -290,10 +297,15 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (experiment), ALREADY_EXISTS, INVALID_ARGUMENT
      */
     public Trial createTrial(String experimentName, String name, String displayName, Map<String, String> tags) {
-        io.trialgraph.api.v1.Trial trial = io.trialgraph.api.v1.Trial.newBuilder().setName(name)
-                .setExperimentName(experimentName).setDisplayName(nullToEmpty(displayName))
-                .putAllTags(tags == null ? Map.of() : tags).build();
-        return Convert.trial(write(() -> trials().createTrial(CreateTrialRequest.newBuilder().setTrial(trial).build())).getTrial());
+        io.trialgraph.api.v1.Trial trial = io.trialgraph.api.v1.Trial.newBuilder()
+                .setName(name)
+                .setExperimentName(experimentName)
+                .setDisplayName(nullToEmpty(displayName))
+                .putAllTags(tags == null ? Map.of() : tags)
+                .build();
+        return Convert.trial(write(() -> trials().createTrial(
+                                CreateTrialRequest.newBuilder().setTrial(trial).build()))
+                .getTrial());
     }
 
     /**
@@ -302,7 +314,9 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Trial getTrial(String name) {
-        return Convert.trial(read(() -> trials().getTrial(GetTrialRequest.newBuilder().setName(name).build())).getTrial());
+        return Convert.trial(read(() -> trials().getTrial(
+                                GetTrialRequest.newBuilder().setName(name).build()))
+                .getTrial());
     }
 
     /**
@@ -316,7 +330,10 @@ public final class TrialGraphClient implements AutoCloseable {
      */
     public Page<Trial> listTrials(String experimentName, int pageSize, String pageToken) {
         ListTrialsResponse r = read(() -> trials().listTrials(ListTrialsRequest.newBuilder()
-                .setExperimentName(nullToEmpty(experimentName)).setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build()));
+                .setExperimentName(nullToEmpty(experimentName))
+                .setPageSize(pageSize)
+                .setPageToken(nullToEmpty(pageToken))
+                .build()));
         return new Page<>(r.getTrialsList().stream().map(Convert::trial).toList(), r.getNextPageToken());
     }
 
@@ -338,8 +355,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Trial updateTrial(String name, TrialUpdate update) {
-        UpdateTrialRequest.Builder b = UpdateTrialRequest.newBuilder().setName(name)
-                .putAllSetTags(update.setTags).addAllRemoveTags(update.removeTags);
+        UpdateTrialRequest.Builder b = UpdateTrialRequest.newBuilder()
+                .setName(name)
+                .putAllSetTags(update.setTags)
+                .addAllRemoveTags(update.removeTags);
         if (update.displayName != null) {
             b.setDisplayName(update.displayName);
         }
@@ -356,8 +375,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; FAILED_PRECONDITION (components left, no cascade)
      */
     public Deleted deleteTrial(String name, boolean cascade) {
-        DeleteTrialResponse r = write(() -> trials().deleteTrial(DeleteTrialRequest.newBuilder().setName(name)
-                .setCascade(cascade).build()));
+        DeleteTrialResponse r = write(() -> trials().deleteTrial(DeleteTrialRequest.newBuilder()
+                .setName(name)
+                .setCascade(cascade)
+                .build()));
         return new Deleted(0, r.getDeletedTrialComponents(), r.getDeletedArtifacts(), 0);
     }
 
@@ -374,8 +395,11 @@ public final class TrialGraphClient implements AutoCloseable {
      */
     public TrialComponent createTrialComponent(TrialComponentSpec spec) {
         io.trialgraph.api.v1.TrialComponent component = Convert.component(spec);
-        return Convert.component(write(() -> components().createTrialComponent(CreateTrialComponentRequest.newBuilder()
-                .setTrialComponent(component).build())).getTrialComponent());
+        return Convert.component(write(() -> components()
+                        .createTrialComponent(CreateTrialComponentRequest.newBuilder()
+                                .setTrialComponent(component)
+                                .build()))
+                .getTrialComponent());
     }
 
     /**
@@ -388,7 +412,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #createTrialComponent(TrialComponentSpec)}
      */
     public TrialComponent createTrialComponent(String name, String kind, String... trialNames) {
-        return createTrialComponent(TrialComponentSpec.builder(name).kind(kind).trials(Arrays.asList(trialNames)).build());
+        return createTrialComponent(TrialComponentSpec.builder(name)
+                .kind(kind)
+                .trials(Arrays.asList(trialNames))
+                .build());
     }
 
     /**
@@ -397,8 +424,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public TrialComponent getTrialComponent(String name) {
-        return Convert.component(read(() -> components().getTrialComponent(GetTrialComponentRequest.newBuilder()
-                .setName(name).build())).getTrialComponent());
+        return Convert.component(read(() -> components()
+                        .getTrialComponent(GetTrialComponentRequest.newBuilder()
+                                .setName(name)
+                                .build()))
+                .getTrialComponent());
     }
 
     /**
@@ -411,13 +441,17 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (a named trial or experiment), INVALID_ARGUMENT
      */
     public Page<TrialComponent> listTrialComponents(TrialComponentFilter filter, int pageSize, String pageToken) {
-        ListTrialComponentsResponse r = read(() -> components().listTrialComponents(ListTrialComponentsRequest.newBuilder()
-                .setTrialName(nullToEmpty(filter.trialName()))
-                .setExperimentName(nullToEmpty(filter.experimentName()))
-                .setKind(nullToEmpty(filter.kind()))
-                .setStatus(Convert.status(filter.status()))
-                .setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build()));
-        return new Page<>(r.getTrialComponentsList().stream().map(Convert::component).toList(), r.getNextPageToken());
+        ListTrialComponentsResponse r = read(() -> components()
+                .listTrialComponents(ListTrialComponentsRequest.newBuilder()
+                        .setTrialName(nullToEmpty(filter.trialName()))
+                        .setExperimentName(nullToEmpty(filter.experimentName()))
+                        .setKind(nullToEmpty(filter.kind()))
+                        .setStatus(Convert.status(filter.status()))
+                        .setPageSize(pageSize)
+                        .setPageToken(nullToEmpty(pageToken))
+                        .build()));
+        return new Page<>(
+                r.getTrialComponentsList().stream().map(Convert::component).toList(), r.getNextPageToken());
     }
 
     /**
@@ -438,9 +472,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; INVALID_ARGUMENT (also an end time before the start time)
      */
     public TrialComponent updateTrialComponent(String name, TrialComponentUpdate update) {
-        UpdateTrialComponentRequest.Builder b = UpdateTrialComponentRequest.newBuilder().setName(name)
+        UpdateTrialComponentRequest.Builder b = UpdateTrialComponentRequest.newBuilder()
+                .setName(name)
                 .setStatus(Convert.status(update.status))
-                .putAllSetMetadata(update.setMetadata).addAllRemoveMetadata(update.removeMetadata);
+                .putAllSetMetadata(update.setMetadata)
+                .addAllRemoveMetadata(update.removeMetadata);
         if (update.displayName != null) {
             b.setDisplayName(update.displayName);
         }
@@ -453,7 +489,8 @@ public final class TrialGraphClient implements AutoCloseable {
         if (update.endTime != null) {
             b.setEndTime(Convert.timestamp(update.endTime));
         }
-        return Convert.component(write(() -> components().updateTrialComponent(b.build())).getTrialComponent());
+        return Convert.component(
+                write(() -> components().updateTrialComponent(b.build())).getTrialComponent());
     }
 
     /**
@@ -465,8 +502,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Deleted deleteTrialComponent(String name) {
-        long artifacts = write(() -> components().deleteTrialComponent(DeleteTrialComponentRequest.newBuilder()
-                .setName(name).build())).getDeletedArtifacts();
+        long artifacts = write(() -> components()
+                        .deleteTrialComponent(DeleteTrialComponentRequest.newBuilder()
+                                .setName(name)
+                                .build()))
+                .getDeletedArtifacts();
         return new Deleted(0, 0, artifacts, 0);
     }
 
@@ -492,9 +532,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Map<String, Object> logParameters(String component, Map<String, ?> parameters, Collection<String> remove) {
-        LogParametersRequest request = LogParametersRequest.newBuilder().setTrialComponentName(component)
-                .putAllParameters(Convert.parameters(parameters)).addAllRemoveParameters(remove).build();
-        return Convert.parameters(write(() -> components().logParameters(request)).getParametersMap(), true);
+        LogParametersRequest request = LogParametersRequest.newBuilder()
+                .setTrialComponentName(component)
+                .putAllParameters(Convert.parameters(parameters))
+                .addAllRemoveParameters(remove)
+                .build();
+        return Convert.parameters(
+                write(() -> components().logParameters(request)).getParametersMap(), true);
     }
 
     /**
@@ -506,8 +550,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component or trial), INVALID_ARGUMENT
      */
     public boolean associateTrialComponent(String component, String trial) {
-        return write(() -> components().associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
-                .setTrialComponentName(component).setTrialName(trial).build())).getCreated();
+        return write(() -> components()
+                        .associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
+                                .setTrialComponentName(component)
+                                .setTrialName(trial)
+                                .build()))
+                .getCreated();
     }
 
     /**
@@ -519,8 +567,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component or trial), INVALID_ARGUMENT
      */
     public boolean disassociateTrialComponent(String component, String trial) {
-        return write(() -> components().disassociateTrialComponent(DisassociateTrialComponentRequest.newBuilder()
-                .setTrialComponentName(component).setTrialName(trial).build())).getRemoved();
+        return write(() -> components()
+                        .disassociateTrialComponent(DisassociateTrialComponentRequest.newBuilder()
+                                .setTrialComponentName(component)
+                                .setTrialName(trial)
+                                .build()))
+                .getRemoved();
     }
 
     /**
@@ -535,9 +587,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component); INVALID_ARGUMENT; FAILED_PRECONDITION (kind contradiction)
      */
     public ArtifactLinks linkArtifacts(String component, List<ArtifactLink> inputs, List<ArtifactLink> outputs) {
-        LinkArtifactsResponse r = write(() -> components().linkArtifacts(LinkArtifactsRequest.newBuilder()
-                .setTrialComponentName(component).addAllInputs(Convert.linksToProto(inputs))
-                .addAllOutputs(Convert.linksToProto(outputs)).build()));
+        LinkArtifactsResponse r = write(() -> components()
+                .linkArtifacts(LinkArtifactsRequest.newBuilder()
+                        .setTrialComponentName(component)
+                        .addAllInputs(Convert.linksToProto(inputs))
+                        .addAllOutputs(Convert.linksToProto(outputs))
+                        .build()));
         return new ArtifactLinks(Convert.links(r.getInputsList()), Convert.links(r.getOutputsList()));
     }
 
@@ -551,9 +606,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component), INVALID_ARGUMENT
      */
     public long unlinkArtifacts(String component, List<ArtifactLink> inputs, List<ArtifactLink> outputs) {
-        return write(() -> components().unlinkArtifacts(UnlinkArtifactsRequest.newBuilder()
-                .setTrialComponentName(component).addAllInputs(Convert.linksToProto(inputs))
-                .addAllOutputs(Convert.linksToProto(outputs)).build())).getRemovedLinks();
+        return write(() -> components()
+                        .unlinkArtifacts(UnlinkArtifactsRequest.newBuilder()
+                                .setTrialComponentName(component)
+                                .addAllInputs(Convert.linksToProto(inputs))
+                                .addAllOutputs(Convert.linksToProto(outputs))
+                                .build()))
+                .getRemovedLinks();
     }
 
     // =========================================================================== artifacts
@@ -566,8 +625,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException ALREADY_EXISTS (the URI is known), INVALID_ARGUMENT
      */
     public Artifact createArtifact(Artifact artifact) {
-        return Convert.artifact(write(() -> artifacts().createArtifact(CreateArtifactRequest.newBuilder()
-                .setArtifact(Convert.artifact(artifact)).build())).getArtifact());
+        return Convert.artifact(write(() -> artifacts()
+                        .createArtifact(CreateArtifactRequest.newBuilder()
+                                .setArtifact(Convert.artifact(artifact))
+                                .build()))
+                .getArtifact());
     }
 
     /**
@@ -576,8 +638,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Artifact getArtifact(String uri) {
-        return Convert.artifact(read(() -> artifacts().getArtifact(GetArtifactRequest.newBuilder()
-                .setKey(ArtifactKey.newBuilder().setUri(uri)).build())).getArtifact());
+        return Convert.artifact(read(() -> artifacts()
+                        .getArtifact(GetArtifactRequest.newBuilder()
+                                .setKey(ArtifactKey.newBuilder().setUri(uri))
+                                .build()))
+                .getArtifact());
     }
 
     /**
@@ -586,8 +651,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Artifact getArtifactById(String id) {
-        return Convert.artifact(read(() -> artifacts().getArtifact(GetArtifactRequest.newBuilder()
-                .setKey(ArtifactKey.newBuilder().setId(id)).build())).getArtifact());
+        return Convert.artifact(read(() -> artifacts()
+                        .getArtifact(GetArtifactRequest.newBuilder()
+                                .setKey(ArtifactKey.newBuilder().setId(id))
+                                .build()))
+                .getArtifact());
     }
 
     /**
@@ -601,9 +669,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException INVALID_ARGUMENT
      */
     public Page<Artifact> listArtifacts(ArtifactKind kind, String uriPrefix, int pageSize, String pageToken) {
-        ListArtifactsResponse r = read(() -> artifacts().listArtifacts(ListArtifactsRequest.newBuilder()
-                .setKind(Convert.kind(kind)).setUriPrefix(nullToEmpty(uriPrefix)).setPageSize(pageSize)
-                .setPageToken(nullToEmpty(pageToken)).build()));
+        ListArtifactsResponse r = read(() -> artifacts()
+                .listArtifacts(ListArtifactsRequest.newBuilder()
+                        .setKind(Convert.kind(kind))
+                        .setUriPrefix(nullToEmpty(uriPrefix))
+                        .setPageSize(pageSize)
+                        .setPageToken(nullToEmpty(pageToken))
+                        .build()));
         return new Page<>(r.getArtifactsList().stream().map(Convert::artifact).toList(), r.getNextPageToken());
     }
 
@@ -626,9 +698,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; INVALID_ARGUMENT; FAILED_PRECONDITION (kind change refused)
      */
     public Artifact updateArtifact(String uri, ArtifactUpdate update) {
-        UpdateArtifactRequest.Builder b = UpdateArtifactRequest.newBuilder().setKey(ArtifactKey.newBuilder().setUri(uri))
+        UpdateArtifactRequest.Builder b = UpdateArtifactRequest.newBuilder()
+                .setKey(ArtifactKey.newBuilder().setUri(uri))
                 .setKind(Convert.kind(update.kind))
-                .putAllSetMetadata(update.setMetadata).addAllRemoveMetadata(update.removeMetadata);
+                .putAllSetMetadata(update.setMetadata)
+                .addAllRemoveMetadata(update.removeMetadata);
         if (update.name != null) {
             b.setName(update.name);
         }
@@ -641,7 +715,8 @@ public final class TrialGraphClient implements AutoCloseable {
         if (update.sizeBytes != null) {
             b.setSizeBytes(update.sizeBytes);
         }
-        return Convert.artifact(write(() -> artifacts().updateArtifact(b.build())).getArtifact());
+        return Convert.artifact(
+                write(() -> artifacts().updateArtifact(b.build())).getArtifact());
     }
 
     /**
@@ -653,8 +728,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; FAILED_PRECONDITION (still linked, no cascade)
      */
     public Deleted deleteArtifact(String uri, boolean cascade) {
-        DeleteArtifactResponse r = write(() -> artifacts().deleteArtifact(DeleteArtifactRequest.newBuilder()
-                .setKey(ArtifactKey.newBuilder().setUri(uri)).setCascade(cascade).build()));
+        DeleteArtifactResponse r = write(() -> artifacts()
+                .deleteArtifact(DeleteArtifactRequest.newBuilder()
+                        .setKey(ArtifactKey.newBuilder().setUri(uri))
+                        .setCascade(cascade)
+                        .build()));
         return new Deleted(0, 0, 0, r.getDeletedLinks());
     }
 
@@ -669,9 +747,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (a component), INVALID_ARGUMENT
      */
     public List<MetricSummary> getMetricSummaries(Collection<String> components, Collection<String> metrics) {
-        GetMetricSummariesRequest request = GetMetricSummariesRequest.newBuilder().addAllTrialComponentNames(components)
-                .addAllMetricNames(metrics == null ? List.of() : metrics).build();
-        return read(() -> metrics().getMetricSummaries(request)).getSummariesList().stream().map(Convert::summary).toList();
+        GetMetricSummariesRequest request = GetMetricSummariesRequest.newBuilder()
+                .addAllTrialComponentNames(components)
+                .addAllMetricNames(metrics == null ? List.of() : metrics)
+                .build();
+        return read(() -> metrics().getMetricSummaries(request)).getSummariesList().stream()
+                .map(Convert::summary)
+                .toList();
     }
 
     /**
@@ -708,8 +790,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Series readMetricSeries(String component, String metric, Long minStep, Long maxStep, int maxPoints) {
-        ReadMetricSeriesRequest.Builder b = ReadMetricSeriesRequest.newBuilder().setTrialComponentName(component)
-                .setMetricName(metric).setMaxPoints(maxPoints);
+        ReadMetricSeriesRequest.Builder b = ReadMetricSeriesRequest.newBuilder()
+                .setTrialComponentName(component)
+                .setMetricName(metric)
+                .setMaxPoints(maxPoints);
         if (minStep != null) {
             b.setMinStep(minStep);
         }
@@ -729,7 +813,8 @@ public final class TrialGraphClient implements AutoCloseable {
                 ReadMetricSeriesResponse part = parts.next();
                 if (first) {
                     total = part.getTotalPoints();
-                    int capacity = (int) Math.min(Integer.MAX_VALUE - 8, maxPoints > 0 ? Math.min(total, maxPoints) : total);
+                    int capacity =
+                            (int) Math.min(Integer.MAX_VALUE - 8, maxPoints > 0 ? Math.min(total, maxPoints) : total);
                     steps = new long[capacity];
                     values = new double[capacity];
                     timestamps = new long[capacity];
@@ -749,7 +834,12 @@ public final class TrialGraphClient implements AutoCloseable {
                 }
                 n += count;
             }
-            return new Series(component, metric, total, Arrays.copyOf(steps, n), Arrays.copyOf(values, n),
+            return new Series(
+                    component,
+                    metric,
+                    total,
+                    Arrays.copyOf(steps, n),
+                    Arrays.copyOf(values, n),
                     Arrays.copyOf(timestamps, n));
         });
     }
@@ -796,7 +886,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #createTrialComponent(TrialComponentSpec)}
      */
     public Tracker tracker(String componentName, String kind, String... trialNames) {
-        return tracker(TrialComponentSpec.builder(componentName).kind(kind).trials(Arrays.asList(trialNames)).build());
+        return tracker(TrialComponentSpec.builder(componentName)
+                .kind(kind)
+                .trials(Arrays.asList(trialNames))
+                .build());
     }
 
     /**
@@ -808,9 +901,19 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #createTrialComponent(TrialComponentSpec)}
      */
     public Tracker tracker(TrialComponentSpec spec) {
-        TrialComponentSpec running = new TrialComponentSpec(spec.name(), spec.displayName(), spec.kind(),
-                ComponentStatus.IN_PROGRESS, spec.statusMessage(), spec.startTime() == null ? Instant.now() : spec.startTime(),
-                null, spec.parameters(), spec.metadata(), spec.inputs(), spec.outputs(), spec.trialNames());
+        TrialComponentSpec running = new TrialComponentSpec(
+                spec.name(),
+                spec.displayName(),
+                spec.kind(),
+                ComponentStatus.IN_PROGRESS,
+                spec.statusMessage(),
+                spec.startTime() == null ? Instant.now() : spec.startTime(),
+                null,
+                spec.parameters(),
+                spec.metadata(),
+                spec.inputs(),
+                spec.outputs(),
+                spec.trialNames());
         MetricLogger logger = metricLogger();
         createTrialComponent(running);
         return new Tracker(this, spec.name(), logger);
@@ -883,7 +986,8 @@ public final class TrialGraphClient implements AutoCloseable {
      *         message and position; a parameter of another type); DEADLINE_EXCEEDED (timeout)
      */
     public QueryResult query(String cypher, Map<String, ?> parameters, Duration timeout, int maxRows) {
-        RunQueryRequest.Builder b = RunQueryRequest.newBuilder().setCypher(cypher).setMaxRows(maxRows);
+        RunQueryRequest.Builder b =
+                RunQueryRequest.newBuilder().setCypher(cypher).setMaxRows(maxRows);
         if (parameters != null) {
             parameters.forEach((name, value) -> b.putParameters(name, Convert.cypher("parameters." + name, value)));
         }
@@ -944,7 +1048,6 @@ public final class TrialGraphClient implements AutoCloseable {
         });
     }
 
-
     // =========================================================================== server
 
     /**
@@ -953,7 +1056,8 @@ public final class TrialGraphClient implements AutoCloseable {
      */
     public ServerInfo serverInfo() {
         GetServerInfoResponse r = read(() -> server().getServerInfo(GetServerInfoRequest.getDefaultInstance()));
-        return new ServerInfo(r.getVersion(), r.getEmbeddedNeo4J(), r.getBoltUri(), r.getNeo4JVersion(), r.getSchemaVersion());
+        return new ServerInfo(
+                r.getVersion(), r.getEmbeddedNeo4J(), r.getBoltUri(), r.getNeo4JVersion(), r.getSchemaVersion());
     }
 
     // =========================================================================== lifecycle
@@ -1068,7 +1172,6 @@ public final class TrialGraphClient implements AutoCloseable {
         return s == null ? "" : s;
     }
 
-
     // =========================================================================== builder
 
     /**
@@ -1087,6 +1190,7 @@ public final class TrialGraphClient implements AutoCloseable {
     public static final class Builder {
         /** The environment variables {@link #fromEnvironment()} reads. */
         public static final String ENV_TARGET = "TRIALGRAPH_TARGET";
+
         public static final String ENV_TOKEN = "TRIALGRAPH_TOKEN";
         public static final String ENV_CA_CERT = "TRIALGRAPH_CA_CERT";
         public static final String ENV_CLIENT_CERT = "TRIALGRAPH_CLIENT_CERT";
@@ -1106,8 +1210,7 @@ public final class TrialGraphClient implements AutoCloseable {
         private int maxAttempts = 3;
         private int maxInboundMessageBytes = 64 * 1024 * 1024;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param target where the server listens: "host:port" (e.g. "localhost:50051") or any gRPC
@@ -1341,20 +1444,24 @@ public final class TrialGraphClient implements AutoCloseable {
                 try {
                     tls.trustManager(trustCertificates.toFile());
                 } catch (IOException | RuntimeException e) {
-                    throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "tls: cannot read the trust certificates "
-                            + trustCertificates + ": " + e.getMessage(), e);
+                    throw new TrialGraphException(
+                            Status.Code.INVALID_ARGUMENT,
+                            "tls: cannot read the trust certificates " + trustCertificates + ": " + e.getMessage(),
+                            e);
                 }
             }
             if (clientCertificateChain != null) {
                 try {
                     tls.keyManager(clientCertificateChain.toFile(), clientPrivateKey.toFile());
                 } catch (IOException | RuntimeException e) {
-                    throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "clientCertificate: cannot read the certificate "
-                            + clientCertificateChain + " or the PKCS#8 key " + clientPrivateKey + ": " + e.getMessage(), e);
+                    throw new TrialGraphException(
+                            Status.Code.INVALID_ARGUMENT,
+                            "clientCertificate: cannot read the certificate " + clientCertificateChain
+                                    + " or the PKCS#8 key " + clientPrivateKey + ": " + e.getMessage(),
+                            e);
                 }
             }
             return tls.build();
         }
     }
-
 }

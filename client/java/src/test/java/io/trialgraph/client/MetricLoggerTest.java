@@ -94,7 +94,9 @@ class MetricLoggerTest {
             logger.log("job", "loss", step, step);
         }
         await(() -> fake.received.size() == 2, "two full batches sent without waiting for the linger");
-        assertThat(fake.received).extracting(r -> r.getSeries(0).getStepsCount()).containsExactly(100, 100);
+        assertThat(fake.received)
+                .extracting(r -> r.getSeries(0).getStepsCount())
+                .containsExactly(100, 100);
 
         logger.flush();
         assertThat(fake.receivedSequences()).containsExactly(1L, 2L, 3L);
@@ -119,7 +121,9 @@ class MetricLoggerTest {
         Thread.sleep(100); // the sender had time to act on the simulated 49 ms; nothing may be sent yet
         assertThat(fake.received).isEmpty();
         clock.advance(Duration.ofMillis(1));
-        await(() -> logger.stats().acknowledgedPoints() == 2, "the lingering batch is sent once its first point is 50 ms old");
+        await(
+                () -> logger.stats().acknowledgedPoints() == 2,
+                "the lingering batch is sent once its first point is 50 ms old");
         assertThat(fake.received).hasSize(1);
         assertThat(fake.received.get(0).getSeries(0).getTimestampsList()).containsExactly(1_000_000L, 1_000_030L);
     }
@@ -132,7 +136,9 @@ class MetricLoggerTest {
         logger.flush();
         long sequence = fake.received.get(0).getSequence();
         assertThat(sequence).isGreaterThanOrEqualTo(before).isLessThanOrEqualTo(before + 60_000_000L);
-        assertThat(UUIDLike.matches(fake.received.get(0).getWriterId())).as("random UUID writer id").isTrue();
+        assertThat(UUIDLike.matches(fake.received.get(0).getWriterId()))
+                .as("random UUID writer id")
+                .isTrue();
     }
 
     @Test
@@ -161,7 +167,9 @@ class MetricLoggerTest {
         }
         await(() -> fake.received.size() == 2, "two batches sent");
         Thread.sleep(300);
-        assertThat(fake.receivedSequences()).as("the other eight wait for acknowledgements").containsExactly(1L, 2L);
+        assertThat(fake.receivedSequences())
+                .as("the other eight wait for acknowledgements")
+                .containsExactly(1L, 2L);
         assertThat(logger.stats().sentBatches()).isEqualTo(2);
         assertThat(logger.stats().bufferedPoints()).isEqualTo(100);
     }
@@ -187,7 +195,9 @@ class MetricLoggerTest {
 
         assertThat(fake.streams.get()).isEqualTo(3);
         assertThat(fake.storedSequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
-        assertThat(fake.receivedSequences()).as("batch 3 resent after the first break").containsSubsequence(3L, 3L)
+        assertThat(fake.receivedSequences())
+                .as("batch 3 resent after the first break")
+                .containsSubsequence(3L, 3L)
                 .containsSubsequence(6L, 6L);
         List<Long> steps = FakeMetricServer.steps(fake.stored);
         assertThat(steps).hasSize(1000).doesNotHaveDuplicates();
@@ -197,22 +207,30 @@ class MetricLoggerTest {
         assertThat(stats.reconnects()).isEqualTo(2);
         assertThat(stats.resentBatches()).isGreaterThanOrEqualTo(2);
         assertThat(stats.acknowledgedPoints()).isEqualTo(1000);
-        assertThat(stats.storedPoints()).as("batch 3 was stored, but its acknowledgement was lost with the stream; "
-                + "the resend is acknowledged as stored before").isEqualTo(900);
+        assertThat(stats.storedPoints())
+                .as("batch 3 was stored, but its acknowledgement was lost with the stream; "
+                        + "the resend is acknowledged as stored before")
+                .isEqualTo(900);
     }
 
     @Test
     void aBatchThatIsNeverAcknowledgedIsResentOnANewStreamAfterTheAckTimeout() throws Exception {
         fake.policy = (stream, request) -> stream == 0 ? Action.SILENT : Action.ACK;
         Clock.Manual clock = new Clock.Manual(0);
-        MetricLogger logger = started(logger().ackTimeout(Duration.ofSeconds(60)).linger(Duration.ZERO).clock(clock), clock);
+        MetricLogger logger = started(
+                logger().ackTimeout(Duration.ofSeconds(60))
+                        .linger(Duration.ZERO)
+                        .clock(clock),
+                clock);
         logger.log("job", "loss", 0, 1);
         await(() -> fake.received.size() == 1, "the batch is sent");
         clock.advance(Duration.ofSeconds(59));
         Thread.sleep(100);
         assertThat(fake.streams.get()).as("no resend before the ack timeout").isEqualTo(1);
         clock.advance(Duration.ofSeconds(1));
-        await(() -> logger.stats().reconnects() == 1, "the stream is given up after 60 simulated seconds without an acknowledgement");
+        await(
+                () -> logger.stats().reconnects() == 1,
+                "the stream is given up after 60 simulated seconds without an acknowledgement");
         // The reconnect backoff (20 to 200 ms here) runs on the clock too.
         for (int i = 0; i < 200 && fake.stored.isEmpty(); i++) {
             clock.advance(Duration.ofMillis(10));
@@ -252,8 +270,14 @@ class MetricLoggerTest {
     void whenTheBufferIsFullLogBlocksForMaxBlockThenThrowsAndKeepsWhatItHolds() throws Exception {
         fake.policy = (stream, request) -> Action.SILENT;
         Clock.Manual clock = new Clock.Manual(0);
-        MetricLogger logger = started(logger().bufferPoints(10).batchPoints(5).linger(Duration.ZERO)
-                .ackTimeout(Duration.ofHours(1)).maxBlock(Duration.ofMillis(300)).clock(clock), clock);
+        MetricLogger logger = started(
+                logger().bufferPoints(10)
+                        .batchPoints(5)
+                        .linger(Duration.ZERO)
+                        .ackTimeout(Duration.ofHours(1))
+                        .maxBlock(Duration.ofMillis(300))
+                        .clock(clock),
+                clock);
         for (int step = 0; step < 10; step++) {
             logger.log("job", "loss", step, step);
         }
@@ -264,13 +288,18 @@ class MetricLoggerTest {
         awaitWaiting(logging);
         clock.advance(Duration.ofMillis(299));
         Thread.sleep(100);
-        assertThat(blocked).as("log blocks while the buffer is full, for maxBlock of simulated time").isNotDone();
+        assertThat(blocked)
+                .as("log blocks while the buffer is full, for maxBlock of simulated time")
+                .isNotDone();
         awaitWaiting(logging);
         clock.advance(Duration.ofMillis(1));
         TrialGraphException e = blocked.get(20, TimeUnit.SECONDS);
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(e.getMessage()).contains("buffer full").contains("not logged").contains("for 300 ms");
+        assertThat(e.getMessage())
+                .contains("buffer full")
+                .contains("not logged")
+                .contains("for 300 ms");
         assertThat(logger.stats().loggedPoints()).isEqualTo(10);
         assertThat(logger.stats().bufferedPoints()).isEqualTo(10);
 
@@ -284,7 +313,8 @@ class MetricLoggerTest {
         assertThat(closing.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(closing.getMessage()).contains("10 points").contains("lost");
         assertThat(logger.stats().lostPoints()).isEqualTo(10);
-        TrialGraphException afterClose = catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 11, 1));
+        TrialGraphException afterClose =
+                catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 11, 1));
         assertThat(afterClose.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
@@ -304,10 +334,12 @@ class MetricLoggerTest {
         fake.policy = (stream, request) -> Action.FATAL;
         MetricLogger logger = started(logger());
         logger.log("job", "loss", 0, 1);
-        TrialGraphException e = catchThrowableOfType(TrialGraphException.class, () -> logger.flush(Duration.ofSeconds(10)));
+        TrialGraphException e =
+                catchThrowableOfType(TrialGraphException.class, () -> logger.flush(Duration.ofSeconds(10)));
         assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getMessage()).contains("cannot go on").contains("1 points");
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 1, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 1, 1))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(logger.stats().lostPoints()).isOne();
     }
@@ -322,7 +354,8 @@ class MetricLoggerTest {
         assertThat(fake.stored).hasSize(5);
         await(() -> fake.openStreams.get() == 0, "the stream is half-closed and ended");
         logger.close(); // again: nothing
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 9, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 9, 1))
+                        .code())
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
@@ -350,18 +383,25 @@ class MetricLoggerTest {
         Set<String> distinct = new HashSet<>();
         fake.stored.forEach(p -> distinct.add(p.metric() + "/" + p.step()));
         assertThat(distinct).hasSize(threads * perThread);
-        assertThat(fake.received).allMatch(r -> r.getSeriesList().stream().mapToInt(s -> s.getStepsCount()).sum() <= 1000);
+        assertThat(fake.received)
+                .allMatch(r -> r.getSeriesList().stream()
+                                .mapToInt(s -> s.getStepsCount())
+                                .sum()
+                        <= 1000);
     }
 
     @Test
     void badArgumentsFailTheLogCallAtOnce() {
         MetricLogger logger = started(logger());
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", -1, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", -1, 1))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("no spaces", "loss", 1, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("no spaces", "loss", 1, 1))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(logger.stats().loggedPoints()).isZero();
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger().batchPoints(100_001)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger().batchPoints(100_001))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 

@@ -1,8 +1,8 @@
 package io.trialgraph.client.internal;
 
-import io.trialgraph.client.MetricLogger;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.MetricSeries;
+import io.trialgraph.client.MetricLogger;
 import java.util.List;
 
 /**
@@ -36,9 +36,12 @@ public final class Batch {
     /** The request of this batch, built on first use; the same request on every resend. */
     public IngestMetricsRequest request(String writerId) {
         if (request == null) {
-            IngestMetricsRequest.Builder builder = IngestMetricsRequest.newBuilder().setWriterId(writerId).setSequence(sequence);
+            IngestMetricsRequest.Builder builder =
+                    IngestMetricsRequest.newBuilder().setWriterId(writerId).setSequence(sequence);
             for (BatchAccumulator.Column c : columns) {
-                MetricSeries.Builder series = MetricSeries.newBuilder().setTrialComponentName(c.component).setMetricName(c.metric);
+                MetricSeries.Builder series = MetricSeries.newBuilder()
+                        .setTrialComponentName(c.component)
+                        .setMetricName(c.metric);
                 for (int i = 0; i < c.size; i++) {
                     series.addSteps(c.steps[i]);
                 }

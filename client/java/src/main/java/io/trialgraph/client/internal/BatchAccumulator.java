@@ -41,7 +41,8 @@ public final class BatchAccumulator {
         }
 
         void grow(int max) {
-            int capacity = (int) Math.min(Math.max(steps.length * 2L, INITIAL_CAPACITY), Math.max(max, steps.length + 1L));
+            int capacity =
+                    (int) Math.min(Math.max(steps.length * 2L, INITIAL_CAPACITY), Math.max(max, steps.length + 1L));
             steps = java.util.Arrays.copyOf(steps, capacity);
             values = java.util.Arrays.copyOf(values, capacity);
             timestamps = java.util.Arrays.copyOf(timestamps, capacity);
@@ -157,5 +158,4 @@ public final class BatchAccumulator {
         size = 0;
         return batch;
     }
-
 }

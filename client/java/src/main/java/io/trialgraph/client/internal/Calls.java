@@ -39,8 +39,10 @@ public final class Calls {
                     Thread.sleep(pauseMillis / 2 + ThreadLocalRandom.current().nextLong(pauseMillis / 2 + 1));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new TrialGraphException(Status.Code.CANCELLED, "interrupted while waiting to retry: "
-                            + failure.getMessage(), failure);
+                    throw new TrialGraphException(
+                            Status.Code.CANCELLED,
+                            "interrupted while waiting to retry: " + failure.getMessage(),
+                            failure);
                 }
                 pauseMillis = Math.min(pauseMillis * 2, 2_000);
                 if (reconnect != null) {

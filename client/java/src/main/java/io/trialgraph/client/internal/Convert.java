@@ -1,9 +1,20 @@
 package io.trialgraph.client.internal;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.trialgraph.api.v1.CypherList;
+import io.trialgraph.api.v1.CypherMap;
+import io.trialgraph.api.v1.CypherNode;
+import io.trialgraph.api.v1.CypherRelationship;
+import io.trialgraph.api.v1.CypherValue;
 import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
+import io.trialgraph.api.v1.ParameterValue;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
+import io.trialgraph.api.v1.TrialComponentStatus;
 import io.trialgraph.api.v1.TrialNames;
 import io.trialgraph.client.Artifact;
 import io.trialgraph.client.ArtifactKind;
@@ -20,17 +31,6 @@ import io.trialgraph.client.Trial;
 import io.trialgraph.client.TrialComponent;
 import io.trialgraph.client.TrialComponentSpec;
 import io.trialgraph.client.TrialGraphException;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.NullValue;
-import com.google.protobuf.Timestamp;
-import io.grpc.Status;
-import io.trialgraph.api.v1.CypherList;
-import io.trialgraph.api.v1.CypherMap;
-import io.trialgraph.api.v1.CypherNode;
-import io.trialgraph.api.v1.CypherRelationship;
-import io.trialgraph.api.v1.CypherValue;
-import io.trialgraph.api.v1.ParameterValue;
-import io.trialgraph.api.v1.TrialComponentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,8 +42,7 @@ import java.util.Map;
 /** Conversions between the generated trialgraph.v1 messages and the client's records; no rules live here. */
 public final class Convert {
 
-    private Convert() {
-    }
+    private Convert() {}
 
     public static TrialGraphException invalid(String message) {
         return new TrialGraphException(Status.Code.INVALID_ARGUMENT, message);
@@ -56,7 +55,10 @@ public final class Convert {
     }
 
     public static Timestamp timestamp(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 
     // --- enums ---------------------------------------------------------------------------------
@@ -156,20 +158,38 @@ public final class Convert {
     // --- records -------------------------------------------------------------------------------
 
     public static Experiment experiment(io.trialgraph.api.v1.Experiment e) {
-        return new Experiment(e.getName(), e.getDisplayName(), e.getDescription(), e.getTagsMap(),
-                e.hasCreateTime() ? instant(e.getCreateTime()) : null, e.hasUpdateTime() ? instant(e.getUpdateTime()) : null,
+        return new Experiment(
+                e.getName(),
+                e.getDisplayName(),
+                e.getDescription(),
+                e.getTagsMap(),
+                e.hasCreateTime() ? instant(e.getCreateTime()) : null,
+                e.hasUpdateTime() ? instant(e.getUpdateTime()) : null,
                 e.getTrialCount());
     }
 
     public static Trial trial(io.trialgraph.api.v1.Trial t) {
-        return new Trial(t.getName(), t.getExperimentName(), t.getDisplayName(), t.getTagsMap(),
-                t.hasCreateTime() ? instant(t.getCreateTime()) : null, t.hasUpdateTime() ? instant(t.getUpdateTime()) : null,
+        return new Trial(
+                t.getName(),
+                t.getExperimentName(),
+                t.getDisplayName(),
+                t.getTagsMap(),
+                t.hasCreateTime() ? instant(t.getCreateTime()) : null,
+                t.hasUpdateTime() ? instant(t.getUpdateTime()) : null,
                 t.getTrialComponentCount());
     }
 
     public static Artifact artifact(io.trialgraph.api.v1.Artifact a) {
-        return new Artifact(a.getId(), a.getUri(), kind(a.getKind()), a.getName(), a.getDigest(), a.getMediaType(),
-                a.getSizeBytes(), a.getMetadataMap(), a.hasCreateTime() ? instant(a.getCreateTime()) : null,
+        return new Artifact(
+                a.getId(),
+                a.getUri(),
+                kind(a.getKind()),
+                a.getName(),
+                a.getDigest(),
+                a.getMediaType(),
+                a.getSizeBytes(),
+                a.getMetadataMap(),
+                a.hasCreateTime() ? instant(a.getCreateTime()) : null,
                 a.hasUpdateTime() ? instant(a.getUpdateTime()) : null);
     }
 
@@ -194,7 +214,10 @@ public final class Convert {
     }
 
     public static io.trialgraph.api.v1.ArtifactLink link(ArtifactLink link) {
-        return io.trialgraph.api.v1.ArtifactLink.newBuilder().setName(link.name()).setArtifact(artifact(link.artifact())).build();
+        return io.trialgraph.api.v1.ArtifactLink.newBuilder()
+                .setName(link.name())
+                .setArtifact(artifact(link.artifact()))
+                .build();
     }
 
     public static List<io.trialgraph.api.v1.ArtifactLink> linksToProto(Collection<ArtifactLink> links) {
@@ -202,11 +225,21 @@ public final class Convert {
     }
 
     public static TrialComponent component(io.trialgraph.api.v1.TrialComponent c) {
-        return new TrialComponent(c.getName(), c.getDisplayName(), c.getKind(), status(c.getStatus()), c.getStatusMessage(),
-                c.hasStartTime() ? instant(c.getStartTime()) : null, c.hasEndTime() ? instant(c.getEndTime()) : null,
-                parameters(c.getParametersMap(), true), c.getMetadataMap(), links(c.getInputsList()),
-                links(c.getOutputsList()), c.getTrialNamesList(),
-                c.hasCreateTime() ? instant(c.getCreateTime()) : null, c.hasUpdateTime() ? instant(c.getUpdateTime()) : null);
+        return new TrialComponent(
+                c.getName(),
+                c.getDisplayName(),
+                c.getKind(),
+                status(c.getStatus()),
+                c.getStatusMessage(),
+                c.hasStartTime() ? instant(c.getStartTime()) : null,
+                c.hasEndTime() ? instant(c.getEndTime()) : null,
+                parameters(c.getParametersMap(), true),
+                c.getMetadataMap(),
+                links(c.getInputsList()),
+                links(c.getOutputsList()),
+                c.getTrialNamesList(),
+                c.hasCreateTime() ? instant(c.getCreateTime()) : null,
+                c.hasUpdateTime() ? instant(c.getUpdateTime()) : null);
     }
 
     public static io.trialgraph.api.v1.TrialComponent component(TrialComponentSpec spec) {
@@ -231,35 +264,66 @@ public final class Convert {
     }
 
     public static MetricSummary summary(io.trialgraph.api.v1.MetricSummary s) {
-        return new MetricSummary(s.getTrialComponentName(), s.getMetricName(), s.getCount(), s.getNonFiniteCount(),
-                s.getMin(), s.getMax(), s.getMean(), s.getStd(), s.getFirst(), s.getLast(), s.getFirstStep(), s.getLastStep(),
-                s.getMinStep(), s.getMaxStep(), s.getFirstTimestamp(), s.getLastTimestamp());
+        return new MetricSummary(
+                s.getTrialComponentName(),
+                s.getMetricName(),
+                s.getCount(),
+                s.getNonFiniteCount(),
+                s.getMin(),
+                s.getMax(),
+                s.getMean(),
+                s.getStd(),
+                s.getFirst(),
+                s.getLast(),
+                s.getFirstStep(),
+                s.getLastStep(),
+                s.getMinStep(),
+                s.getMaxStep(),
+                s.getFirstTimestamp(),
+                s.getLastTimestamp());
     }
 
     public static Lineage lineage(io.trialgraph.api.v1.GetLineageResponse r) {
-        List<Lineage.Node> nodes = r.getNodesList().stream().map(n -> new Lineage.Node(n.getKey(), n.getKind(), n.getName(),
-                n.getUri(), n.getArtifactId(), n.getStatus(), n.getDigest(), n.getDepth())).toList();
+        List<Lineage.Node> nodes = r.getNodesList().stream()
+                .map(n -> new Lineage.Node(
+                        n.getKey(),
+                        n.getKind(),
+                        n.getName(),
+                        n.getUri(),
+                        n.getArtifactId(),
+                        n.getStatus(),
+                        n.getDigest(),
+                        n.getDepth()))
+                .toList();
         List<Lineage.Edge> edges = r.getEdgesList().stream()
-                .map(e -> new Lineage.Edge(e.getFromKey(), e.getToKey(), e.getType(), e.getName())).toList();
+                .map(e -> new Lineage.Edge(e.getFromKey(), e.getToKey(), e.getType(), e.getName()))
+                .toList();
         return new Lineage(nodes, edges, r.getTruncated(), r.getNextPageToken(), r.getHasCycle());
     }
 
     public static io.trialgraph.api.v1.GetLineageRequest lineage(LineageRequest q) {
         io.trialgraph.api.v1.GetLineageRequest.Builder b = io.trialgraph.api.v1.GetLineageRequest.newBuilder()
-                .setDirection(switch (q.direction()) {
-                    case UPSTREAM -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_UPSTREAM;
-                    case DOWNSTREAM -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM;
-                    case BOTH -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_BOTH;
-                })
+                .setDirection(
+                        switch (q.direction()) {
+                            case UPSTREAM -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_UPSTREAM;
+                            case DOWNSTREAM -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM;
+                            case BOTH -> io.trialgraph.api.v1.LineageDirection.LINEAGE_DIRECTION_BOTH;
+                        })
                 .setMaxDepth(q.maxDepth())
                 .addAllIncludeKinds(q.includeKinds())
                 .addAllEdgeTypes(q.edgeTypes())
                 .addAllStopAtKinds(q.stopAtKinds())
                 .setMaxNodes(q.maxNodes())
                 .setPageToken(q.pageToken());
-        q.startArtifactUris().forEach(u -> b.addStart(io.trialgraph.api.v1.LineageNodeRef.newBuilder().setArtifactUri(u)));
-        q.startArtifactIds().forEach(i -> b.addStart(io.trialgraph.api.v1.LineageNodeRef.newBuilder().setArtifactId(i)));
-        q.startComponents().forEach(c -> b.addStart(io.trialgraph.api.v1.LineageNodeRef.newBuilder().setTrialComponentName(c)));
+        q.startArtifactUris()
+                .forEach(u -> b.addStart(
+                        io.trialgraph.api.v1.LineageNodeRef.newBuilder().setArtifactUri(u)));
+        q.startArtifactIds()
+                .forEach(i -> b.addStart(
+                        io.trialgraph.api.v1.LineageNodeRef.newBuilder().setArtifactId(i)));
+        q.startComponents()
+                .forEach(c -> b.addStart(
+                        io.trialgraph.api.v1.LineageNodeRef.newBuilder().setTrialComponentName(c)));
         return b.build();
     }
 
@@ -271,7 +335,10 @@ public final class Convert {
             b.setNullValue(NullValue.NULL_VALUE);
         } else if (value instanceof Boolean flag) {
             b.setBoolValue(flag);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
             b.setIntValue(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
             b.setFloatValue(((Number) value).doubleValue());
@@ -286,7 +353,10 @@ public final class Convert {
                 l.addValues(cypher(where + "[" + i++ + "]", element));
             }
             b.setListValue(l);
-        } else if (value instanceof long[] || value instanceof int[] || value instanceof double[] || value instanceof Object[]) {
+        } else if (value instanceof long[]
+                || value instanceof int[]
+                || value instanceof double[]
+                || value instanceof Object[]) {
             int n = java.lang.reflect.Array.getLength(value);
             List<Object> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -298,8 +368,10 @@ public final class Convert {
             map.forEach((k, v) -> m.putEntries(String.valueOf(k), cypher(where + "." + k, v)));
             b.setMapValue(m);
         } else {
-            throw invalid(where + ": a query parameter must be null, Boolean, a whole or floating-point number, String, "
-                    + "byte[], a list, an array or a map, is " + value.getClass().getName());
+            throw invalid(
+                    where + ": a query parameter must be null, Boolean, a whole or floating-point number, String, "
+                            + "byte[], a list, an array or a map, is "
+                            + value.getClass().getName());
         }
         return b.build();
     }
@@ -315,8 +387,14 @@ public final class Convert {
             case MAP_VALUE -> map(v.getMapValue().getEntriesMap());
             case NODE_VALUE -> node(v.getNodeValue());
             case RELATIONSHIP_VALUE -> relationship(v.getRelationshipValue());
-            case PATH_VALUE -> new QueryResult.Path(v.getPathValue().getNodesList().stream().map(Convert::node).toList(),
-                    v.getPathValue().getRelationshipsList().stream().map(Convert::relationship).toList());
+            case PATH_VALUE ->
+                new QueryResult.Path(
+                        v.getPathValue().getNodesList().stream()
+                                .map(Convert::node)
+                                .toList(),
+                        v.getPathValue().getRelationshipsList().stream()
+                                .map(Convert::relationship)
+                                .toList());
             case TEMPORAL_VALUE -> v.getTemporalValue();
             case POINT_VALUE -> v.getPointValue();
             default -> null;
@@ -343,8 +421,8 @@ public final class Convert {
     }
 
     public static QueryResult.Relationship relationship(CypherRelationship r) {
-        return new QueryResult.Relationship(r.getElementId(), r.getType(), r.getStartElementId(), r.getEndElementId(),
-                map(r.getPropertiesMap()));
+        return new QueryResult.Relationship(
+                r.getElementId(), r.getType(), r.getStartElementId(), r.getEndElementId(), map(r.getPropertiesMap()));
     }
 
     /** A table page: cells as Double, Long, String, Boolean or null. */
@@ -372,7 +450,9 @@ public final class Convert {
         } else if (request.experimentPrefix() != null) {
             b.setExperimentNamePrefix(request.experimentPrefix());
         }
-        request.sort().forEach(key -> b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
+        request.sort()
+                .forEach(key ->
+                        b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
         return b.build();
     }
 }

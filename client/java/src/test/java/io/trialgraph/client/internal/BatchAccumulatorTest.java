@@ -1,13 +1,12 @@
 package io.trialgraph.client.internal;
 
-import io.trialgraph.client.TrialGraphException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.MetricSeries;
+import io.trialgraph.client.TrialGraphException;
 import org.junit.jupiter.api.Test;
 
 /** The open batch of the metric logger: columns per series, sealing, and the checks made before a point is buffered. */
@@ -30,13 +29,16 @@ class BatchAccumulatorTest {
         IngestMetricsRequest request = batch.request("writer-1");
         assertThat(request.getWriterId()).isEqualTo("writer-1");
         assertThat(request.getSequence()).isEqualTo(42);
-        assertThat(request.getSeriesList()).extracting(s -> s.getTrialComponentName() + "/" + s.getMetricName())
+        assertThat(request.getSeriesList())
+                .extracting(s -> s.getTrialComponentName() + "/" + s.getMetricName())
                 .containsExactly("job-1/loss", "job-1/acc", "job-2/loss");
         MetricSeries acc = request.getSeries(1);
         assertThat(acc.getStepsList()).containsExactly(0L, 1L, 2L);
         assertThat(acc.getValuesList()).containsExactly(0.0, 0.1, 0.2);
         assertThat(acc.getTimestampsList()).containsExactly(2000L, 2001L, 2002L);
-        assertThat(batch.request("writer-1")).as("built once, the same on every resend").isSameAs(request);
+        assertThat(batch.request("writer-1"))
+                .as("built once, the same on every resend")
+                .isSameAs(request);
     }
 
     @Test
@@ -75,7 +77,9 @@ class BatchAccumulatorTest {
         assertInvalid(() -> open.add("good", "fresh", -1, 1, 1), "step");
         assertThat(open.size()).isOne();
         IngestMetricsRequest request = open.seal(1).request("w");
-        assertThat(request.getSeriesList()).as("no empty column for the refused point").hasSize(1);
+        assertThat(request.getSeriesList())
+                .as("no empty column for the refused point")
+                .hasSize(1);
         // The longest valid names pass.
         open.add("a".repeat(120), "m".repeat(255), 0, 0, 0);
         open.add("a1.b_c-d", "val/acc@top-5", 0, 0, 0);
