@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The Java client refuses exactly the names the server refuses: the metric logger checks names
  * in {@code log} (so a bad name fails the call, not a whole batch on the server), and a copy of
  * a rule that drifted from the server's would either drop good points or let bad ones through.
- * Both sides read the rules module; this fails if either grows a rule of its own.
+ * Both sides read io.trialgraph.rules; this fails if either grows a rule of its own.
  */
 class RulesDriftTest {
 
