@@ -8,6 +8,7 @@ import io.micronaut.grpc.server.GrpcServerConfiguration;
 import io.trialgraph.config.AuthConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.security.ServerTls;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -10,6 +10,7 @@ import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.PermissionDeniedException;
 import io.trialgraph.domain.ResourceExhaustedException;
+import io.trialgraph.domain.UnauthenticatedException;
 import java.util.Optional;
 import java.util.UUID;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
@@ -48,6 +49,9 @@ public final class StatusTranslator {
         }
         if (failure instanceof FailedPreconditionException) {
             return Status.FAILED_PRECONDITION.withDescription(failure.getMessage());
+        }
+        if (failure instanceof UnauthenticatedException) {
+            return Status.UNAUTHENTICATED.withDescription(failure.getMessage());
         }
         if (failure instanceof PermissionDeniedException) {
             return Status.PERMISSION_DENIED.withDescription(failure.getMessage());

@@ -1,4 +1,4 @@
-package io.trialgraph.grpc;
+package io.trialgraph.security;
 
 import static java.util.Map.entry;
 

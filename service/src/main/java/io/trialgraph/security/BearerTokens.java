@@ -1,4 +1,4 @@
-package io.trialgraph.grpc;
+package io.trialgraph.security;
 
 import io.micronaut.context.annotation.Context;
 import io.trialgraph.config.AuthConfiguration;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * server with the line at fault.
  */
 @Context
-final class BearerTokens {
+public final class BearerTokens {
 
     private static final Logger LOG = LoggerFactory.getLogger(BearerTokens.class);
 
@@ -81,7 +81,7 @@ final class BearerTokens {
     }
 
     /** @return the caller the token belongs to, if it is a known token */
-    Optional<Caller> authenticate(String token) {
+    public Optional<Caller> authenticate(String token) {
         byte[] hash = sha256(token.getBytes(StandardCharsets.UTF_8));
         Caller found = null;
         for (Entry entry : entries) {
