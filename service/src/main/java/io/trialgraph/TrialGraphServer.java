@@ -8,6 +8,7 @@ import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ManagementConfiguration;
 import io.trialgraph.config.ServerConfiguration;
 import io.trialgraph.grpc.ServingStatusReporter;
+import io.trialgraph.http.WebServer;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
 import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.neo4j.SchemaMigrations;
@@ -76,6 +77,8 @@ public final class TrialGraphServer implements AutoCloseable {
             startGrpc(server);
             // Before SERVING: a start that fails on the management port never looks ready.
             NettyEmbeddedServer management = startManagement(context);
+            WebServer web = context.getBean(WebServer.class);
+            web.start();
             context.getBean(ServingStatusReporter.class).ready();
             LOG.info("trialgraph {} serving gRPC on port {} ({}){} (schema version {}, started in {} ms)",
                     TrialGraphVersion.VERSION, server.getServer().getPort(),
@@ -83,6 +86,9 @@ public final class TrialGraphServer implements AutoCloseable {
                             .collect(java.util.stream.Collectors.joining(", ")),
                     management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
                     schemaVersion, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            if (web.isRunning()) {
+                LOG.info("Web UI: {}", web.url());
+            }
             return new TrialGraphServer(context, server.getServer(), management,
                     context.getBean(ServerConfiguration.class).getShutdownGracePeriod());
         } catch (RuntimeException e) {
@@ -151,6 +157,11 @@ public final class TrialGraphServer implements AutoCloseable {
         return management == null ? -1 : management.getPort();
     }
 
+    /** @return the HTTP port of the web UI and its API, or -1 when it is disabled */
+    public int httpPort() {
+        return context.getBean(WebServer.class).port();
+    }
+
     /** @return the application context, for tests that need a bean */
     public ApplicationContext context() {
         return context;
@@ -184,8 +195,9 @@ public final class TrialGraphServer implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        // Live streams and downloads of the web UI end here; metrics stay readable until the last call has ended.
+        context.getBean(WebServer.class).stop();
         if (management != null) {
-            // Metrics stay readable until the last call has ended.
             management.stop();
         }
         context.close();

@@ -43,6 +43,7 @@ class ServiceProcessIT {
         Process service = start(dir, log, true, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(grpcPort),
                 "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(managementPort),
+                "TRIALGRAPH_HTTP_PORT", Integer.toString(freePort()),
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB"));
@@ -82,7 +83,8 @@ class ServiceProcessIT {
                 "NEO4J_URI", "bolt://127.0.0.1:" + closedPort,
                 "NEO4J_CONNECTION_TIMEOUT", "2s",
                 "GRPC_SERVER_PORT", Integer.toString(freePort()),
-                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort())));
+                "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort()),
+                "TRIALGRAPH_HTTP_PORT", Integer.toString(freePort())));
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(service.exitValue()).isEqualTo(1);
         List<String> lines = Files.readAllLines(log);
@@ -103,6 +105,7 @@ class ServiceProcessIT {
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "32MB",
                 "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort()),
+                "TRIALGRAPH_HTTP_PORT", Integer.toString(freePort()),
                 "TRIALGRAPH_SERVER_TLS_CERT_CHAIN", certificate.certificate().toString(),
                 "TRIALGRAPH_SERVER_TLS_PRIVATE_KEY", certificate.privateKey().toString(),
                 "TRIALGRAPH_AUTH_ENABLED", "true",
@@ -141,6 +144,7 @@ class ServiceProcessIT {
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "TRIALGRAPH_AUTH_ENABLED", "true",
                 "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(freePort()),
+                "TRIALGRAPH_HTTP_PORT", Integer.toString(freePort()),
                 "TRIALGRAPH_AUTH_TOKEN_FILE", tokens.toString()));
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(service.exitValue()).isEqualTo(1);

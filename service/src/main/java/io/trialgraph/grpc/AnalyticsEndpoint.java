@@ -12,6 +12,7 @@ import io.trialgraph.api.v1.TableRow;
 import io.trialgraph.api.v1.TableValue;
 import io.trialgraph.domain.Table;
 import io.trialgraph.domain.TableColumn;
+import io.trialgraph.domain.TableCsv;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -45,32 +46,10 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
     public void exportTableCsv(GetTableRequest request, StreamObserver<ExportTableCsvResponse> response) {
         boolean[] header = {true};
         service.all(query(request), page -> {
-            StringBuilder csv = new StringBuilder();
-            if (header[0]) {
-                csv.append(String.join(",", page.columns().stream().map(TableColumn::id).map(AnalyticsEndpoint::csvField).toList()))
-                        .append('\n');
-                header[0] = false;
-            }
-            for (List<Object> row : page.rows()) {
-                for (int i = 0; i < row.size(); i++) {
-                    if (i > 0) {
-                        csv.append(',');
-                    }
-                    Object value = row.get(i);
-                    csv.append(value == null ? "" : csvField(String.valueOf(value)));
-                }
-                csv.append('\n');
-            }
-            response.onNext(ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build());
+            response.onNext(ExportTableCsvResponse.newBuilder().setCsv(TableCsv.page(page, header[0])).build());
+            header[0] = false;
         });
         response.onCompleted();
-    }
-
-    /** RFC 4180: quote a field holding a comma, quote, line break or outer space; double its quotes. */
-    static String csvField(String text) {
-        boolean quote = text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
-                || (!text.isEmpty() && (Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))));
-        return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static TableValue cell(Object value) {

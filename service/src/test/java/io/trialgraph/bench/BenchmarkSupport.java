@@ -24,6 +24,7 @@ final class BenchmarkSupport {
         Map<String, Object> settings = new HashMap<>();
         settings.put("grpc.server.port", 0);
         settings.put("trialgraph.management.port", 0);
+        settings.put("trialgraph.http.port", 0);
         settings.put("neo4j.embedded.data-dir", dataDir.toString());
         settings.put("neo4j.embedded.bolt-port", 0);
         settings.put("neo4j.embedded.page-cache-size", "2GB");
