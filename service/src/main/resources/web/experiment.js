@@ -112,7 +112,10 @@ export async function experimentPage(name) {
         ...cols.map(c => {
           const value = row[state.columns.indexOf(c)];
           if (c === 'name') return h('td', {}, link('#/components/' + encodeURIComponent(value), value));
-          return h('td', { className: typeof value === 'number' ? 'num' : '' }, format(value));
+          const text = format(value);
+          // Long lists (a component shared by many trials) stay one line; the whole value is in the tooltip.
+          return h('td', { className: typeof value === 'number' ? 'num' : '', title: text.length > 60 ? text : undefined },
+            text.length > 60 ? text.slice(0, 57) + '...' : text);
         }));
     }));
   }
