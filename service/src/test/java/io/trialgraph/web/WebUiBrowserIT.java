@@ -74,6 +74,7 @@ class WebUiBrowserIT {
             browser.findElement(By.id("chart-selected")).click();
             wait.until(d -> "3".equals(d.findElement(By.id("chart")).getDomAttribute("data-series-count")));
             assertThat(browser.findElements(By.cssSelector("#chart canvas"))).isNotEmpty();
+            ((JavascriptExecutor) browser).executeScript("document.getElementById('chart').scrollIntoView()");
             Browser.screenshot(browser, "chart");
 
             // The best model's lineage reaches back to the preprocessing script.
@@ -127,6 +128,7 @@ class WebUiBrowserIT {
                 logger.flush(Duration.ofSeconds(60));
                 new WebDriverWait(browser, Duration.ofSeconds(20))
                         .until(d -> "30".equals(d.findElement(By.id("chart")).getDomAttribute("data-points")));
+                ((JavascriptExecutor) browser).executeScript("document.getElementById('chart').scrollIntoView()");
                 Browser.screenshot(browser, "live");
             }
         } finally {
