@@ -9,8 +9,8 @@ import picocli.CommandLine.Unmatched;
 
 /** {@code trialgraph serve}: starts the service in this process, exactly as {@link Application} does. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Starts the trialgraph service (gRPC on port 50051, embedded Neo4j in ./trialgraph-data by default)"
-            + " and runs until Ctrl-C or SIGTERM.",
+        description = {"Starts the trialgraph service (gRPC on port 50051, the web UI on http://127.0.0.1:8080/, embedded Neo4j"
+            + " in ./trialgraph-data by default) and runs until Ctrl-C or SIGTERM; it logs the web UI's address.",
             "Settings come from the environment (NEO4J_URI, GRPC_SERVER_PORT, ...) or --name=value arguments,"
             + " e.g. --grpc.server.port=50052 (see the README, Configuration)."})
 final class ServeCommand implements Runnable {

@@ -161,7 +161,7 @@ public final class AnalyticsBenchmark {
         return all.size();
     }
 
-    private static void build(TrialGraphServer server, ManagedChannel channel) throws InterruptedException {
+    static void build(TrialGraphServer server, ManagedChannel channel) throws InterruptedException {
         ExperimentServiceGrpc.newBlockingStub(channel).createExperiment(CreateExperimentRequest.newBuilder()
                 .setExperiment(Experiment.newBuilder().setName("big").setDescription("10,000 trials")).build());
         String[] optimizers = {"adam", "sgd", "rmsprop"};
