@@ -60,6 +60,15 @@ public final class ApiErrors {
         return response;
     }
 
+    /** @return {@code {"code", "message"}} of a failure, for an error inside a streamed answer */
+    static String errorObject(Throwable failure) {
+        Status status = StatusTranslator.toStatus(failure);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", status.getCode().name());
+        error.put("message", status.getDescription() == null ? "" : status.getDescription());
+        return Json.write(error);
+    }
+
     /** @return the JSON error body */
     public static String body(String code, String message, String field) {
         Map<String, Object> error = new LinkedHashMap<>();

@@ -166,9 +166,7 @@ final class QueryApi {
             }
             chunk.append(']');
             if (failure != null) {
-                io.grpc.Status status = io.trialgraph.grpc.StatusTranslator.toStatus(failure);
-                chunk.append(",\"error\":").append(Json.write(Map.of("code", status.getCode().name(),
-                        "message", status.getDescription() == null ? "" : status.getDescription())));
+                chunk.append(",\"error\":").append(ApiErrors.errorObject(failure));
             }
             chunk.append('}');
             flush();

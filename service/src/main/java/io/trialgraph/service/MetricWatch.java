@@ -139,7 +139,10 @@ public class MetricWatch {
                 return;
             }
             for (Watch watch : group) {
-                watch.afterStep.forEach((component, after) -> send(watch, component, after, current.get(component)));
+                // A copy: send() moves each component's step on.
+                for (Map.Entry<String, Long> entry : List.copyOf(watch.afterStep.entrySet())) {
+                    send(watch, entry.getKey(), entry.getValue(), current.get(entry.getKey()));
+                }
             }
         });
     }

@@ -76,6 +76,11 @@ class WebUiBrowserIT {
             assertThat(browser.findElements(By.cssSelector("#chart canvas"))).isNotEmpty();
             ((JavascriptExecutor) browser).executeScript("document.getElementById('chart').scrollIntoView()");
             Browser.screenshot(browser, "chart");
+            // Parameters against the final test accuracy, one line per row of the page.
+            new Select(browser.findElement(By.id("pc-metric"))).selectByValue("metrics.test_acc.last");
+            wait.until(d -> "18".equals(d.findElement(By.id("pcoords")).getDomAttribute("data-lines")));
+            ((JavascriptExecutor) browser).executeScript("document.getElementById('pcoords').scrollIntoView()");
+            Browser.screenshot(browser, "parallel-coordinates");
 
             // The best model's lineage reaches back to the preprocessing script.
             browser.get(base + "#/lineage?start=" + java.net.URLEncoder.encode("artifact:" + SeedStudy.model("custom-adam-60"),
@@ -95,14 +100,15 @@ class WebUiBrowserIT {
             browser.get(base + "#/cypher");
             WebElement cypher = wait.until(d -> d.findElement(By.id("cypher")));
             ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", cypher,
-                    "MATCH (job:TrialComponent {kind: 'training'})-[:PRODUCED]->(m:Model) WHERE job.`param.epochs` = $epochs"
-                            + " RETURN job.name AS job, m ORDER BY job");
+                    "MATCH p = (job:TrialComponent {kind: 'training'})-[:PRODUCED]->(m:Model) WHERE job.`param.epochs` = $epochs"
+                            + " RETURN job.name AS job, p ORDER BY job");
             ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id("parameters")),
                     "{\"epochs\": 60}");
             browser.findElement(By.id("run-query")).click();
             wait.until(d -> d.findElements(By.cssSelector("#result-table tbody tr")).size() == 6);
             assertThat(browser.findElement(By.cssSelector("#result-table tbody tr td")).getText()).isEqualTo("custom-adam-60-training");
-            wait.until(d -> "6".equals(d.findElement(By.id("result-graph")).getDomAttribute("data-nodes")));
+            // The paths as a graph: six jobs and their six models.
+            wait.until(d -> "12".equals(d.findElement(By.id("result-graph")).getDomAttribute("data-nodes")));
             Browser.screenshot(browser, "cypher");
 
             // A running job: its curve grows on screen as points are stored, without a reload.
