@@ -123,9 +123,10 @@ export async function experimentPage(name) {
   async function renderParallel() {
     if (!pcMetric.value || state.rows.length === 0) return;
     const echarts = await script('/webjars/echarts/5.3.1/dist/echarts.min.js', 'echarts');
-    const params = state.columns.filter(c => c.startsWith('params.'));
-    const dims = [...params, pcMetric.value];
     const rows = state.rows.filter(r => r[state.columns.indexOf(pcMetric.value)] !== null);
+    // Only parameters these rows have (trackers' own parameters would be empty axes).
+    const params = state.columns.filter(c => c.startsWith('params.') && rows.some(r => r[state.columns.indexOf(c)] !== null));
+    const dims = [...params, pcMetric.value];
     const schema = dims.map((d, i) => {
       const values = rows.map(r => r[state.columns.indexOf(d)]);
       const numeric = values.every(v => v === null || typeof v === 'number');
@@ -138,7 +139,7 @@ export async function experimentPage(name) {
         data: rows.map(r => dims.map((d, i) => schema[i].type === 'category' ? String(r[state.columns.indexOf(d)]) : r[state.columns.indexOf(d)])) }],
       visualMap: { min: Math.min(...rows.map(r => r[state.columns.indexOf(pcMetric.value)])),
         max: Math.max(...rows.map(r => r[state.columns.indexOf(pcMetric.value)])), dimension: dims.length - 1,
-        inRange: { color: ['#c6d4f5', '#2459c4'] }, right: 10, top: 'middle', calculable: true },
+        inRange: { color: ['#c6d4f5', '#2459c4'] }, right: 10, top: 'middle', calculable: true, precision: 3 },
     }, true);
     pcBox.dataset.lines = String(rows.length);
   }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -40,7 +41,9 @@ class WebUiBrowserIT {
                 .deadline(Duration.ofSeconds(300)).build()) {
             SeedStudy.record(server, Cifar10Study.first());
             String base = "http://127.0.0.1:" + server.httpPort() + "/";
+            // The pages re-render as answers arrive: an element read a moment after it was found may be gone.
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.ignoring(StaleElementReferenceException.class);
 
             browser.get(base);
             wait.until(d -> !d.findElements(By.linkText(EXPERIMENT)).isEmpty());
@@ -132,7 +135,7 @@ class WebUiBrowserIT {
                     logger.log("live-training", "val_acc", step, 0.5 + step * 0.01);
                 }
                 logger.flush(Duration.ofSeconds(60));
-                new WebDriverWait(browser, Duration.ofSeconds(20))
+                new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
                         .until(d -> "30".equals(d.findElement(By.id("chart")).getDomAttribute("data-points")));
                 ((JavascriptExecutor) browser).executeScript("document.getElementById('chart').scrollIntoView()");
                 Browser.screenshot(browser, "live");
@@ -142,8 +145,10 @@ class WebUiBrowserIT {
         }
     }
 
+    /** The name in the table's first row, read in one step (the table may be re-rendered at any moment). */
     private static String firstRowName(org.openqa.selenium.WebDriver browser) {
-        List<WebElement> links = browser.findElements(By.cssSelector("#table tbody tr:first-child a"));
-        return links.isEmpty() ? "" : links.get(0).getText();
+        Object name = ((JavascriptExecutor) browser).executeScript(
+                "const a = document.querySelector('#table tbody tr:first-child a'); return a ? a.textContent : ''");
+        return String.valueOf(name);
     }
 }
