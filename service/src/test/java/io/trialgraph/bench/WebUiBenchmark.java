@@ -57,7 +57,7 @@ final class WebUiBenchmark {
                 ChromeDriver browser = browser(profile);
                 try {
                     JavascriptExecutor js = browser;
-                    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+                    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(180));
                     double[] firstRows = new double[RUNS];
                     double[] sortRepaint = new double[RUNS];
                     for (int i = 0; i < RUNS; i++) {
@@ -79,7 +79,11 @@ final class WebUiBenchmark {
                                 })();""", column)).doubleValue();
                     }
                     print("experiment page of 10,000 trials: navigation to first rows visible", firstRows);
+                    print("  baseline: the page's API request alone (Java HTTP client)",
+                            api(base + "api/v1/experiments/big/table?page_size=100"));
                     print("sort by another metric: click to repaint", sortRepaint);
+                    print("  baseline: the sorted page's API request alone",
+                            api(base + "api/v1/experiments/big/table?page_size=100&sort=metrics.val_acc.last:desc"));
 
                     double[] chart = new double[RUNS];
                     browser.get(base + "#/experiments/curves");
@@ -98,6 +102,11 @@ final class WebUiBenchmark {
                     }
                     String points = browser.findElement(By.id("chart")).getDomAttribute("data-points");
                     print("chart of 18 curves (" + points + " x values): request to paint", chart);
+                    StringBuilder curves = new StringBuilder(base + "api/v1/series?metric=val_acc&max_points=1400");
+                    for (int c = 0; c < 18; c++) {
+                        curves.append("&component=curve-").append(c);
+                    }
+                    print("  baseline: the chart's API request alone", api(curves.toString()));
 
                     double[] lag = liveLag(browser, client, wait, base);
                     print("live point: acknowledged to shown, while 4 writers ingest in the background", lag);
@@ -172,6 +181,22 @@ final class WebUiBenchmark {
         return lag;
     }
 
+    /** Times a GET of the API from Java: what the page costs beyond the server's answer. */
+    private static double[] api(String url) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build();
+        double[] millis = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long started = System.nanoTime();
+            java.net.http.HttpResponse<byte[]> response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            millis[i] = (System.nanoTime() - started) / 1e6;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode());
+            }
+        }
+        return millis;
+    }
+
     private static void print(String what, double[] millis) {
         System.out.printf(Locale.ROOT, "%-80s p50 %8.1f ms  p99 %8.1f ms  (%d runs)%n", what, BenchmarkSupport.median(millis),
                 BenchmarkSupport.percentile(millis, 99), millis.length);
@@ -186,6 +211,8 @@ final class WebUiBenchmark {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new java.io.File(System.getenv().getOrDefault("TRIALGRAPH_CHROMEDRIVER", "/usr/bin/chromedriver")))
                 .usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        // A loaded machine may take a while to answer a command: wait for it rather than give up.
+        return new ChromeDriver(service, options, org.openqa.selenium.remote.http.ClientConfig.defaultConfig()
+                .readTimeout(Duration.ofMinutes(5)));
     }
 }

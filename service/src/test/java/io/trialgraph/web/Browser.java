@@ -36,7 +36,9 @@ final class Browser {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        // A loaded machine may take a while to answer a command: wait for it rather than give up.
+        ChromeDriver browser = new ChromeDriver(service, options, org.openqa.selenium.remote.http.ClientConfig.defaultConfig()
+                .readTimeout(Duration.ofMinutes(3)));
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(60));
         return browser;
     }
