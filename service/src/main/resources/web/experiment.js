@@ -8,7 +8,8 @@ const PAGE = 100;
 
 export async function experimentPage(name) {
   const main = document.getElementById('app');
-  const experiment = (await get('/experiments/' + encodeURIComponent(name))).experiment;
+  // The experiment and the first page of its table are asked for at once.
+  const experimentAnswer = get('/experiments/' + encodeURIComponent(name));
   const state = { filter: '', sort: [], groupBy: '', hidden: new Set(), tokens: [''], page: 0, columns: [], rows: [], selected: new Set() };
 
   const filter = h('input', { id: 'filter', type: 'text', placeholder: 'e.g. kind = "training" AND params.epochs = 60',
@@ -63,7 +64,8 @@ export async function experimentPage(name) {
     prev.disabled = state.page === 0;
     next.disabled = !answer.next_page_token;
     document.getElementById('table').dataset.loadedMs = String(Math.round(performance.now() - started));
-    renderParallel();
+    // After the table is painted: the chart library's work must not delay the rows.
+    requestAnimationFrame(() => setTimeout(() => renderParallel().catch(e => status(e.message, true))));
   }
 
   function initColumns(columns) {
@@ -157,9 +159,15 @@ export async function experimentPage(name) {
   groupBy.addEventListener('change', () => { state.groupBy = groupBy.value; state.page = 0; state.tokens = ['']; load().catch(e => status(e.message, true)); });
   pcMetric.addEventListener('change', () => renderParallel());
 
+  const title = h('h1', {}, name);
+  const about = h('p', { className: 'muted' });
+  experimentAnswer.then(({ experiment }) => {
+    title.textContent = experiment.display_name || experiment.name;
+    about.replaceChildren(experiment.description, ' · ', experiment.trial_count, ' trials');
+  }).catch(e => status(e.message, true));
   main.append(
-    h('h1', {}, experiment.display_name || experiment.name),
-    h('p', { className: 'muted' }, experiment.description, ' · ', experiment.trial_count, ' trials'),
+    title,
+    about,
     h('form', { className: 'toolbar', onsubmit: e => { e.preventDefault(); state.filter = filter.value; state.page = 0; state.tokens = [''];
       load().catch(err => status(err.message, true)); } },
       h('label', { htmlFor: 'filter' }, 'Filter'), filter, h('button', { type: 'submit', id: 'apply-filter' }, 'Apply'),
@@ -178,6 +186,6 @@ export async function experimentPage(name) {
     h('h2', {}, 'Parameters against a metric'),
     h('div', { className: 'toolbar' }, h('label', { htmlFor: 'pc-metric' }, 'Metric'), pcMetric),
     pcBox);
-  await load();
+  await Promise.all([load(), experimentAnswer]);
   return () => { if (chart) chart.destroy(); };
 }
