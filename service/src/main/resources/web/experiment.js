@@ -132,7 +132,7 @@ export async function experimentPage(name) {
     const schema = dims.map((d, i) => {
       const values = rows.map(r => r[state.columns.indexOf(d)]);
       const numeric = values.every(v => v === null || typeof v === 'number');
-      return numeric ? { dim: i, name: d } : { dim: i, name: d, type: 'category', data: [...new Set(values.map(String))] };
+      return numeric ? { dim: i, name: d, scale: true } : { dim: i, name: d, type: 'category', data: [...new Set(values.map(String))] };
     });
     const plot = echarts.getInstanceByDom(pcBox) || echarts.init(pcBox);
     plot.setOption({
