@@ -16,14 +16,14 @@ import java.util.stream.Stream;
 /** What every benchmark needs: a real server on a fresh embedded Neo4j, a channel, statistics. */
 final class BenchmarkSupport {
 
-    private BenchmarkSupport() {
-    }
+    private BenchmarkSupport() {}
 
     /** A server with its own embedded Neo4j in a fresh temporary folder. */
     static TrialGraphServer startServer(Path dataDir, Map<String, Object> extra) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("grpc.server.port", 0);
         settings.put("trialgraph.management.port", 0);
+        settings.put("trialgraph.http.port", 0);
         settings.put("neo4j.embedded.data-dir", dataDir.toString());
         settings.put("neo4j.embedded.bolt-port", 0);
         settings.put("neo4j.embedded.page-cache-size", "2GB");
@@ -33,8 +33,10 @@ final class BenchmarkSupport {
     }
 
     static ManagedChannel channel(TrialGraphServer server) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
     }
 
     static Path temporaryFolder(String prefix) {
@@ -48,13 +50,15 @@ final class BenchmarkSupport {
     /** Bytes of all regular files below {@code folder}. */
     static long size(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(file -> {
+                        try {
+                            return Files.size(file);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,7 +66,8 @@ final class BenchmarkSupport {
 
     static void delete(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // best effort
         }

@@ -1,4 +1,4 @@
-package io.trialgraph.grpc;
+package io.trialgraph.security;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.trialgraph.grpc;
+package io.trialgraph.security;
 
 import static java.util.Map.entry;
 
@@ -26,25 +26,21 @@ import java.util.Set;
 public final class MethodRoles {
 
     /** Services anyone may call without a token: load balancers and generic gRPC tools rely on them. */
-    private static final Set<String> PUBLIC_SERVICES = Set.of(
-            HealthGrpc.SERVICE_NAME,
-            ServerReflectionGrpc.SERVICE_NAME);
+    private static final Set<String> PUBLIC_SERVICES =
+            Set.of(HealthGrpc.SERVICE_NAME, ServerReflectionGrpc.SERVICE_NAME);
 
     private static final Map<String, Role> REQUIRED = Map.ofEntries(
             reader(ServerServiceGrpc.getGetServerInfoMethod()),
-
             writer(ExperimentServiceGrpc.getCreateExperimentMethod()),
             reader(ExperimentServiceGrpc.getGetExperimentMethod()),
             reader(ExperimentServiceGrpc.getListExperimentsMethod()),
             writer(ExperimentServiceGrpc.getUpdateExperimentMethod()),
             admin(ExperimentServiceGrpc.getDeleteExperimentMethod()),
-
             writer(TrialServiceGrpc.getCreateTrialMethod()),
             reader(TrialServiceGrpc.getGetTrialMethod()),
             reader(TrialServiceGrpc.getListTrialsMethod()),
             writer(TrialServiceGrpc.getUpdateTrialMethod()),
             admin(TrialServiceGrpc.getDeleteTrialMethod()),
-
             writer(TrialComponentServiceGrpc.getCreateTrialComponentMethod()),
             reader(TrialComponentServiceGrpc.getGetTrialComponentMethod()),
             reader(TrialComponentServiceGrpc.getListTrialComponentsMethod()),
@@ -56,28 +52,23 @@ public final class MethodRoles {
             writer(TrialComponentServiceGrpc.getDisassociateTrialComponentMethod()),
             writer(TrialComponentServiceGrpc.getLinkArtifactsMethod()),
             writer(TrialComponentServiceGrpc.getUnlinkArtifactsMethod()),
-
             writer(ArtifactServiceGrpc.getCreateArtifactMethod()),
             reader(ArtifactServiceGrpc.getGetArtifactMethod()),
             reader(ArtifactServiceGrpc.getListArtifactsMethod()),
             writer(ArtifactServiceGrpc.getUpdateArtifactMethod()),
             admin(ArtifactServiceGrpc.getDeleteArtifactMethod()),
-
             writer(MetricServiceGrpc.getIngestMetricsMethod()),
             reader(MetricServiceGrpc.getGetMetricSummariesMethod()),
             reader(MetricServiceGrpc.getReadMetricSeriesMethod()),
-
             reader(LineageServiceGrpc.getGetLineageMethod()),
             reader(LineageServiceGrpc.getGetLineageDotMethod()),
-
             reader(AnalyticsServiceGrpc.getGetTableMethod()),
             reader(AnalyticsServiceGrpc.getExportTableCsvMethod()),
 
             // Read-only by construction: the query service refuses any plan that writes.
             reader(QueryServiceGrpc.getRunQueryMethod()));
 
-    private MethodRoles() {
-    }
+    private MethodRoles() {}
 
     /** @return whether the method belongs to a service anyone may call without a token */
     public static boolean isPublic(String fullMethodName) {

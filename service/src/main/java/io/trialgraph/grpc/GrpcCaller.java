@@ -1,19 +1,16 @@
 package io.trialgraph.grpc;
 
 import io.grpc.Context;
+import io.trialgraph.security.Caller;
 import java.util.Optional;
 
-/**
- * Who made the current call, as its bearer token says: the token's name and role. Set in the
- * gRPC {@link Context} of every call that passed authentication, so logs can name the caller.
- *
- * @param name the name the token was given in the configuration
- * @param role what the token may do
- */
-public record Caller(String name, Role role) {
+/** The {@link Caller} of a gRPC call, kept in the call's {@link Context} so logs can name it. */
+public final class GrpcCaller {
 
     /** The key of the caller in the gRPC context of an authenticated call. */
     public static final Context.Key<Caller> CONTEXT_KEY = Context.key("trialgraph-caller");
+
+    private GrpcCaller() {}
 
     /** @return the caller of the call running on this thread; empty when authentication is off */
     public static Optional<Caller> current() {

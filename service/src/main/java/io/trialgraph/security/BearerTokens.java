@@ -1,4 +1,4 @@
-package io.trialgraph.grpc;
+package io.trialgraph.security;
 
 import io.micronaut.context.annotation.Context;
 import io.trialgraph.config.AuthConfiguration;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * server with the line at fault.
  */
 @Context
-final class BearerTokens {
+public final class BearerTokens {
 
     private static final Logger LOG = LoggerFactory.getLogger(BearerTokens.class);
 
@@ -49,8 +49,7 @@ final class BearerTokens {
     private static final String TOKENS = "trialgraph.auth.tokens (TRIALGRAPH_AUTH_TOKENS)";
 
     /** A known token: who it stands for and the SHA-256 of the token. */
-    record Entry(Caller caller, byte[] hash, String origin) {
-    }
+    record Entry(Caller caller, byte[] hash, String origin) {}
 
     private final List<Entry> entries;
 
@@ -81,7 +80,7 @@ final class BearerTokens {
     }
 
     /** @return the caller the token belongs to, if it is a known token */
-    Optional<Caller> authenticate(String token) {
+    public Optional<Caller> authenticate(String token) {
         byte[] hash = sha256(token.getBytes(StandardCharsets.UTF_8));
         Caller found = null;
         for (Entry entry : entries) {
@@ -110,11 +109,14 @@ final class BearerTokens {
             String origin = where.apply(i + 1);
             String[] fields = line.split("\\s+");
             if (fields.length != 3) {
-                throw invalid(origin, "expected '<role> <name> <token>', found " + fields.length
-                        + (fields.length == 1 ? " field" : " fields"));
+                throw invalid(
+                        origin,
+                        "expected '<role> <name> <token>', found " + fields.length
+                                + (fields.length == 1 ? " field" : " fields"));
             }
-            Role role = Role.ofLabel(fields[0]).orElseThrow(() -> invalid(origin,
-                    "unknown role '" + fields[0] + "': use reader, writer or admin"));
+            Role role = Role.ofLabel(fields[0])
+                    .orElseThrow(
+                            () -> invalid(origin, "unknown role '" + fields[0] + "': use reader, writer or admin"));
             String name = fields[1];
             if (!NAME.matcher(name).matches()) {
                 throw invalid(origin, "the name '" + name + "' must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
@@ -137,8 +139,10 @@ final class BearerTokens {
             throw invalid(origin, "the token may only have printable ASCII characters");
         }
         if (token.length() < MIN_TOKEN_LENGTH) {
-            throw invalid(origin, "the token has " + token.length() + " characters, fewer than " + MIN_TOKEN_LENGTH
-                    + " (make one with: openssl rand -hex 32)");
+            throw invalid(
+                    origin,
+                    "the token has " + token.length() + " characters, fewer than " + MIN_TOKEN_LENGTH
+                            + " (make one with: openssl rand -hex 32)");
         }
         return sha256(token.getBytes(StandardCharsets.US_ASCII));
     }
