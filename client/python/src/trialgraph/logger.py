@@ -231,6 +231,7 @@ class MetricLogger:
         self._last_sealed_seq = 0
         self._delivered_to_spool = 0  # acknowledged sequence last passed to the spool
         self._closing = False
+        self._refuse: Optional[TrialGraphError] = None  # why log() refuses points: closed, or full
         self._terminate = False
         self._sender_done = False
         self._sender_idle = False
@@ -293,52 +294,69 @@ class MetricLogger:
         Raises :class:`TrialGraphError` INVALID_ARGUMENT for a bad name, step or value,
         FAILED_PRECONDITION after :meth:`close`, RESOURCE_EXHAUSTED when neither memory nor the
         spool can take more (the point is not logged)."""
-        self._append(name, value, step, int(_time() * 1000) if timestamp is None else _millis(timestamp), component)
-
-    def log_many(self, values: Mapping[str, float], step: Optional[int] = None,
-                 timestamp: Union[None, float, datetime] = None, *, component: Optional[str] = None) -> None:
-        """Logs several metrics at the same step (each metric's own next step when None)."""
+        # The training loop's hot path: one lock, a dictionary look-up and three list appends.
+        if type(value) is not float:
+            value = _float(value)
         millis = int(_time() * 1000) if timestamp is None else _millis(timestamp)
-        for name, value in values.items():
-            self._append(name, value, step, millis, component)
-
-    def _append(self, name: str, value: Any, step: Optional[int], millis: int, component: Optional[str]) -> None:
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise invalid(f"value: must be a number, is {type(value).__name__}") from None
         if step is not None and (type(step) is not int or step < 0 or step > _MAX_STEP):
             step = _step(step)
         if self._forked:
             self._after_fork()
         with self._lock:
-            if component is None:
-                s = self._default.get(name)
-                if s is None:
-                    s = self._new_series(self.component, name)
-            else:
-                s = self._others.get((component, name))
-                if s is None:
-                    s = self._new_series(component, name)
-            if self._closing or self._full is not None:
-                raise self._refusal()
+            s = self._default.get(name) if component is None else self._others.get((component, name))
+            if s is None:
+                s = self._new_series(self.component if component is None else component, name)
+            if self._refuse is not None:
+                raise self._refuse
             if step is None:
                 step = s.next_step
             s.next_step = step + 1
-            if not s.steps:
+            steps = s.steps
+            if not steps:
                 self._touched.append(s)
-            s.steps.append(step)
+            steps.append(step)
             s.values.append(value)
             s.stamps.append(millis)
-            self._logged += 1
-            self._buffered += 1
-            self._open_points += 1
-            if self._open_points == 1:
+            n = self._open_points + 1
+            self._open_points = n
+            if n == 1:
                 self._open_since = _monotonic()
                 if self._sender_idle:
                     self._cond.notify()
-            if self._open_points >= self._batch_points:
+            if n >= self._batch_points:
                 self._seal()
+
+    def log_many(self, values: Mapping[str, float], step: Optional[int] = None,
+                 timestamp: Union[None, float, datetime] = None, *, component: Optional[str] = None) -> None:
+        """Logs several metrics at the same step (each metric's own next step when None) and
+        time, under one lock."""
+        millis = int(_time() * 1000) if timestamp is None else _millis(timestamp)
+        if step is not None and (type(step) is not int or step < 0 or step > _MAX_STEP):
+            step = _step(step)
+        points = [(name, v if type(v) is float else _float(v)) for name, v in values.items()]
+        if self._forked:
+            self._after_fork()
+        with self._lock:
+            if self._refuse is not None:
+                raise self._refuse
+            for name, value in points:
+                s = self._default.get(name) if component is None else self._others.get((component, name))
+                if s is None:
+                    s = self._new_series(self.component if component is None else component, name)
+                at = s.next_step if step is None else step
+                s.next_step = at + 1
+                if not s.steps:
+                    self._touched.append(s)
+                s.steps.append(at)
+                s.values.append(value)
+                s.stamps.append(millis)
+                self._open_points += 1
+                if self._open_points == 1:
+                    self._open_since = _monotonic()
+                    if self._sender_idle:
+                        self._cond.notify()
+                if self._open_points >= self._batch_points:
+                    self._seal()
 
     def _new_series(self, component: Optional[str], metric: str) -> _Series:
         if component is None:
@@ -351,17 +369,14 @@ class MetricLogger:
         self._others[(component, metric)] = s
         return s
 
-    def _refusal(self) -> TrialGraphError:
-        if self._full is not None:
-            return self._full
-        return failed_precondition("the metric logger is closed")
-
     def _seal(self) -> None:
         """Seals the open batch (under the lock) and wakes the sender."""
         if not self._open_points:
             return
         record = _Record(BATCH, self._next_seq, self._open_points)
         self._next_seq += 1
+        self._logged += record.points
+        self._buffered += record.points
         record.columns = [(s.component, s.metric, s.steps, s.values, s.stamps) for s in self._touched]
         for s in self._touched:
             s.steps, s.values, s.stamps = [], [], []
@@ -446,6 +461,7 @@ class MetricLogger:
         with self._lock:
             first = not self._closing
             self._closing = True
+            self._refuse = failed_precondition("the metric logger is closed")
             self._seal()
             self._cond.notify_all()
             deadline = None if timeout is None else _monotonic() + timeout
@@ -477,7 +493,8 @@ class MetricLogger:
 
     def stats(self) -> LoggerStats:
         with self._lock:
-            return LoggerStats(self.writer_id, self._logged, self._buffered, self._spooled, self._spool.bytes,
+            return LoggerStats(self.writer_id, self._logged + self._open_points, self._buffered + self._open_points,
+                               self._spooled, self._spool.bytes,
                                self._acked_points, self._stored, self._rejected_batches, self._rejected_points,
                                self._sent, self._resent, self._reconnects, self._acked_seq, self._recovered,
                                str(self._fatal) if self._fatal else None)
@@ -616,6 +633,8 @@ class MetricLogger:
         from memory and read back from the spool when their turn comes."""
         if self._memory_points <= self._buffer_points:
             if self._full is not None and self._memory_points < self._buffer_points // 2:
+                if self._refuse is self._full:
+                    self._refuse = None
                 self._full = None
             return
         for record in reversed(self._unsent):
@@ -629,6 +648,8 @@ class MetricLogger:
                                          f"metric buffer full: {self._memory_points} points held in memory "
                                          f"(buffer_points {self._buffer_points}) and the spool cannot take them "
                                          f"({self._last_error}); the point was not logged")
+            if self._refuse is None:
+                self._refuse = self._full
 
     def _ingest_call(self) -> Any:
         if self._channel is None:
@@ -848,6 +869,13 @@ def _millis(timestamp: Union[float, datetime]) -> int:
     if isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool) and timestamp >= 0:
         return int(timestamp * 1000)
     raise invalid(f"timestamp: must be a datetime or seconds since the epoch, is {timestamp!r}")
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise invalid(f"value: must be a number, is {type(value).__name__}") from None
 
 
 def _step(step: Any) -> int:
