@@ -205,6 +205,9 @@ class MetricLogger:
         self._exit_timeout = exit_timeout
         self._backoff_initial, self._backoff_max = reconnect_backoff
         self._fixed_first_sequence = first_sequence
+        self._fork_child = False
+        self._adopting = False
+        self._next_adopt = 0.0
         self._start(writer_id or str(uuid.uuid4()))
         _live.add(self)
 
@@ -477,7 +480,12 @@ class MetricLogger:
             fatal = self._fatal
         self._sender.join(5.0)
         _live.discard(self)
-        if left and first:
+        if first and not self.offline:
+            self._adopt_children(None if deadline is None else max(1.0, deadline - _monotonic()))
+        if left and first and self._fork_child:
+            _log.info("trialgraph: %d metric points of forked writer %s wait in %s for the parent's logger",
+                      left, self.writer_id, self._spool.path)
+        elif left and first:
             where = "" if self.offline else f" to {self.connection.target}"
             _log.warning("trialgraph: %d metric points of writer %s not delivered%s are kept in the spool %s; "
                          "trialgraph-sync delivers them", left, self.writer_id, where, self._spool.path)
@@ -551,6 +559,18 @@ class MetricLogger:
                         finally:
                             cond.acquire()
                         continue
+                if not self.offline and not self._adopting and now >= self._next_adopt:
+                    self._next_adopt = now + 5.0
+                    cond.release()
+                    try:
+                        children = bool(self._children())
+                    finally:
+                        cond.acquire()
+                    if children:
+                        self._adopting = True
+                        threading.Thread(target=self._adopt_in_background, daemon=True,
+                                         name=f"trialgraph-metric-adopt-{self.writer_id}").start()
+                    continue  # the lock was released: look at everything again
                 wait = None
                 if self._open_points:
                     wait = self._open_since + self._linger - now
@@ -828,16 +848,56 @@ class MetricLogger:
         """First use in a forked child: start over with a writer id and spool of the child's own."""
         if not self._forked:
             return
-        old = self.writer_id
         try:
             self._spool.abandon_after_fork()
         except Exception:
             pass
-        self._start(f"{old[:90]}-fork-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        # gRPC does not survive fork() reliably, so a child never opens a channel: it writes its
+        # own spool, and the parent's logger delivers it once the child has ended.
+        self._fork_child = True
+        self.offline = True
+        self._start(f"{_fork_prefix(self.writer_id)}{os.getpid()}-{uuid.uuid4().hex[:8]}")
         _live.add(self)
+
+    def _children(self) -> List[Tuple[str, str]]:
+        """Spools of this logger's forked children that have ended: (writer id, folder)."""
+        prefix = _fork_prefix(self.writer_id)
+        found = []
+        for folder in writer_dirs(self._spool_root):
+            try:
+                with open(os.path.join(folder, "writer"), encoding="utf-8") as f:
+                    writer = f.read().strip()
+            except OSError:
+                continue
+            if writer.startswith(prefix) and not is_locked(folder):
+                found.append((writer, folder))
+        return found
+
+    def _adopt_children(self, timeout: Optional[float]) -> None:
+        """Delivers what ended children left in their spools (each with its own writer id)."""
+        deadline = None if timeout is None else _monotonic() + timeout
+        for writer, _ in self._children():
+            remaining = None if deadline is None else max(0.0, deadline - _monotonic())
+            try:
+                MetricLogger(self.connection, writer_id=writer, spool_dir=self._spool_root, offline=False,
+                             on_rejected=self._on_rejected).close(remaining)
+            except TrialGraphError as e:
+                _log.warning("trialgraph: delivering the spool of forked writer %s: %s", writer, e)
+
+    def _adopt_in_background(self) -> None:
+        try:
+            self._adopt_children(self._ack_timeout)
+        finally:
+            with self._lock:
+                self._adopting = False
 
     def __repr__(self) -> str:
         return f"MetricLogger(writer_id={self.writer_id!r}, component={self.component!r}, offline={self.offline})"
+
+
+def _fork_prefix(writer_id: str) -> str:
+    base = writer_id.split("-fork-", 1)[0]
+    return f"{base[:80]}-fork-"
 
 
 def _encode(writer_id: str, record: _Record) -> bytes:
