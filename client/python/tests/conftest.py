@@ -136,3 +136,9 @@ def python_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env["PYTHONPATH"] = SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(extra or {})
     return env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_default_spool():
+    yield
+    shutil.rmtree(os.environ["TRIALGRAPH_SPOOL_DIR"], ignore_errors=True)
