@@ -191,3 +191,15 @@ def test_a_forked_child_never_uses_the_parents_channel_and_its_points_arrive_onc
     assert metrics.close(timeout=60) == 0  # delivers the ended child's spool too
     assert counts(client, f"{unique}-job") == {"parent": (200, 200.0), "child": (50, 50.0)}
     assert os.listdir(spool_dir) == []
+
+
+def test_the_hand_packed_values_column_decodes_as_protobuf_would():
+    from trialgraph.logger import BATCH, _encode, _Record
+    record = _Record(BATCH, 2**40 + 5, 6)
+    record.columns = [("c1", "loss", [0, 1, 2**62], [1.5, float("inf"), -0.0], [1, 2, 3]),
+                      ("c2", "m\u00e9tric", [5, 6, 7], [2.0, 1e-300, -3.25], [9, 9, 9])]
+    decoded = metrics_pb2.IngestMetricsRequest.FromString(_encode("writer", record))
+    expected = metrics_pb2.IngestMetricsRequest(writer_id="writer", sequence=2**40 + 5, series=[
+        metrics_pb2.MetricSeries(trial_component_name=c, metric_name=m, steps=s, values=v, timestamps=t)
+        for c, m, s, v, t in record.columns])
+    assert decoded == expected

@@ -103,8 +103,8 @@ class Client:
 
     def _stub(self, name: str) -> Any:
         if self.connection.offline:
-            raise failed_precondition(f"offline mode ({'TRIALGRAPH_MODE'}=offline): the client makes no calls; "
-                                      "metrics and trackers are recorded in the spool for trialgraph-sync")
+            raise failed_precondition("offline mode (TRIALGRAPH_MODE=offline): the client makes no calls; "
+                                      "metric loggers and trackers record into the spool for trialgraph-sync")
         channel = self.channel()
         stub = self._stubs.get(name)
         if stub is None:
