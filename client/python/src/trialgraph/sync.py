@@ -54,6 +54,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         chosen = list(named.items())
     if args.list:
+        if not chosen:
+            print(f"no spool in {root}")
         for writer, folder in chosen:
             size = sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".tgspool"))
             state = "in use by a live process" if is_locked(folder) else "ready"
