@@ -43,7 +43,8 @@ def paced(target: str, component: str, spool_dir: str, stop_file: str, result_fi
         json.dump({"logged": step, "worst_log_seconds": worst, "log_calls_over_10ms": slow, "calls": calls,
                    "worst_log_seconds_server_away": worst_down, "calls_server_away": calls_down,
                    "log_calls_over_10ms_server_away": slow_down,
-                   "spool_bytes_max": spool_max, "stored": stats.stored_points, "acknowledged": stats.acknowledged_points, "reconnects": stats.reconnects,
+                   "spool_bytes_max": spool_max, "stored": stats.stored_points,
+                   "acknowledged": stats.acknowledged_points, "reconnects": stats.reconnects,
                    "resent": stats.resent_batches}, f)
     os.replace(result_file + ".tmp", result_file)
 
