@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import struct
+import time
 import zlib
 from typing import List, Optional
 
@@ -98,7 +99,14 @@ class Spool:
         os.makedirs(self.path, exist_ok=True)
         self._lock_fd = os.open(os.path.join(self.path, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            for attempt in range(10):  # is_locked() of another logger may hold it for a moment
+                try:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as e:
+                    if attempt == 9 or e.errno not in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
+                        raise
+                    time.sleep(0.02)
         except OSError as e:
             holder = os.pread(self._lock_fd, 64, 0).decode("ascii", "replace").strip() or "another process"
             os.close(self._lock_fd)
