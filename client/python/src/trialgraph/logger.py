@@ -977,9 +977,12 @@ def _step(step: Any) -> int:
 # --- process-wide hooks ---------------------------------------------------------------------------
 
 def _close_all_at_exit() -> None:
-    for logger in list(_live):
+    loggers = list(_live)
+    # One wait for all of them: a process with many loggers and no server still exits in time.
+    deadline = _monotonic() + max((logger._exit_timeout for logger in loggers), default=0.0)
+    for logger in loggers:
         try:
-            logger.close(timeout=logger._exit_timeout)
+            logger.close(timeout=max(0.0, min(logger._exit_timeout, deadline - _monotonic())))
         except TrialGraphError as e:
             _log.error("trialgraph: closing metric logger %s at exit: %s", logger.writer_id, e)
         except Exception:
