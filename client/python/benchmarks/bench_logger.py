@@ -54,6 +54,7 @@ def log_points(target: str, points: int, timed: bool, spool_dir: str) -> dict:
     with client.metric_logger(component, spool_dir=spool_dir) as metrics:
         log = metrics.log
         started_wall = time.time()
+        cpu = time.process_time()
         start = time.perf_counter()
         if timed:
             for i in range(points):
@@ -66,12 +67,13 @@ def log_points(target: str, points: int, timed: bool, spool_dir: str) -> dict:
         logged = time.perf_counter()
         metrics.flush(timeout=600)
         flushed = time.perf_counter()
+        cpu = time.process_time() - cpu
         stored = metrics.stats().stored_points
     client.close()
     if stored != points:
         raise SystemExit(f"stored {stored} of {points} points")
     result = {"start": started_wall, "end": started_wall + (flushed - start), "points": points,
-              "log_seconds": logged - start, "seconds": flushed - start}
+              "log_seconds": logged - start, "seconds": flushed - start, "cpu_seconds": cpu}
     if timed:
         overhead = min(_timer_overhead(clock) for _ in range(5))
         ordered = sorted(durations)
@@ -98,6 +100,7 @@ def stub_baseline(target: str, points: int) -> float:
     stub = metrics_pb2_grpc.MetricServiceStub(channel)
     writer = f"bench-stub-{time.time_ns()}"
     batch = 10_000
+    cpu = time.process_time()
     start = time.perf_counter()
     sequence = 0
     acks: "queue.SimpleQueue[int]" = queue.SimpleQueue()
@@ -123,11 +126,12 @@ def stub_baseline(target: str, points: int) -> float:
         stored += ack.stored_points
         acks.put(ack.acknowledged_sequence)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     channel.close()
     client.close()
     if stored != points:
         raise SystemExit(f"stub baseline stored {stored} of {points}")
-    return points / seconds
+    return points / seconds, cpu / points
 
 
 def many_processes(target: str, processes: int, points: int, spool_dir: str) -> float:
@@ -182,7 +186,9 @@ def main() -> None:
         log_points(target, min(args.points, 500_000), False, spool)  # warm-up of server and client
         timed = [log_points(target, args.points, True, spool) for _ in range(args.runs)]
         untimed = [log_points(target, args.points, False, spool) for _ in range(args.runs)]
-        stub = [stub_baseline(target, args.points) for _ in range(args.runs)]
+        stub_runs = [stub_baseline(target, args.points) for _ in range(args.runs)]
+        stub = [rate for rate, _ in stub_runs]
+        stub_cpu = statistics.median(cpu for _, cpu in stub_runs) * 1e6
         many_processes(target, args.processes, min(args.process_points, 200_000), spool)  # warm-up
         many = [many_processes(target, args.processes, args.process_points, spool) for _ in range(args.runs)]
         p50 = statistics.median(r["p50_ns"] for r in timed)
@@ -192,13 +198,16 @@ def main() -> None:
         print(f"log() cost while the sender runs: p50 {p50 / 1000:.2f} us, p99 {p99 / 1000:.2f} us "
               f"(runs p50 {[r['p50_ns'] for r in timed]} ns, p99 {[r['p99_ns'] for r in timed]} ns; "
               f"a loop of untimed calls: {loop:.0f} ns a call)")
+        cpu = statistics.median(r["cpu_seconds"] / r["points"] for r in untimed) * 1e6
         print(f"1 process, durable end to end: {one:,.0f} points/s "
-              f"(runs {[round(r['points'] / r['seconds']) for r in untimed]})")
+              f"(runs {[round(r['points'] / r['seconds']) for r in untimed]}); "
+              f"CPU of the Python process: {cpu:.2f} us a point")
         print(f"{args.processes} processes, durable end to end: {statistics.median(many):,.0f} points/s "
               f"(runs {[round(x) for x in many]})")
         print(f"baseline, generated stub, 10,000-point batches each acknowledged before the next: "
               f"{statistics.median(stub):,.0f} points/s (runs {[round(x) for x in stub]}; "
-              f"the logger: {one / statistics.median(stub):.1f}x)")
+              f"the logger: {one / statistics.median(stub):.1f}x); CPU: {stub_cpu:.2f} us a point, and the "
+              f"calling thread waits for every acknowledgement")
         if not args.no_java:
             java = java_baseline(target, args.points, args.runs)
             rate = statistics.median(r for _, r in java)
