@@ -53,11 +53,12 @@ def test_server_killed_and_away_60s_while_8_processes_log_loses_and_duplicates_n
         # "stored" may be lower: a batch committed just before the kill is acknowledged as a resend.
         assert o["reconnects"] >= 1 and o["acknowledged"] == o["logged"], o
         assert o["calls_server_away"] > 25_000, o
-        # log() never waits for the network: waiting for it would take seconds (reconnect backoff up
-        # to 5 s, call deadlines of 30 s). A call is rarely scheduled late by a loaded machine (16.8 ms
-        # once in 60,600 calls at load average 10 on 2 cores), hence 99.9% within 10 ms and all within 100 ms.
+        # log() never waits for the network, which would take a second or more (the channel's
+        # reconnect backoff, call deadlines of 30 s). A loaded machine rarely schedules a call late
+        # (16.8 ms once in 60,600 calls at load average 10, 117 ms once at 40, on 2 cores): 99.9% of
+        # the calls within 10 ms, all within 500 ms.
         assert o["log_calls_over_10ms_server_away"] <= o["calls_server_away"] // 1000, o
-        assert o["worst_log_seconds_server_away"] < 0.100, \
+        assert o["worst_log_seconds_server_away"] < 0.500, \
             f"log() blocked {o['worst_log_seconds_server_away'] * 1000:.1f} ms while the server was away: {o}"
         assert_series_is_exactly(client, c, o["logged"])
 

@@ -563,15 +563,18 @@ class MetricLogger:
                         continue
                 if not self.offline and not self._adopting and now >= self._next_adopt:
                     self._next_adopt = now + 5.0
+                    self._adopting = True  # before the thread starts: it clears the flag when done
+                    started = False
                     cond.release()
                     try:
-                        children = bool(self._children())
+                        if self._children():
+                            threading.Thread(target=self._adopt_in_background, daemon=True,
+                                             name=f"trialgraph-metric-adopt-{self.writer_id}").start()
+                            started = True
                     finally:
                         cond.acquire()
-                    if children:
-                        self._adopting = True
-                        threading.Thread(target=self._adopt_in_background, daemon=True,
-                                         name=f"trialgraph-metric-adopt-{self.writer_id}").start()
+                    if not started:
+                        self._adopting = False
                     continue  # the lock was released: look at everything again
                 wait = None
                 if self._open_points:
@@ -695,14 +698,14 @@ class MetricLogger:
                 yield item
 
         ingest = self._ingest_call()
-        self._cond.release()
+        self._cond.release()  # never start a thread or a call under the lock log() takes
         try:
             call = ingest(feed(), metadata=self.connection.metadata())
+            threading.Thread(target=self._read_acks, args=(generation, call), daemon=True,
+                             name=f"trialgraph-metric-acks-{self.writer_id}").start()
         finally:
             self._cond.acquire()
         self._stream = _Stream(generation, requests, call)
-        threading.Thread(target=self._read_acks, args=(generation, call), daemon=True,
-                         name=f"trialgraph-metric-acks-{self.writer_id}").start()
 
     def _send(self, record: _Record) -> None:
         data = record.data
