@@ -78,7 +78,8 @@ class Server:
                     client.server_info()
                     return
                 except trialgraph.TrialGraphError as e:
-                    if e.code != grpc.StatusCode.UNAVAILABLE or time.monotonic() > deadline:
+                    starting = e.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+                    if not starting or time.monotonic() > deadline:
                         raise RuntimeError(f"trialgraph did not start ({e}):\n{self.log_tail()}") from e
                 time.sleep(0.5)
         finally:
