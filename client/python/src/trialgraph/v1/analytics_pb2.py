@@ -11,9 +11,10 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from trialgraph.v1 import common_pb2 as trialgraph_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtrialgraph/v1/analytics.proto\x12\rtrialgraph.v1\"\x89\x02\n\x0fGetTableRequest\x12\x19\n\x0f\x65xperiment_name\x18\x01 \x01(\tH\x00\x12\x30\n\x0btrial_names\x18\x02 \x01(\x0b\x32\x19.trialgraph.v1.TrialNamesH\x00\x12 \n\x16\x65xperiment_name_prefix\x18\x03 \x01(\tH\x00\x12\x0f\n\x07\x63olumns\x18\x04 \x03(\t\x12\x0e\n\x06\x66ilter\x18\x05 \x01(\t\x12$\n\x04sort\x18\x06 \x03(\x0b\x32\x16.trialgraph.v1.SortKey\x12\x10\n\x08group_by\x18\x07 \x01(\t\x12\x11\n\tpage_size\x18\x08 \x01(\x05\x12\x12\n\npage_token\x18\t \x01(\tB\x07\n\x05scope\"\x1b\n\nTrialNames\x12\r\n\x05names\x18\x01 \x03(\t\"-\n\x07SortKey\x12\x0e\n\x06\x63olumn\x18\x01 \x01(\t\x12\x12\n\ndescending\x18\x02 \x01(\x08\"t\n\nTableValue\x12\x16\n\x0cnumber_value\x18\x01 \x01(\x01H\x00\x12\x17\n\rinteger_value\x18\x02 \x01(\x03H\x00\x12\x16\n\x0cstring_value\x18\x03 \x01(\tH\x00\x12\x14\n\nbool_value\x18\x04 \x01(\x08H\x00\x42\x07\n\x05value\"5\n\x08TableRow\x12)\n\x06values\x18\x01 \x03(\x0b\x32\x19.trialgraph.v1.TableValue\"w\n\x10GetTableResponse\x12\x0f\n\x07\x63olumns\x18\x01 \x03(\t\x12%\n\x04rows\x18\x02 \x03(\x0b\x32\x17.trialgraph.v1.TableRow\x12\x12\n\ntotal_rows\x18\x03 \x01(\x03\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"%\n\x16\x45xportTableCsvResponse\x12\x0b\n\x03\x63sv\x18\x01 \x01(\t2\xba\x01\n\x10\x41nalyticsService\x12K\n\x08GetTable\x12\x1e.trialgraph.v1.GetTableRequest\x1a\x1f.trialgraph.v1.GetTableResponse\x12Y\n\x0e\x45xportTableCsv\x12\x1e.trialgraph.v1.GetTableRequest\x1a%.trialgraph.v1.ExportTableCsvResponse0\x01\x42(\n\x14io.trialgraph.api.v1B\x0e\x41nalyticsProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtrialgraph/v1/analytics.proto\x12\rtrialgraph.v1\x1a\x1atrialgraph/v1/common.proto\"\x89\x02\n\x0fGetTableRequest\x12\x19\n\x0f\x65xperiment_name\x18\x01 \x01(\tH\x00\x12\x30\n\x0btrial_names\x18\x02 \x01(\x0b\x32\x19.trialgraph.v1.TrialNamesH\x00\x12 \n\x16\x65xperiment_name_prefix\x18\x03 \x01(\tH\x00\x12\x0f\n\x07\x63olumns\x18\x04 \x03(\t\x12\x0e\n\x06\x66ilter\x18\x05 \x01(\t\x12$\n\x04sort\x18\x06 \x03(\x0b\x32\x16.trialgraph.v1.SortKey\x12\x10\n\x08group_by\x18\x07 \x01(\t\x12\x11\n\tpage_size\x18\x08 \x01(\x05\x12\x12\n\npage_token\x18\t \x01(\tB\x07\n\x05scope\"\x1b\n\nTrialNames\x12\r\n\x05names\x18\x01 \x03(\t\"-\n\x07SortKey\x12\x0e\n\x06\x63olumn\x18\x01 \x01(\t\x12\x12\n\ndescending\x18\x02 \x01(\x08\"9\n\x08TableRow\x12-\n\x06values\x18\x01 \x03(\x0b\x32\x1d.trialgraph.v1.ParameterValue\"w\n\x10GetTableResponse\x12\x0f\n\x07\x63olumns\x18\x01 \x03(\t\x12%\n\x04rows\x18\x02 \x03(\x0b\x32\x17.trialgraph.v1.TableRow\x12\x12\n\ntotal_rows\x18\x03 \x01(\x03\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"%\n\x16\x45xportTableCsvResponse\x12\x0b\n\x03\x63sv\x18\x01 \x01(\t2\xba\x01\n\x10\x41nalyticsService\x12K\n\x08GetTable\x12\x1e.trialgraph.v1.GetTableRequest\x1a\x1f.trialgraph.v1.GetTableResponse\x12Y\n\x0e\x45xportTableCsv\x12\x1e.trialgraph.v1.GetTableRequest\x1a%.trialgraph.v1.ExportTableCsvResponse0\x01\x42(\n\x14io.trialgraph.api.v1B\x0e\x41nalyticsProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'trialgraph.v1.analytics_pb2', globals())
@@ -21,20 +22,18 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\024io.trialgraph.api.v1B\016AnalyticsProtoP\001'
-  _GETTABLEREQUEST._serialized_start=49
-  _GETTABLEREQUEST._serialized_end=314
-  _TRIALNAMES._serialized_start=316
-  _TRIALNAMES._serialized_end=343
-  _SORTKEY._serialized_start=345
-  _SORTKEY._serialized_end=390
-  _TABLEVALUE._serialized_start=392
-  _TABLEVALUE._serialized_end=508
-  _TABLEROW._serialized_start=510
-  _TABLEROW._serialized_end=563
-  _GETTABLERESPONSE._serialized_start=565
-  _GETTABLERESPONSE._serialized_end=684
-  _EXPORTTABLECSVRESPONSE._serialized_start=686
-  _EXPORTTABLECSVRESPONSE._serialized_end=723
-  _ANALYTICSSERVICE._serialized_start=726
-  _ANALYTICSSERVICE._serialized_end=912
+  _GETTABLEREQUEST._serialized_start=77
+  _GETTABLEREQUEST._serialized_end=342
+  _TRIALNAMES._serialized_start=344
+  _TRIALNAMES._serialized_end=371
+  _SORTKEY._serialized_start=373
+  _SORTKEY._serialized_end=418
+  _TABLEROW._serialized_start=420
+  _TABLEROW._serialized_end=477
+  _GETTABLERESPONSE._serialized_start=479
+  _GETTABLERESPONSE._serialized_end=598
+  _EXPORTTABLECSVRESPONSE._serialized_start=600
+  _EXPORTTABLECSVRESPONSE._serialized_end=637
+  _ANALYTICSSERVICE._serialized_start=640
+  _ANALYTICSSERVICE._serialized_end=826
 # @@protoc_insertion_point(module_scope)
