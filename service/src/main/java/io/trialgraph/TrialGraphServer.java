@@ -3,15 +3,18 @@ package io.trialgraph;
 import io.grpc.Server;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ManagementConfiguration;
 import io.trialgraph.config.ServerConfiguration;
 import io.trialgraph.grpc.ServingStatusReporter;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
+import io.trialgraph.neo4j.EmbeddedPassword;
 import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.neo4j.SchemaMigrations;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +69,12 @@ public final class TrialGraphServer implements AutoCloseable {
             context.start();
             Neo4jConnection neo4j = context.getBean(Neo4jConnection.class);
             if (neo4j.isEmbedded()) {
-                LOG.info("Embedded Neo4j {}: data in {}; explore it with: cypher-shell -a {}",
-                        EmbeddedNeo4j.version(), neo4j.embeddedDataDir().orElseThrow(), neo4j.boltUri());
+                Path passwordFile = neo4j.embeddedPasswordFile().orElseThrow();
+                // cypher-shell reads the password from NEO4J_PASSWORD: it never shows in the process list.
+                LOG.info("Embedded Neo4j {}: data in {}; Bolt at {}, user {}, password in {}; explore it with: "
+                        + "NEO4J_PASSWORD=\"$(cat {})\" ./mvnw -q -pl service -Pcypher-shell validate -Dcypher.args=\"-a {}\"",
+                        EmbeddedNeo4j.version(), neo4j.embeddedDataDir().orElseThrow(), neo4j.boltUri(), EmbeddedPassword.USER,
+                        passwordFile, passwordFile, neo4j.boltUri());
             } else {
                 LOG.info("Using the Neo4j at {} (nothing embedded)", neo4j.boltUri());
             }
@@ -81,7 +88,7 @@ public final class TrialGraphServer implements AutoCloseable {
                     TrialGraphVersion.VERSION, server.getServer().getPort(),
                     server.getServer().getListenSockets().stream().map(Object::toString)
                             .collect(java.util.stream.Collectors.joining(", ")),
-                    management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
+                    management == null ? "" : ", health and metrics on http://" + management.getHost() + ":" + management.getPort() + "/prometheus",
                     schemaVersion, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return new TrialGraphServer(context, server.getServer(), management,
                     context.getBean(ServerConfiguration.class).getShutdownGracePeriod());
@@ -127,6 +134,11 @@ public final class TrialGraphServer implements AutoCloseable {
         if (!config.isEnabled()) {
             return null;
         }
+        // Where gRPC listens unless said otherwise: opening gRPC opens health and metrics with it, nothing else does.
+        String host = config.getHost().isEmpty()
+                ? context.getProperty("grpc.server.host", String.class).orElse("127.0.0.1")
+                : config.getHost();
+        context.getBean(HttpServerConfiguration.class).setHost(host);
         NettyEmbeddedServer http = context.getBean(NettyEmbeddedServer.class);
         try {
             http.start();
@@ -136,7 +148,7 @@ public final class TrialGraphServer implements AutoCloseable {
                 root = root.getCause();
             }
             throw new InvalidConfigurationException("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
-                    + config.getPort() + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
+                    + config.getPort() + " on " + host + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
         }
         return http;
     }

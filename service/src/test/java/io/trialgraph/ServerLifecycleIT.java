@@ -35,6 +35,7 @@ import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
@@ -64,8 +65,8 @@ class ServerLifecycleIT {
             assertThat(listedServices(channel)).contains("grpc.health.v1.Health", "trialgraph.v1.ServerService");
             boltUri = info.getBoltUri();
 
-            // Any Bolt client can explore (and here, write to) the embedded graph while the service runs.
-            try (Driver driver = GraphDatabase.driver(boltUri, AuthTokens.none()); Session session = driver.session()) {
+            // Any Bolt client with the generated password can explore (and here, write to) the embedded graph.
+            try (Driver driver = GraphDatabase.driver(boltUri, embeddedAuth(dir.resolve("data"))); Session session = driver.session()) {
                 assertThat(session.run("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names").single()
                         .get("names").asList()).contains("experiment_name_unique");
                 session.run("CREATE (:Probe {value: 42})").consume();
@@ -77,7 +78,8 @@ class ServerLifecycleIT {
         try (TrialGraphServer restarted = TrialGraphServer.start(settings)) {
             ManagedChannel channel = channel(restarted);
             String uri = ServerServiceGrpc.newBlockingStub(channel).getServerInfo(GetServerInfoRequest.getDefaultInstance()).getBoltUri();
-            try (Driver driver = GraphDatabase.driver(uri, AuthTokens.none()); Session session = driver.session()) {
+            // The same password: the file made on the first start is used again.
+            try (Driver driver = GraphDatabase.driver(uri, embeddedAuth(dir.resolve("data"))); Session session = driver.session()) {
                 assertThat(session.run("MATCH (p:Probe) RETURN p.value AS value").single().get("value").asInt()).isEqualTo(42);
             }
             channel.shutdownNow();
@@ -231,6 +233,10 @@ class ServerLifecycleIT {
                 "neo4j.embedded.data-dir", file.toString(), "neo4j.embedded.bolt-port", 0)))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("neo4j.embedded.data-dir (NEO4J_EMBEDDED_DATA_DIR): " + file + " exists and is not a folder");
+    }
+
+    private static AuthToken embeddedAuth(Path dataDir) throws java.io.IOException {
+        return AuthTokens.basic("neo4j", Files.readString(dataDir.resolve("neo4j-password")).strip());
     }
 
     private static ManagedChannel channel(TrialGraphServer server) {

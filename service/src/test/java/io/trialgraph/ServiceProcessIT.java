@@ -14,6 +14,7 @@ import io.trialgraph.client.TrialGraphClient;
 import io.trialgraph.client.TrialGraphException;
 import io.trialgraph.testing.TestCertificates;
 import io.trialgraph.testing.ManagementPort;
+import io.trialgraph.testing.PrivateFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ class ServiceProcessIT {
 
     @Test
     void aBrokenTokenFileStopsStartupWithOneClearLine(@TempDir Path dir) throws Exception {
-        Path tokens = Files.writeString(dir.resolve("tokens"), "# callers\nadmin ops admin-token-0123456789\nroot me x\n");
+        Path tokens = PrivateFiles.write(dir.resolve("tokens"), "# callers\nadmin ops admin-token-0123456789\nroot me x\n");
         Path log = dir.resolve("service.log");
         Process service = start(dir, log, false, Map.of(
                 "GRPC_SERVER_PORT", Integer.toString(freePort()),

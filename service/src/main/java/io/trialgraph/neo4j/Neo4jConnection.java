@@ -3,6 +3,7 @@ package io.trialgraph.neo4j;
 import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.Neo4jConfiguration;
+import io.trialgraph.config.TlsConfiguration;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
@@ -51,24 +52,34 @@ public final class Neo4jConnection implements AutoCloseable {
      *
      * @throws InvalidConfigurationException naming the setting when Neo4j cannot be reached or used
      */
-    public static Neo4jConnection open(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig) {
+    public static Neo4jConnection open(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig,
+            TlsConfiguration tlsConfig) {
         EmbeddedNeo4j embedded = null;
         String uri = config.getUri();
+        String connectUri = uri;
         AuthToken auth;
         if (config.isExternal()) {
             auth = config.getPassword().isEmpty()
                     ? AuthTokens.none()
                     : AuthTokens.basic(config.getUsername(), config.getPassword());
         } else {
-            embedded = EmbeddedNeo4j.start(embeddedConfig.getDataDir(), embeddedConfig.getBoltHost(),
-                    embeddedConfig.getBoltPort(), embeddedConfig.getPageCacheSize());
+            // Bolt beyond loopback speaks TLS with the gRPC port's certificate, when there is one.
+            Optional<EmbeddedNeo4j.Tls> tls = tlsConfig.getCertChain().isEmpty() || EmbeddedNeo4j.isLoopback(embeddedConfig.getBoltHost())
+                    ? Optional.empty()
+                    : Optional.of(new EmbeddedNeo4j.Tls(Path.of(tlsConfig.getCertChain()), Path.of(tlsConfig.getPrivateKey()),
+                            tlsConfig.getPrivateKeyPassword()));
+            embedded = EmbeddedNeo4j.start(embeddedConfig.getDataDir(), new EmbeddedNeo4j.Bolt(embeddedConfig.getBoltHost(),
+                    embeddedConfig.getBoltPort(), embeddedConfig.getBoltAllowedOrigins(),
+                    embeddedConfig.isBoltPlaintextBeyondLoopback(), tls), embeddedConfig.getPageCacheSize());
             uri = embedded.boltUri();
-            auth = AuthTokens.none();
+            connectUri = embedded.connectUri();
+            auth = AuthTokens.basic(EmbeddedPassword.USER, embedded.password().value());
         }
         try {
             MetricsObservationProvider driverMetrics = MetricsObservationProvider.newInstance();
-            Driver driver = createDriver(uri, auth, config, driverMetrics);
-            verify(driver, uri, config);
+            Driver driver = createDriver(connectUri, auth, config, driverMetrics,
+                    embedded == null ? Optional.empty() : embedded.tls());
+            verify(driver, connectUri, config);
             return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase());
         } catch (RuntimeException e) {
             if (embedded != null) {
@@ -79,9 +90,13 @@ public final class Neo4jConnection implements AutoCloseable {
     }
 
     private static Driver createDriver(String uri, AuthToken auth, Neo4jConfiguration config,
-            MetricsObservationProvider driverMetrics) {
+            MetricsObservationProvider driverMetrics, Optional<EmbeddedNeo4j.Tls> embeddedTls) {
         try {
-            Config driverConfig = Config.builder()
+            Config.ConfigBuilder builder = Config.builder();
+            // The embedded Neo4j's own certificate is the one to trust, whatever host name it was made for.
+            embeddedTls.ifPresent(tls -> builder.withEncryption().withTrustStrategy(
+                    Config.TrustStrategy.trustCustomCertificateSignedBy(tls.certChain().toFile()).withoutHostnameVerification()));
+            Config driverConfig = builder
                     .withConnectionTimeout(config.getConnectionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .withMaxConnectionPoolSize(config.getMaxConnectionPoolSize())
                     .withUserAgent("trialgraph")
@@ -231,6 +246,11 @@ public final class Neo4jConnection implements AutoCloseable {
     /** @return the embedded database's folder, when embedded */
     public Optional<Path> embeddedDataDir() {
         return Optional.ofNullable(embedded).map(EmbeddedNeo4j::dataDir);
+    }
+
+    /** @return the file with the embedded Neo4j's password (user {@code neo4j}), when embedded */
+    public Optional<Path> embeddedPasswordFile() {
+        return Optional.ofNullable(embedded).map(e -> e.password().file());
     }
 
     /** @return true when Neo4j answers a trivial query now */

@@ -7,7 +7,6 @@ import io.trialgraph.api.v1.GetLineageResponse;
 import io.trialgraph.api.v1.LineageDirection;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
-import io.trialgraph.neo4j.Neo4jConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.Neo4jException;
@@ -87,8 +82,7 @@ public final class LineageBenchmark {
     public static void main(String[] args) throws Exception {
         Path data = BenchmarkSupport.temporaryFolder("trialgraph-bench-lineage");
         try (TrialGraphServer server = BenchmarkSupport.startServer(data, Map.of());
-                Driver driver = GraphDatabase.driver(server.context().getBean(Neo4jConnection.class).boltUri(), AuthTokens.none(),
-                        Config.builder().withLogging(Logging.slf4j()).build())) {
+                Driver driver = BenchmarkSupport.boltDriver(server)) {
             build(driver, data);
             System.gc();
 

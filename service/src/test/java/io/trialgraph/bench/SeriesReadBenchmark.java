@@ -14,7 +14,6 @@ import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.domain.Downsampling;
 import io.trialgraph.domain.MetricPoints;
-import io.trialgraph.neo4j.Neo4jConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,11 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 
@@ -71,8 +66,7 @@ public final class SeriesReadBenchmark {
                 check(n <= MAX_POINTS, "downsampled to " + n);
             });
 
-            try (Driver driver = GraphDatabase.driver(server.context().getBean(Neo4jConnection.class).boltUri(), AuthTokens.none(),
-                    Config.builder().withLogging(Logging.slf4j()).build()); Session session = driver.session()) {
+            try (Driver driver = BenchmarkSupport.boltDriver(server); Session session = driver.session()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int i = 0; i < POINTS; i++) {
                     rows.add(Map.of("step", steps[i], "value", values[i], "timestamp", 1_700_000_000_000L + i));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.trialgraph.api.v1.CypherRow;
 import io.trialgraph.api.v1.CypherValue;
 import io.trialgraph.api.v1.QueryServiceGrpc;
 import io.trialgraph.api.v1.RunQueryRequest;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,49 @@ class QueryIT {
                 .isEqualTo("hypothesis");
         assertThat(server.count("SHOW INDEXES YIELD name WHERE name = 'probe' RETURN count(*)")).isZero();
         assertThat(server.count("SHOW CONSTRAINTS YIELD name WHERE name = 'experiment_name_unique' RETURN count(*)")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // Other callers' queries, with their parameters (Neo4j's query collector).
+        "CALL db.stats.retrieve('QUERIES') | the query calls procedure db.stats.retrieve, which Neo4j reserves for administrators",
+        "CALL db.stats.retrieveAllAnonymized('graph') | the query calls procedure db.stats.retrieveAllAnonymized, which Neo4j reserves for administrators",
+        "CALL db.stats.status() | the query calls procedure db.stats.status, which Neo4j reserves for administrators",
+        "CALL db.stats.stop('QUERIES') | the query calls procedure db.stats.stop, which stops Neo4j's query collector of the DBMS",
+        "CALL db.stats.clear('QUERIES') | the query calls procedure db.stats.clear, which clears Neo4j's query collector of the DBMS",
+        "CALL db.stats.collect('QUERIES') | the query calls procedure db.stats.collect, which starts Neo4j's query collector of the DBMS",
+        // DBMS state that READ-mode procedures change.
+        "CALL db.prepareForReplanning() | the query calls procedure db.prepareForReplanning, which empties the plan caches of the DBMS",
+        "CALL db.resampleOutdatedIndexes() | the query calls procedure db.resampleOutdatedIndexes, which resamples index statistics of the DBMS",
+        "CALL db.resampleIndex('experiment_name_unique') | the query calls procedure db.resampleIndex, which resamples an index's statistics of the DBMS",
+        // Settings, users, databases, other clients.
+        "SHOW SETTINGS | the query reads the DBMS's settings (SHOW SETTINGS: its files, addresses and limits)",
+        "SHOW SETTINGS YIELD name, value WHERE name STARTS WITH 'server.directories' | the query reads the DBMS's settings",
+        "CALL dbms.listConfig() | the query calls procedure dbms.listConfig, which Neo4j reserves for administrators",
+        "SHOW USERS | the query is a DBMS administration command (users, roles, databases: SHOW USERS, SHOW DATABASES, ...)",
+        "SHOW DATABASES | the query is a DBMS administration command",
+        "SHOW CURRENT USER | the query is a DBMS administration command",
+        "SHOW TRANSACTIONS | the query lists the transactions of every client with their queries (SHOW TRANSACTIONS)",
+        "CALL dbms.listConnections() | the query calls procedure dbms.listConnections (mode DBMS); only READ procedures may run here"
+    })
+    void queriesAboutTheDbmsOrOtherCallersAreRefusedWithTheirReason(String query, String reason) {
+        StatusRuntimeException refused = failure(() -> run(cypher(query)), Status.Code.PERMISSION_DENIED);
+        assertThat(refused.getStatus().getDescription()).startsWith(reason);
+    }
+
+    @Test
+    void theGraphsSchemaAndTheCallableProceduresMayBeRead() {
+        assertThat(rows("SHOW INDEXES YIELD name RETURN name")).isNotEmpty();
+        assertThat(rows("SHOW CONSTRAINTS YIELD name RETURN name")).isNotEmpty();
+        assertThat(rows("SHOW PROCEDURES YIELD name RETURN name")).isNotEmpty();
+        assertThat(rows("SHOW FUNCTIONS YIELD name RETURN name")).isNotEmpty();
+        assertThat(rows("CALL db.schema.visualization() YIELD nodes RETURN size(nodes)")).isNotEmpty();
+    }
+
+    private List<CypherRow> rows(String cypher) {
+        List<CypherRow> rows = new ArrayList<>();
+        run(cypher(cypher)).forEach(part -> rows.addAll(part.getRowsList()));
+        return rows;
     }
 
     @Test

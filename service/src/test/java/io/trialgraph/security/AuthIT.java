@@ -22,12 +22,14 @@ import io.trialgraph.client.TrialGraphClient;
 import io.trialgraph.client.TrialGraphException;
 import io.trialgraph.client.Tracker;
 import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.testing.PrivateFiles;
 import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,7 +59,7 @@ class AuthIT {
 
     @BeforeAll
     static void start(TestNeo4j neo4j) throws Exception {
-        Path tokens = Files.writeString(dir.resolve("tokens"), String.join("\n",
+        Path tokens = PrivateFiles.write(dir.resolve("tokens"), String.join("\n",
                 "# role  name        token (or its SHA-256)",
                 "admin   ops         " + ADMIN_TOKEN,
                 "writer  ci-workers  " + WRITER_TOKEN,
@@ -207,22 +209,22 @@ class AuthIT {
         assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", missing.toString()),
                 "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + missing + " does not exist");
 
-        Path badRole = Files.writeString(dir.resolve("bad-role"), "# tokens\nadmin ops " + ADMIN_TOKEN + "\nroot me " + WRITER_TOKEN + "\n");
+        Path badRole = PrivateFiles.write(dir.resolve("bad-role"), "# tokens\nadmin ops " + ADMIN_TOKEN + "\nroot me " + WRITER_TOKEN + "\n");
         assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", badRole.toString()),
                 "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + badRole
                         + " line 3: unknown role 'root': use reader, writer or admin");
 
-        Path shortToken = Files.writeString(dir.resolve("short"), "\n\nwriter ci s3cret\n");
+        Path shortToken = PrivateFiles.write(dir.resolve("short"), "\n\nwriter ci s3cret\n");
         assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", shortToken.toString()),
                 "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + shortToken
                         + " line 3: the token has 6 characters, fewer than 16");
 
-        Path twoFields = Files.writeString(dir.resolve("two-fields"), "writer " + WRITER_TOKEN + "\n");
+        Path twoFields = PrivateFiles.write(dir.resolve("two-fields"), "writer " + WRITER_TOKEN + "\n");
         assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", twoFields.toString()),
                 "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + twoFields
                         + " line 1: expected '<role> <name> <token>', found 2 fields");
 
-        Path shared = Files.writeString(dir.resolve("shared"), "writer a " + WRITER_TOKEN + "\nadmin b " + WRITER_TOKEN + "\n");
+        Path shared = PrivateFiles.write(dir.resolve("shared"), "writer a " + WRITER_TOKEN + "\nadmin b " + WRITER_TOKEN + "\n");
         assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", shared.toString()),
                 "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + shared + " line 2: the same token as "
                         + "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): " + shared + " line 1");
@@ -235,8 +237,42 @@ class AuthIT {
     }
 
     @Test
+    void tokenFilesOthersMayReadOrThatAreNotPlainTextStopStartUpSayingHowToFixThem(TestNeo4j neo4j) throws Exception {
+        String setting = "trialgraph.auth.token-file (TRIALGRAPH_AUTH_TOKEN_FILE): ";
+        Path worldReadable = PrivateFiles.write(dir.resolve("world-readable"), "admin ops " + ADMIN_TOKEN + "\n");
+        Files.setPosixFilePermissions(worldReadable, PosixFilePermissions.fromString("rw-r--r--"));
+        assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", worldReadable.toString()),
+                setting + worldReadable + " holds secrets but every user of this machine may read it (permissions rw-r--r--);"
+                        + " make it private to the service's user: chmod 600 " + worldReadable);
+
+        // A file of the service's own user needs no group access either (OpenSSH's rule for private keys).
+        Path groupReadable = PrivateFiles.write(dir.resolve("group-readable"), "admin ops " + ADMIN_TOKEN + "\n");
+        Files.setPosixFilePermissions(groupReadable, PosixFilePermissions.fromString("rw-r-----"));
+        assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", groupReadable.toString()),
+                setting + groupReadable + " holds secrets but the members of its group may read it (permissions rw-r-----);"
+                        + " make it private to the service's user: chmod 600 " + groupReadable);
+
+        Path withBom = PrivateFiles.write(dir.resolve("with-bom"), "\ufeffadmin ops " + ADMIN_TOKEN + "\n");
+        assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", withBom.toString()),
+                setting + withBom + " starts with a byte-order mark (the bytes EF BB BF some editors write first);"
+                        + " save it as UTF-8 without one");
+
+        Path binary = dir.resolve("binary");
+        Files.write(binary, new byte[] {'P', 'K', 3, 4, (byte) 0xC3, 0x28, 0, 0});
+        Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rw-------"));
+        assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", binary.toString()),
+                setting + binary + " is not a text file (byte 6 is 0); expected lines of text");
+
+        Path latin1 = dir.resolve("latin1");
+        Files.write(latin1, ("admin op\u00e9 " + ADMIN_TOKEN + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        Files.setPosixFilePermissions(latin1, PosixFilePermissions.fromString("rw-------"));
+        assertStartFails(neo4j, Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", latin1.toString()),
+                setting + latin1 + " is not UTF-8 text (byte 8 is 0xE9); expected lines of text");
+    }
+
+    @Test
     void noErrorMessageRepeatsAToken(TestNeo4j neo4j) throws Exception {
-        Path file = Files.writeString(dir.resolve("non-ascii"), "writer ci " + WRITER_TOKEN + "é\n");
+        Path file = PrivateFiles.write(dir.resolve("non-ascii"), "writer ci " + WRITER_TOKEN + "é\n");
         Throwable e = catchThrowableOfType(InvalidConfigurationException.class, () -> TestServer.dedicated(neo4j,
                 Map.of("trialgraph.auth.enabled", true, "trialgraph.auth.token-file", file.toString())).close());
         assertThat(e).hasMessageEndingWith("line 1: the token may only have printable ASCII characters");
