@@ -72,9 +72,9 @@ public final class TrialGraphServer implements AutoCloseable {
                 Path passwordFile = neo4j.embeddedPasswordFile().orElseThrow();
                 // cypher-shell reads the password from NEO4J_PASSWORD: it never shows in the process list.
                 LOG.info("Embedded Neo4j {}: data in {}; Bolt at {}, user {}, password in {}; explore it with: "
-                        + "NEO4J_PASSWORD=\"$(cat {})\" ./mvnw -q -pl service -Pcypher-shell validate -Dcypher.args=\"-a {}\"",
+                        + "NEO4J_PASSWORD=\"$(cat {})\" ./mvnw -q -N -Pcypher-shell validate -Dcypher.args=\"-a {} -u {}\"",
                         EmbeddedNeo4j.version(), neo4j.embeddedDataDir().orElseThrow(), neo4j.boltUri(), EmbeddedPassword.USER,
-                        passwordFile, passwordFile, neo4j.boltUri());
+                        passwordFile, passwordFile, neo4j.boltUri(), EmbeddedPassword.USER);
             } else {
                 LOG.info("Using the Neo4j at {} (nothing embedded)", neo4j.boltUri());
             }

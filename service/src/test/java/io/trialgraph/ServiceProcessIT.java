@@ -53,7 +53,8 @@ class ServiceProcessIT {
             awaitServing(channel, service, Duration.ofSeconds(150));
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
-                    .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort)
+                    .contains("Bolt at bolt://127.0.0.1:" + boltPort + ", user neo4j, password in "
+                            + dir.resolve("graph").resolve("neo4j-password").toAbsolutePath() + "; explore it with: NEO4J_PASSWORD=")
                     // Plain text by default, so loopback only by default: no warning to give.
                     .contains("serving gRPC on port " + grpcPort)
                     .doesNotContain("in plain text");

@@ -98,7 +98,7 @@ class SecureDefaultsIT {
         // The start-up log says where the password is and the one command to explore with it.
         assertThat(logs.everything()).contains("Bolt at " + boltUri + ", user neo4j, password in " + passwordFile.toAbsolutePath()
                 + "; explore it with: NEO4J_PASSWORD=\"$(cat " + passwordFile.toAbsolutePath()
-                + ")\" ./mvnw -q -pl service -Pcypher-shell validate -Dcypher.args=\"-a " + boltUri + "\"")
+                + ")\" ./mvnw -q -N -Pcypher-shell validate -Dcypher.args=\"-a " + boltUri + " -u neo4j\"")
                 .doesNotContain(password);
     }
 
