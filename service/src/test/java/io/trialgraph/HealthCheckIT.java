@@ -12,6 +12,7 @@ import io.trialgraph.testing.TrialGraphTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,15 @@ class HealthCheckIT {
     void servingServerPasses(TestServer server) {
         assertThat(HealthCheck.check("127.0.0.1:" + server.port(), out)).isZero();
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("SERVING");
+    }
+
+    @Test
+    void theManagementPortsReadinessPassesWhereTlsKeepsTheGrpcCheckOut(TestServer server) {
+        assertThat(HealthCheck.checkHttp(URI.create("http://127.0.0.1:" + server.managementPort() + "/health/readiness"), out))
+                .isZero();
+        assertThat(HealthCheck.checkHttp(URI.create("http://127.0.0.1:" + server.managementPort() + "/health/liveness"), out))
+                .isZero();
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("HTTP 200").contains("UP");
     }
 
     @Test

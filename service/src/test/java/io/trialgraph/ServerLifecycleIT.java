@@ -16,6 +16,7 @@ import io.trialgraph.api.v1.GetServerInfoRequest;
 import io.trialgraph.api.v1.GetServerInfoResponse;
 import io.trialgraph.api.v1.ServerServiceGrpc;
 import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.testing.ManagementPort;
 import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TrialGraphTest;
 import java.net.ServerSocket;
@@ -162,6 +163,7 @@ class ServerLifecycleIT {
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
             assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);
             assertThat(status(health, "liveness")).isEqualTo(ServingStatus.SERVING);
+            assertThat(new ManagementPort(server.managementPort()).get("/health/readiness").statusCode()).isEqualTo(200);
 
             neo4j.shutdown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -170,6 +172,10 @@ class ServerLifecycleIT {
             }
             assertThat(status(health, "")).as("readiness without Neo4j").isEqualTo(ServingStatus.NOT_SERVING);
             assertThat(status(health, "liveness")).as("liveness without Neo4j").isEqualTo(ServingStatus.SERVING);
+            // The same on the management port, for probes that cannot speak gRPC with TLS.
+            ManagementPort management = new ManagementPort(server.managementPort());
+            assertThat(management.get("/health/readiness").statusCode()).as("HTTP readiness without Neo4j").isEqualTo(503);
+            assertThat(management.get("/health/liveness").statusCode()).as("HTTP liveness without Neo4j").isEqualTo(200);
             channel.shutdownNow();
         } finally {
             neo4j.shutdown();
