@@ -112,6 +112,11 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                     + " neo4j.embedded.bolt-plaintext-beyond-loopback=true on a network you trust, or keep 127.0.0.1");
         }
         prepareDataDir(home);
+        // Neo4j closes its log4j context on shutdown, which initialises log4j's LogManager if nothing
+        // did before; inside a JVM shutdown hook (SIGTERM) log4j then cannot register its own hook
+        // and Neo4j's shutdown fails. Initialise it now (Jetty did this as a side effect once it was
+        // on the classpath).
+        org.apache.logging.log4j.LogManager.getFactory();
         EmbeddedPassword password = EmbeddedPassword.loadOrCreate(home);
         password.seedInitialUser(home);
         int boltPort = bolt.port() == 0 ? freePort(host) : requireFreePort(host, bolt.port());

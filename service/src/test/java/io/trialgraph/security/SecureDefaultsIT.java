@@ -22,8 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +177,19 @@ class SecureDefaultsIT {
                     Session session = tls.session()) {
                 assertThat(session.run("RETURN 1 AS one").single().get("one").asInt()).isEqualTo(1);
             }
+            // Over TLS too, a web page's WebSocket is refused once the bytes are decrypted.
+            SSLContext context = SSLContext.getInstance("TLS");
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            try (InputStream pem = Files.newInputStream(ca.certificate())) {
+                anchors.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            }
+            trust.init(anchors);
+            context.init(null, trust.getTrustManagers(), null);
+            try (Socket socket = context.getSocketFactory().createSocket("localhost", port)) {
+                assertThat(webSocketUpgrade(socket, port, "http://evil.example")).startsWith("HTTP/1.1 403 Forbidden");
+            }
             assertThat(warnings.everything()).contains("Bolt of the embedded Neo4j listens on 0.0.0.0, port " + port
                     + ", with TLS: anyone who can reach it and has the password in " + data.resolve("neo4j-password").toAbsolutePath());
         }
@@ -182,24 +199,29 @@ class SecureDefaultsIT {
     private static String webSocketUpgrade(String origin) throws IOException {
         int port = Integer.parseInt(boltUri.substring(boltUri.lastIndexOf(':') + 1));
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder answer = new StringBuilder();
-            int b;
-            while ((b = in.read()) != -1) {
-                answer.append((char) b);
-                if (answer.toString().startsWith("HTTP/1.1 101") && answer.indexOf("\r\n\r\n") >= 0) {
-                    break;
-                }
-            }
-            return answer.toString();
+            return webSocketUpgrade(socket, port, origin);
         }
+    }
+
+    private static String webSocketUpgrade(Socket socket, int port, String origin) throws IOException {
+        socket.setSoTimeout(10_000);
+        String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder answer = new StringBuilder();
+        int b;
+        // Until the server closes (a refusal), or the end of a 101's head (an upgrade, which stays open).
+        while ((b = in.read()) != -1) {
+            answer.append((char) b);
+            if (answer.toString().startsWith("HTTP/1.1 101") && answer.indexOf("\r\n\r\n") >= 0) {
+                break;
+            }
+        }
+        return answer.toString();
     }
 
     private static boolean connects(InetSocketAddress address) {
