@@ -3,7 +3,6 @@ package io.trialgraph;
 import io.grpc.Server;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
-import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ManagementConfiguration;
@@ -134,11 +133,7 @@ public final class TrialGraphServer implements AutoCloseable {
         if (!config.isEnabled()) {
             return null;
         }
-        // Where gRPC listens unless said otherwise: opening gRPC opens health and metrics with it, nothing else does.
-        String host = config.getHost().isEmpty()
-                ? context.getProperty("grpc.server.host", String.class).orElse("127.0.0.1")
-                : config.getHost();
-        context.getBean(HttpServerConfiguration.class).setHost(host);
+        // Where gRPC listens unless said otherwise (ManagementPortAddress).
         NettyEmbeddedServer http = context.getBean(NettyEmbeddedServer.class);
         try {
             http.start();
@@ -148,7 +143,7 @@ public final class TrialGraphServer implements AutoCloseable {
                 root = root.getCause();
             }
             throw new InvalidConfigurationException("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
-                    + config.getPort() + " on " + host + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
+                    + config.getPort() + " on " + http.getHost() + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
         }
         return http;
     }
