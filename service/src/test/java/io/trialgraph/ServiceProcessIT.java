@@ -50,7 +50,7 @@ class ServiceProcessIT {
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
             // Generous: the start itself takes ~10 s, but a shared 2-core machine under load takes several times that.
-            awaitServing(channel, service, Duration.ofSeconds(150));
+            awaitServing(channel, service, Duration.ofSeconds(300));
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
                     .contains("Bolt at bolt://127.0.0.1:" + boltPort + ", user neo4j, password in "
@@ -111,7 +111,7 @@ class ServiceProcessIT {
                 "TRIALGRAPH_AUTH_TOKENS", "reader grafana reader-token-0123456789,admin ops admin-token-0123456789"));
         TrialGraphClient.Builder client = TrialGraphClient.builder().target("localhost:" + grpcPort).tls(ca.certificate()).retry(1);
         // Connect only once it serves: a channel that kept failing to connect backs off for many seconds.
-        awaitLogLine(log, service, " serving gRPC on port ", Duration.ofSeconds(120));
+        awaitLogLine(log, service, " serving gRPC on port ", Duration.ofSeconds(300));
         try (TrialGraphClient reader = client.token("reader-token-0123456789").build()) {
             assertThat(reader.serverInfo().version()).isNotEmpty();
             TrialGraphException refused = catchThrowableOfType(TrialGraphException.class,
