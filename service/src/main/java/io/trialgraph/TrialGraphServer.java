@@ -10,9 +10,11 @@ import io.trialgraph.config.ServerConfiguration;
 import io.trialgraph.grpc.ServingStatusReporter;
 import io.trialgraph.http.WebServer;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
+import io.trialgraph.neo4j.EmbeddedPassword;
 import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.neo4j.SchemaMigrations;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +70,19 @@ public final class TrialGraphServer implements AutoCloseable {
             context.start();
             Neo4jConnection neo4j = context.getBean(Neo4jConnection.class);
             if (neo4j.isEmbedded()) {
+                Path passwordFile = neo4j.embeddedPasswordFile().orElseThrow();
+                // cypher-shell reads the password from NEO4J_PASSWORD: it never shows in the process list.
                 LOG.info(
-                        "Embedded Neo4j {}: data in {}; explore it with: cypher-shell -a {}",
+                        "Embedded Neo4j {}: data in {}; Bolt at {}, user {}, password in {}; explore it with: "
+                                + "NEO4J_PASSWORD=\"$(cat {})\" ./mvnw -q -N -Pcypher-shell validate -Dcypher.args=\"-a {} -u {}\"",
                         EmbeddedNeo4j.version(),
                         neo4j.embeddedDataDir().orElseThrow(),
-                        neo4j.boltUri());
+                        neo4j.boltUri(),
+                        EmbeddedPassword.USER,
+                        passwordFile,
+                        passwordFile,
+                        neo4j.boltUri(),
+                        EmbeddedPassword.USER);
             } else {
                 LOG.info("Using the Neo4j at {} (nothing embedded)", neo4j.boltUri());
             }
@@ -93,7 +103,8 @@ public final class TrialGraphServer implements AutoCloseable {
                             .collect(java.util.stream.Collectors.joining(", ")),
                     management == null
                             ? ""
-                            : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
+                            : ", health and metrics on http://" + management.getHost() + ":" + management.getPort()
+                                    + "/prometheus",
                     schemaVersion,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             if (web.isRunning()) {
@@ -148,6 +159,7 @@ public final class TrialGraphServer implements AutoCloseable {
         if (!config.isEnabled()) {
             return null;
         }
+        // Where gRPC listens unless said otherwise (ManagementPortAddress).
         NettyEmbeddedServer http = context.getBean(NettyEmbeddedServer.class);
         try {
             http.start();
@@ -158,7 +170,8 @@ public final class TrialGraphServer implements AutoCloseable {
             }
             throw new InvalidConfigurationException(
                     "trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port " + config.getPort()
-                            + " (" + root.getMessage() + "); set another port, or 0 for any free one",
+                            + " on " + http.getHost() + " (" + root.getMessage()
+                            + "); set another port, or 0 for any free one",
                     e);
         }
         return http;

@@ -13,6 +13,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.trialgraph.client.TrialGraphClient;
 import io.trialgraph.client.TrialGraphException;
 import io.trialgraph.testing.ManagementPort;
+import io.trialgraph.testing.PrivateFiles;
 import io.trialgraph.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -56,10 +57,12 @@ class ServiceProcessIT {
                 .build();
         try {
             // Generous: the start itself takes ~10 s, but a shared 2-core machine under load takes several times that.
-            awaitServing(channel, service, Duration.ofSeconds(150));
+            awaitServing(channel, service, Duration.ofSeconds(300));
             assertThat(Files.readString(log))
                     .contains("data in " + dir.resolve("graph").toAbsolutePath())
-                    .contains("explore it with: cypher-shell -a bolt://127.0.0.1:" + boltPort)
+                    .contains("Bolt at bolt://127.0.0.1:" + boltPort + ", user neo4j, password in "
+                            + dir.resolve("graph").resolve("neo4j-password").toAbsolutePath()
+                            + "; explore it with: NEO4J_PASSWORD=")
                     // Plain text by default, so loopback only by default: no warning to give.
                     .contains("serving gRPC on port " + grpcPort)
                     .doesNotContain("in plain text");
@@ -139,7 +142,7 @@ class ServiceProcessIT {
                 .tls(ca.certificate())
                 .retry(1);
         // Connect only once it serves: a channel that kept failing to connect backs off for many seconds.
-        awaitLogLine(log, service, " serving gRPC on port ", Duration.ofSeconds(120));
+        awaitLogLine(log, service, " serving gRPC on port ", Duration.ofSeconds(300));
         try (TrialGraphClient reader = client.token("reader-token-0123456789").build()) {
             assertThat(reader.serverInfo().version()).isNotEmpty();
             TrialGraphException refused =
@@ -167,7 +170,7 @@ class ServiceProcessIT {
     @Test
     void aBrokenTokenFileStopsStartupWithOneClearLine(@TempDir Path dir) throws Exception {
         Path tokens =
-                Files.writeString(dir.resolve("tokens"), "# callers\nadmin ops admin-token-0123456789\nroot me x\n");
+                PrivateFiles.write(dir.resolve("tokens"), "# callers\nadmin ops admin-token-0123456789\nroot me x\n");
         Path log = dir.resolve("service.log");
         Process service = start(
                 dir,

@@ -3,9 +3,8 @@ package io.trialgraph.security;
 import io.micronaut.context.annotation.Context;
 import io.trialgraph.config.AuthConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
-import java.io.IOException;
+import io.trialgraph.config.SecretFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * the token is the secret itself (at least {@value #MIN_TOKEN_LENGTH} printable ASCII characters)
  * or {@code sha256:<64 hex digits>}, its hash, so the file need not hold the secret. Blank lines
  * and lines starting with {@code #} are skipped. Checked at start-up: a broken entry stops the
- * server with the line at fault.
+ * server with the line at fault, and so does a token file other users of the machine may read
+ * (see {@link SecretFiles}).
  */
 @Context
 public final class BearerTokens {
@@ -159,17 +159,8 @@ public final class BearerTokens {
     }
 
     private static List<String> readLines(Path file) {
-        if (!Files.exists(file)) {
-            throw new InvalidConfigurationException(TOKEN_FILE + ": " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new InvalidConfigurationException(TOKEN_FILE + ": " + file + " is not a readable file");
-        }
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidConfigurationException(TOKEN_FILE + ": cannot read " + file + ": " + e.getMessage(), e);
-        }
+        // Refuses a file other users may read, a byte-order mark and anything but UTF-8 text.
+        return SecretFiles.readLines(file, TOKEN_FILE);
     }
 
     private static InvalidConfigurationException invalid(String origin, String problem) {

@@ -32,11 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 
 /**
@@ -194,10 +190,7 @@ public final class AnalyticsBenchmark {
                         .build());
         String[] optimizers = {"adam", "sgd", "rmsprop"};
         int[] epochs = {30, 60, 120};
-        try (Driver driver = GraphDatabase.driver(
-                        server.context().getBean(Neo4jConnection.class).boltUri(),
-                        AuthTokens.none(),
-                        Config.builder().withLogging(Logging.slf4j()).build());
+        try (Driver driver = BenchmarkSupport.boltDriver(server);
                 Session session = driver.session()) {
             for (int from = 0; from < TRIALS; from += 2_000) {
                 List<Map<String, Object>> rows = new ArrayList<>();

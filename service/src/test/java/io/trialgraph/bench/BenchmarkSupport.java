@@ -3,6 +3,8 @@ package io.trialgraph.bench;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.trialgraph.TrialGraphServer;
+import io.trialgraph.neo4j.EmbeddedPassword;
+import io.trialgraph.neo4j.Neo4jConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +14,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
 
 /** What every benchmark needs: a real server on a fresh embedded Neo4j, a channel, statistics. */
 final class BenchmarkSupport {
@@ -30,6 +37,21 @@ final class BenchmarkSupport {
         settings.put("grpc.server.max-inbound-message-size", 64 * 1024 * 1024);
         settings.putAll(extra);
         return TrialGraphServer.start(settings);
+    }
+
+    /** A driver of the server's embedded Neo4j, logged in as any Bolt client would: with the password from its file. */
+    static Driver boltDriver(TrialGraphServer server) {
+        Neo4jConnection neo4j = server.context().getBean(Neo4jConnection.class);
+        try {
+            String password =
+                    Files.readString(neo4j.embeddedPasswordFile().orElseThrow()).strip();
+            return GraphDatabase.driver(
+                    neo4j.boltUri(),
+                    AuthTokens.basic(EmbeddedPassword.USER, password),
+                    Config.builder().withLogging(Logging.slf4j()).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static ManagedChannel channel(TrialGraphServer server) {
