@@ -119,14 +119,17 @@ class HttpSecurityIT {
     @Test
     void connectionsBeyondTheCapAreClosed(TestNeo4j neo4j) throws Exception {
         try (TrialGraphServer server = TestServer.dedicated(neo4j, Map.of("trialgraph.http.max-connections", 2))) {
+            // One at a time: each connection is counted on its own event loop, so connections opened
+            // together may be counted in any order; answered ones are counted for sure.
             try (Socket first = open(server);
-                    Socket second = open(server);
-                    Socket third = open(server)) {
+                    Socket second = open(server)) {
                 assertThat(answer(first)).startsWith("HTTP/1.1 200");
                 assertThat(answer(second)).startsWith("HTTP/1.1 200");
+                Socket third = open(server);
                 assertThat(answer(third))
                         .as("the third connection is closed without an answer")
                         .isEmpty();
+                third.close();
             }
             try (Socket again = open(server)) {
                 assertThat(answer(again))
