@@ -41,29 +41,52 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         reply(response, builder.build());
     }
 
+    /** About how much CSV text one streamed message carries. */
+    static final int CSV_MESSAGE_CHARS = 64 * 1024;
+
+    /**
+     * Streams the table as CSV with flow control: a page of rows is computed only when the
+     * client has read what came before ({@link FlowControlledReplies}), and sent in messages of
+     * about {@value #CSV_MESSAGE_CHARS} characters; a stalled reader holds one page at most.
+     */
     @Override
     public void exportTableCsv(GetTableRequest request, StreamObserver<ExportTableCsvResponse> response) {
-        boolean[] header = {true};
-        service.all(query(request), page -> {
-            StringBuilder csv = new StringBuilder();
-            if (header[0]) {
-                csv.append(String.join(",", page.columns().stream().map(TableColumn::id).map(AnalyticsEndpoint::csvField).toList()))
-                        .append('\n');
-                header[0] = false;
-            }
-            for (List<Object> row : page.rows()) {
-                for (int i = 0; i < row.size(); i++) {
-                    if (i > 0) {
-                        csv.append(',');
-                    }
-                    Object value = row.get(i);
-                    csv.append(value == null ? "" : csvField(String.valueOf(value)));
+        AnalyticsService.Export export = service.export(query(request));
+        FlowControlledReplies.send(response, new java.util.function.Supplier<>() {
+            private Table.Page page = export.next();
+            private boolean header = true;
+            private int row;
+
+            @Override
+            public ExportTableCsvResponse get() {
+                if (page == null) {
+                    return null;
                 }
-                csv.append('\n');
+                StringBuilder csv = new StringBuilder();
+                if (header) {
+                    csv.append(String.join(",", page.columns().stream().map(TableColumn::id).map(AnalyticsEndpoint::csvField)
+                            .toList())).append('\n');
+                    header = false;
+                }
+                while (page != null && csv.length() < CSV_MESSAGE_CHARS) {
+                    if (row == page.rows().size()) {
+                        page = page.nextOffset() < 0 ? null : export.next();
+                        row = 0;
+                        continue;
+                    }
+                    List<Object> cells = page.rows().get(row++);
+                    for (int i = 0; i < cells.size(); i++) {
+                        if (i > 0) {
+                            csv.append(',');
+                        }
+                        Object value = cells.get(i);
+                        csv.append(value == null ? "" : csvField(String.valueOf(value)));
+                    }
+                    csv.append('\n');
+                }
+                return ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build();
             }
-            response.onNext(ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build());
         });
-        response.onCompleted();
     }
 
     /** RFC 4180: quote a field holding a comma, quote, line break or outer space; double its quotes. */
