@@ -167,7 +167,7 @@ public class MetricService {
     /** Points a series stream reads from Neo4j at a time: about 600 KB of candidates while a block is merged. */
     static final int READ_BLOCK_POINTS = 16_384;
     /** Points read at a time to downsample: the points only pass through, so fewer, larger reads go faster. */
-    static final int DOWNSAMPLE_READ_POINTS = 65_536;
+    static final int DOWNSAMPLE_READ_POINTS = 131_072;
 
     /**
      * A series read a block at a time, in step order: each {@link #next()} reads what it returns
