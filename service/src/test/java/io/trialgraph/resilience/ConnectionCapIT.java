@@ -1,0 +1,95 @@
+package io.trialgraph.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trialgraph.TrialGraphServer;
+import io.trialgraph.testing.TestNeo4j;
+import io.trialgraph.testing.TestServer;
+import io.trialgraph.testing.TrialGraphTest;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Connections that never authenticate: 1,000 clients connect and send nothing. The server keeps
+ * at most {@code trialgraph.server.max-connections} of them, closes the rest at once and the
+ * kept ones when the handshake timeout passes, and then serves real clients again.
+ */
+@TrialGraphTest
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ConnectionCapIT {
+
+    private static final int CAP = 50;
+    private static final int IDLE_CLIENTS = 1_000;
+
+    @Test
+    void idleConnectionsBeyondTheCapAreClosedAndTheHandshakeTimeoutFreesTheRest(TestNeo4j neo4j) throws Exception {
+        UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        List<Socket> idle = new ArrayList<>();
+        try (TrialGraphServer server = TestServer.dedicated(neo4j, Map.of(
+                "trialgraph.server.max-connections", CAP,
+                "grpc.server.handshake-timeout", "2s"))) {
+            MeterRegistry meters = server.context().getBean(MeterRegistry.class);
+            long descriptorsBefore = os.getOpenFileDescriptorCount();
+            for (int i = 0; i < IDLE_CLIENTS; i++) {
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress("127.0.0.1", server.grpcPort()), 5_000);
+                idle.add(socket);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (meters.get("trialgraph.grpc.connections.refused").counter().count() < IDLE_CLIENTS - CAP
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(meters.get("trialgraph.grpc.connections.refused").counter().count())
+                    .as("connections refused on accept").isGreaterThanOrEqualTo(IDLE_CLIENTS - CAP);
+            assertThat(meters.get("trialgraph.grpc.connections").gauge().value()).as("connections kept").isLessThanOrEqualTo(CAP);
+            // This JVM holds both ends: the clients' 1,000 sockets and the server's (at most the cap).
+            assertThat(os.getOpenFileDescriptorCount() - descriptorsBefore).as("file descriptors opened")
+                    .isLessThan(IDLE_CLIENTS + CAP + 100);
+
+            // Without a handshake the kept ones go after 2 s; then a real client gets through.
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+            try {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (true) {
+                    try {
+                        RawCalls.assertServing(channel);
+                        break;
+                    } catch (RuntimeException | AssertionError notYet) {
+                        assertThat(System.nanoTime()).as("served again after the handshake timeout").isLessThan(until);
+                        channel.shutdownNow();
+                        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+                        Thread.sleep(200);
+                    }
+                }
+                assertThat(meters.get("trialgraph.grpc.connections").gauge().value()).isLessThanOrEqualTo(2);
+            } finally {
+                channel.shutdownNow();
+            }
+        } finally {
+            for (Socket socket : idle) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed by the server
+        }
+    }
+}
