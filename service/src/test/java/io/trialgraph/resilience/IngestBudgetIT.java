@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,14 +58,20 @@ class IngestBudgetIT {
         IngestAdmission admission = server.context().getBean(IngestAdmission.class);
         AtomicLong highest = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
+        IngestWriters writers = new IngestWriters("budget", 40, 10, 20_000).createComponents(channel);
         Thread sampler = new Thread(() -> {
+            long report = System.nanoTime();
             while (sampling.get()) {
                 highest.accumulateAndGet(admission.inFlightBytes(), Math::max);
-                Thread.onSpinWait();
+                if (System.nanoTime() - report > TimeUnit.SECONDS.toNanos(10)) {
+                    report = System.nanoTime();
+                    System.out.printf("in flight %,d bytes, %d streams waiting, acknowledged %s%n", admission.inFlightBytes(),
+                            admission.waitingStreams(), writers.writers().stream().map(w -> w.acknowledged.get()).toList());
+                }
+                LockSupport.parkNanos(200_000);
             }
         });
         sampler.start();
-        IngestWriters writers = new IngestWriters("budget", 40, 10, 20_000).createComponents(channel);
         writers.start(channel, 1, 5);
         List<Status> ends = writers.awaitEnd(240);
         sampling.set(false);
@@ -80,6 +87,10 @@ class IngestBudgetIT {
         assertThat(stored).isEqualTo(40L * 5 * 20_000);
         // A reservation is at most the largest message; one may exceed the budget when it is alone.
         assertThat(highest.get()).as("most bytes in flight").isPositive().isLessThanOrEqualTo(BUDGET + MAX_MESSAGE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (admission.inFlightBytes() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(admission.inFlightBytes()).as("in flight once every stream ended").isZero();
         double waits = server.context().getBean(io.micrometer.core.instrument.MeterRegistry.class)
                 .get("trialgraph.ingest.admission.waits").counter().count();
@@ -105,6 +116,11 @@ class IngestBudgetIT {
                 .extracting(IngestMetricsResponse::getStoredPoints).isEqualTo(20_000L);
         assertThat(quiet.complete()).isEqualTo(Status.OK);
         assertThat(busy.complete()).isEqualTo(Status.OK);
-        assertThat(server.context().getBean(IngestAdmission.class).inFlightBytes()).isZero();
+        // The server releases a stream's budget right after it sent the stream's end.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (admission.inFlightBytes() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(admission.inFlightBytes()).isZero();
     }
 }
