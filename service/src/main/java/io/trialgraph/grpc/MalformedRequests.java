@@ -14,6 +14,8 @@ import io.micronaut.context.event.BeanCreatedEventListener;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes request bytes that are not a valid message (a truncated varint, a length past the end,
@@ -47,11 +49,27 @@ final class MalformedRequests extends BinaryLog implements BeanCreatedEventListe
     private record Parsed<T>(T message, Status failure) {
     }
 
+    /** The lenient form of each method, made once: the server asks for it on every call. */
+    private final Map<MethodDescriptor<?, ?>, Lenient<?, ?>> lenient = new ConcurrentHashMap<>();
+
+    /** A method whose request parsing cannot fail, and the empty request that stands in for bytes that did not parse. */
+    private record Lenient<Q, R>(MethodDescriptor<Parsed<Q>, R> method, Q empty) {
+    }
+
     @Override
+    @SuppressWarnings("unchecked")
     public <Q, R> ServerMethodDefinition<?, ?> wrapMethodDefinition(ServerMethodDefinition<Q, R> definition) {
         MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
-        Q empty = method.parseRequest(new ByteArrayInputStream(new byte[0]));
-        MethodDescriptor.Marshaller<Parsed<Q>> lenient = new MethodDescriptor.Marshaller<>() {
+        Lenient<Q, R> wrapped = (Lenient<Q, R>) lenient.computeIfAbsent(method, MalformedRequests::lenient);
+        ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
+        return ServerMethodDefinition.create(wrapped.method(), (call, headers) -> {
+            ServerCall.Listener<Q> listener = handler.startCall(new Unwrapped<>(call, method), headers);
+            return new ParsingListener<>(listener, wrapped.empty());
+        });
+    }
+
+    private static <Q, R> Lenient<Q, R> lenient(MethodDescriptor<Q, R> method) {
+        MethodDescriptor.Marshaller<Parsed<Q>> marshaller = new MethodDescriptor.Marshaller<>() {
             @Override
             public InputStream stream(Parsed<Q> value) {
                 return method.streamRequest(value.message());
@@ -66,12 +84,8 @@ final class MalformedRequests extends BinaryLog implements BeanCreatedEventListe
                 }
             }
         };
-        MethodDescriptor<Parsed<Q>, R> wrapped = method.toBuilder(lenient, method.getResponseMarshaller()).build();
-        ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
-        return ServerMethodDefinition.create(wrapped, (call, headers) -> {
-            ServerCall.Listener<Q> listener = handler.startCall(new Unwrapped<>(call, method), headers);
-            return new ParsingListener<>(listener, empty);
-        });
+        return new Lenient<>(method.toBuilder(marshaller, method.getResponseMarshaller()).build(),
+                method.parseRequest(new ByteArrayInputStream(new byte[0])));
     }
 
     private static Status invalid(RuntimeException parseFailure) {

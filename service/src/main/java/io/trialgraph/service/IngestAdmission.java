@@ -46,6 +46,7 @@ public class IngestAdmission {
     /** Tickets whose reservation waits for its batch, oldest first. */
     private final Set<Ticket> reserved = new LinkedHashSet<>();
     private final ScheduledExecutorService timer;
+    private final BackgroundTasks background;
     private final Counter waits;
     private long inFlight;
     private ScheduledFuture<?> sweep;
@@ -54,6 +55,7 @@ public class IngestAdmission {
             MeterRegistry registry, BackgroundTasks background) {
         this.budget = config.getMaxInFlightBytes();
         this.firstReservation = Math.max(MIN_RESERVATION, maxMessageBytes);
+        this.background = background;
         this.timer = Executors.newSingleThreadScheduledExecutor(background.threads("trialgraph-ingest-admission"));
         Gauge.builder("trialgraph.ingest.in.flight", this, IngestAdmission::inFlightBytes).baseUnit("bytes")
                 .description("Metric batches received (or reserved for) and not yet committed, all streams together")
@@ -204,8 +206,8 @@ public class IngestAdmission {
 
     private void scheduleSweep() {
         if (sweep == null || sweep.isDone()) {
-            sweep = timer.scheduleWithFixedDelay(this::sweep, IDLE_RESERVATION_MILLIS / 4, IDLE_RESERVATION_MILLIS / 4,
-                    TimeUnit.MILLISECONDS);
+            sweep = timer.scheduleWithFixedDelay(background.reporting("trialgraph-ingest-admission", this::sweep),
+                    IDLE_RESERVATION_MILLIS / 4, IDLE_RESERVATION_MILLIS / 4, TimeUnit.MILLISECONDS);
         }
     }
 
