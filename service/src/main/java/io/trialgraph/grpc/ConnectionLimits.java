@@ -8,8 +8,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.trialgraph.config.InvalidConfigurationException;
@@ -17,7 +24,6 @@ import io.trialgraph.config.ServerConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * descriptor. The handshake and idle timeouts are micronaut-grpc's
  * {@code grpc.server.handshake-timeout} and {@code max-connection-idle}.
  *
- * <p>Counting connections needs the accepting channel, so the server gets a Netty NIO server
- * channel of ours, and with it (grpc-netty requires both or neither) event loops of its own.
+ * <p>Counting connections needs the accepting channel, so the server gets its listening channel
+ * from us (the transport grpc-netty would choose, with a gate in front of the acceptor), and with
+ * it (grpc-netty requires both or neither) event loops of its own.
  */
 @Singleton
 class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
@@ -80,34 +87,36 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
     @Override
     public ServerBuilder<?> onCreated(BeanCreatedEvent<ServerBuilder<?>> event) {
         NettyServerBuilder netty = (NettyServerBuilder) event.getBean();
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        netty.bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelFactory(CappedServerChannel::new);
+        // The transport grpc-netty would pick: native epoll where it loads, else NIO.
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        boss = new MultiThreadIoEventLoopGroup(1, io);
+        workers = new MultiThreadIoEventLoopGroup(io);
+        netty.bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelFactory(() -> {
+            ServerChannel listening = epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel();
+            // Sits before the handler that registers accepted connections, which Netty adds after this one.
+            listening.pipeline().addLast(new Gate());
+            return listening;
+        });
         return netty;
     }
 
-    /** Accepts connections while fewer than the cap are open; closes the others at once. */
-    private final class CappedServerChannel extends NioServerSocketChannel {
+    /** Passes accepted connections on while fewer than the cap are open; closes the others at once. */
+    private final class Gate extends ChannelInboundHandlerAdapter {
 
         @Override
-        protected int doReadMessages(List<Object> accepted) throws Exception {
-            int before = accepted.size();
-            int read = super.doReadMessages(accepted);
-            for (int i = accepted.size() - 1; i >= before; i--) {
-                Channel connection = (Channel) accepted.get(i);
-                if (open.incrementAndGet() <= maxConnections) {
-                    connection.closeFuture().addListener(closed -> open.decrementAndGet());
-                } else {
-                    open.decrementAndGet();
-                    accepted.remove(i);
-                    read--;
-                    // Not registered with an event loop yet: closing the socket is all there is to do.
-                    connection.unsafe().closeForcibly();
-                    refused.increment();
-                    warn();
-                }
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            Channel connection = (Channel) message;
+            if (open.incrementAndGet() <= maxConnections) {
+                connection.closeFuture().addListener(closed -> open.decrementAndGet());
+                context.fireChannelRead(message);
+            } else {
+                open.decrementAndGet();
+                // Not registered with an event loop yet: closing the socket is all there is to do.
+                connection.unsafe().closeForcibly();
+                refused.increment();
+                warn();
             }
-            return read;
         }
     }
 

@@ -84,7 +84,7 @@ class SeriesCursorIT {
         List<Point> expected = storedOrder(0, Long.MAX_VALUE);
         assertThat(expected).hasSize(3 * 3_000 + 3 * 4_000 + 40 * 60);
         assertThat(server.count("MATCH (:Metric)-[:HAS_CHUNK]->(c) RETURN count(c)")).as("chunks").isGreaterThan(10);
-        for (int block : new int[] {97, 2_048, 5_000, 100_000}) {
+        for (int block : new int[] {499, 2_048, 5_000, 100_000}) {
             assertThat(readAll(0, Long.MAX_VALUE, block)).as("blocks of %d", block).isEqualTo(expected);
         }
     }
