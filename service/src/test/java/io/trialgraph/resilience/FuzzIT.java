@@ -36,7 +36,8 @@ import org.neo4j.driver.Record;
 
 /**
  * 1,200 generated requests across every RPC: random bytes, well-formed messages with hostile
- * values (empty, huge, control characters, extremes, NaN, unknown enum numbers), and those
+ * values (empty, huge, control characters, extremes, NaN, unknown enum numbers), plausible
+ * requests (names of things that exist, small numbers) with one field made hostile, and hostile
  * messages with bytes flipped, cut, inserted or repeated. None may end INTERNAL or UNKNOWN, none
  * that fails may change the graph, and the server keeps serving. {@code -Dfuzz.seed=N} replays a
  * run (the seed is printed).
@@ -64,7 +65,7 @@ class FuzzIT {
             var method = methods.get(i % methods.size());
             String kind;
             byte[] request;
-            switch (random.nextInt(3)) {
+            switch (random.nextInt(4)) {
                 case 0 -> {
                     kind = "random bytes";
                     request = new byte[random.nextInt(48)];
@@ -73,6 +74,10 @@ class FuzzIT {
                 case 1 -> {
                     kind = "hostile values";
                     request = message(method.getValue(), random, 0).toByteArray();
+                }
+                case 2 -> {
+                    kind = "one field mutated";
+                    request = oneFieldMutated(method.getValue(), random).toByteArray();
                 }
                 default -> {
                     kind = "mutated bytes";
@@ -146,6 +151,54 @@ class FuzzIT {
             } else {
                 Object value = value(field, random, depth);
                 if (value != null) {
+                    builder.setField(field, value);
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    /** A plausible request (names that exist, small numbers) with one of its fields set to a hostile value. */
+    static DynamicMessage oneFieldMutated(Descriptors.Descriptor type, Random random) {
+        DynamicMessage.Builder builder = plausible(type, random, 0).toBuilder();
+        List<Descriptors.FieldDescriptor> fields = type.getFields();
+        if (!fields.isEmpty()) {
+            Descriptors.FieldDescriptor field = fields.get(random.nextInt(fields.size()));
+            builder.clearField(field);
+            Object value = value(field, random, 0);
+            if (value != null) {
+                if (field.isRepeated()) {
+                    builder.addRepeatedField(field, value);
+                } else {
+                    builder.setField(field, value);
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    private static DynamicMessage plausible(Descriptors.Descriptor type, Random random, int depth) {
+        DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
+        for (Descriptors.FieldDescriptor field : type.getFields()) {
+            if (random.nextInt(10) < 3 || (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE && depth >= 3)) {
+                continue;
+            }
+            int count = field.isRepeated() ? 1 + random.nextInt(2) : 1;
+            for (int i = 0; i < count; i++) {
+                Object value = switch (field.getJavaType()) {
+                    case STRING -> NAMES.get(random.nextInt(NAMES.size()));
+                    case INT -> random.nextInt(100);
+                    case LONG -> (long) random.nextInt(100);
+                    case DOUBLE -> random.nextDouble();
+                    case FLOAT -> random.nextFloat();
+                    case BOOLEAN -> random.nextBoolean();
+                    case BYTE_STRING -> ByteString.copyFromUtf8("x");
+                    case ENUM -> field.getEnumType().getValues().get(random.nextInt(field.getEnumType().getValues().size()));
+                    case MESSAGE -> plausible(field.getMessageType(), random, depth + 1);
+                };
+                if (field.isRepeated()) {
+                    builder.addRepeatedField(field, value);
+                } else {
                     builder.setField(field, value);
                 }
             }
