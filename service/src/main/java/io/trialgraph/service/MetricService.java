@@ -232,7 +232,8 @@ public class MetricService {
             throw new InvalidArgumentException("max_points", "must be 0 (all points) or at least " + Downsampling.MIN_POINTS
                     + ", is " + maxPoints);
         }
-        MetricStore.SeriesCursor cursor = store.openSeries(component, metric, from, to)
+        MetricStore.SeriesCursor cursor = store.openSeries(component, metric, from, to,
+                        maxPoints == 0 ? READ_BLOCK_POINTS : DOWNSAMPLE_READ_POINTS)
                 .orElseThrow(() -> new NotFoundException("metric", component + "/" + metric));
         return new SeriesStream(cursor, maxPoints, READ_BLOCK_POINTS);
     }

@@ -324,13 +324,15 @@ public class MetricStore {
      * Opens an incremental read of a metric's points with a step in [minStep, maxStep], in step
      * order (equal steps in the order they were stored). Nothing is loaded but the metric's tail;
      * each {@link SeriesCursor#next} reads the next points in a short transaction of its own, so
-     * a reader that pauses holds neither a transaction nor a connection.
+     * a reader that pauses holds neither a transaction nor a connection. The first block is read
+     * in the same transaction as the snapshot, so a short series costs one transaction.
      *
+     * @param firstBlock the most points the first {@link SeriesCursor#next} will ask for
      * @return empty when the metric does not exist
      * @throws NotFoundException when the component does not exist
      */
-    public Optional<SeriesCursor> openSeries(String component, String metric, long minStep, long maxStep) {
-        return neo4j.readInBatches(COUNT_FETCH_SIZE, tx -> {
+    public Optional<SeriesCursor> openSeries(String component, String metric, long minStep, long maxStep, int firstBlock) {
+        return neo4j.readInBatches(fetchSize(firstBlock), tx -> {
             Map<String, Object> key = Map.of("component", component, "metric", metric, "minStep", minStep, "maxStep", maxStep);
             List<Record> rows = tx.run(SERIES_SNAPSHOT, key).list();
             if (rows.isEmpty()) {
@@ -357,13 +359,17 @@ public class MetricStore {
             }
             MetricPoints tail = row.get("tail").isNull() ? MetricPoints.empty()
                     : inRange(PointCodec.decode(row.get("tail").asByteArray()).sortedByStep(), minStep, maxStep);
-            return Optional.of(new SeriesCursor(component, metric, minStep, maxStep, row.get("chunks").asLong(), tail,
-                    total + tail.size()));
+            SeriesCursor cursor = new SeriesCursor(component, metric, minStep, maxStep, row.get("chunks").asLong(), tail,
+                    total + tail.size());
+            cursor.prefetch(tx, firstBlock);
+            return Optional.of(cursor);
         });
     }
 
-    /** Records pulled per round trip while counting the points of chunks a step range cuts. */
-    private static final int COUNT_FETCH_SIZE = 8;
+    /** Records pulled per round trip: enough chunks for a block, so a block usually takes one. */
+    private static int fetchSize(int blockPoints) {
+        return blockPoints / CHUNK_SIZE + 2;
+    }
 
     private static MetricPoints inRange(MetricPoints sorted, long minStep, long maxStep) {
         int from = 0;
@@ -384,6 +390,8 @@ public class MetricStore {
      * chunks that may hold them in order of their lowest step, so chunks that overlap (steps
      * logged again, or out of order) come out right. Memory: one block and one decoded chunk,
      * whatever the length of the series; chunks written after the cursor opened are not seen.
+     * A transaction retried by the driver reads the same chunks again: the cursor moves only
+     * once a block is complete.
      */
     public final class SeriesCursor {
 
@@ -401,6 +409,8 @@ public class MetricStore {
         private long lastSeq;
         private long lastPos;
         private boolean done;
+        /** Points read ahead (the first block, in the snapshot's transaction), not yet returned. */
+        private MetricPoints prefetched;
 
         private SeriesCursor(String component, String metric, long minStep, long maxStep, long chunks, MetricPoints tail,
                 long total) {
@@ -420,45 +430,67 @@ public class MetricStore {
 
         /** @return the next points, at most {@code maxPoints} (at least 1); empty once all were returned */
         public MetricPoints next(int maxPoints) {
+            if (prefetched != null) {
+                MetricPoints points = prefetched;
+                if (points.size() <= maxPoints) {
+                    prefetched = null;
+                    return points;
+                }
+                prefetched = points.slice(maxPoints, points.size());
+                return points.slice(0, maxPoints);
+            }
             if (done) {
                 return MetricPoints.empty();
             }
+            return take(neo4j.readInBatches(fetchSize(maxPoints), tx -> pass(tx, maxPoints)), maxPoints);
+        }
+
+        /** Reads the first block in the snapshot's transaction, for the first {@link #next}. */
+        private void prefetch(TransactionContext tx, int maxPoints) {
+            MetricPoints points = take(pass(tx, maxPoints), maxPoints);
+            prefetched = points.size() == 0 ? null : points;
+        }
+
+        /** Merges the chunks that may hold the next {@code maxPoints} points, in order of their lowest step. */
+        private Block pass(TransactionContext tx, int maxPoints) {
             Map<String, Object> parameters = Map.of("component", component, "metric", metric, "chunks", chunks,
                     "fromStep", started ? Math.max(minStep, lastStep) : minStep, "maxStep", maxStep);
-            Block block = neo4j.readInBatches(maxPoints / CHUNK_SIZE + 2, tx -> {
-                Block candidates = new Block(maxPoints);
-                Result result = tx.run(SERIES_CHUNKS, parameters);
-                boolean tailMerged = tail.size() == 0;
-                while (result.hasNext()) {
-                    Record chunk = result.next();
-                    long chunkMin = chunk.get("minStep").asLong();
-                    if (!tailMerged && tail.step(0) <= chunkMin) {
-                        if (candidates.beyond(tail.step(0))) {
-                            return candidates;
-                        }
-                        add(candidates, tail, TAIL_SEQ);
-                        tailMerged = true;
-                    }
-                    if (candidates.beyond(chunkMin)) {
-                        return candidates;
-                    }
-                    add(candidates, PointCodec.decode(chunk.get("points").asByteArray()), chunk.get("seq").asLong());
-                }
-                if (!tailMerged) {
+            Block candidates = new Block(maxPoints);
+            Result result = tx.run(SERIES_CHUNKS, parameters);
+            boolean tailMerged = tail.size() == 0;
+            while (result.hasNext()) {
+                Record chunk = result.next();
+                long chunkMin = chunk.get("minStep").asLong();
+                if (!tailMerged && tail.step(0) <= chunkMin) {
                     if (candidates.beyond(tail.step(0))) {
                         return candidates;
                     }
                     add(candidates, tail, TAIL_SEQ);
+                    tailMerged = true;
                 }
-                candidates.exhausted = true;
-                return candidates;
-            });
+                if (candidates.beyond(chunkMin)) {
+                    return candidates;
+                }
+                add(candidates, PointCodec.decode(chunk.get("points").asByteArray()), chunk.get("seq").asLong());
+            }
+            if (!tailMerged) {
+                if (candidates.beyond(tail.step(0))) {
+                    return candidates;
+                }
+                add(candidates, tail, TAIL_SEQ);
+            }
+            candidates.exhausted = true;
+            return candidates;
+        }
+
+        /** The block's first points, and the cursor moved past them. */
+        private MetricPoints take(Block block, int maxPoints) {
             MetricPoints points = block.first(maxPoints);
             if (points.size() == 0 || (block.exhausted && !block.truncated)) {
                 done = true;
             }
             if (points.size() > 0) {
-                int last = Math.min(block.size, maxPoints) - 1;
+                int last = points.size() - 1;
                 started = true;
                 lastStep = block.steps[last];
                 lastSeq = block.seqs[last];

@@ -93,7 +93,7 @@ class SeriesCursorIT {
     void aStepRangeReadsTheSamePointsAsFilteringTheWholeSeries() {
         for (long[] range : new long[][] {{1_234, 2_345}, {2_999, 3_000}, {4_500, Long.MAX_VALUE}, {777, 777}, {9_000, 9_999}}) {
             List<Point> expected = storedOrder(range[0], range[1]);
-            MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", range[0], range[1]).orElseThrow();
+            MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", range[0], range[1], 1_000).orElseThrow();
             assertThat(cursor.total()).as("total in %s", Arrays.toString(range)).isEqualTo(expected.size());
             assertThat(readAll(range[0], range[1], 1_000)).as("range %s", Arrays.toString(range)).isEqualTo(expected);
         }
@@ -104,7 +104,7 @@ class SeriesCursorIT {
     @Test
     void aCursorReadsTheSeriesAsItWasWhenOpened() {
         List<Point> expected = storedOrder(0, Long.MAX_VALUE);
-        MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", 0, Long.MAX_VALUE).orElseThrow();
+        MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", 0, Long.MAX_VALUE, 1_000).orElseThrow();
         List<Point> read = new ArrayList<>(points(cursor.next(5_000)));
         // Meanwhile a writer adds points everywhere, enough to move the tail into a new chunk.
         IngestStream stream = IngestStream.open(server.channel());
@@ -118,7 +118,7 @@ class SeriesCursorIT {
     }
 
     private List<Point> readAll(long minStep, long maxStep, int block) {
-        MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", minStep, maxStep).orElseThrow();
+        MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", minStep, maxStep, 1_000).orElseThrow();
         List<Point> read = new ArrayList<>();
         for (MetricPoints points = cursor.next(block); points.size() > 0; points = cursor.next(block)) {
             assertThat(points.size()).isLessThanOrEqualTo(block);

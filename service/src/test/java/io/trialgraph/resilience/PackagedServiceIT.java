@@ -216,10 +216,10 @@ class PackagedServiceIT {
     void fiveHundredSmallStreamsMakeNoThreadEach() throws Exception {
         double before = service.management().scrape().value("jvm_threads_live_threads", Map.of()).orElseThrow();
         IngestWriters writers = new IngestWriters("small", 500, 50, 100).createComponents(service.channel());
-        writers.start(service.channel(), 1, 3);
+        writers.start(service.channel(), 1, 2);
         assertThat(writers.awaitEnd(300)).extracting(Status::getCode).containsOnly(Status.Code.OK);
         for (IngestWriters.Writer writer : writers.writers()) {
-            assertThat(writer.acknowledged.get()).isEqualTo(3);
+            assertThat(writer.acknowledged.get()).isEqualTo(2);
         }
         double peak = service.management().scrape().value("jvm_threads_peak_threads", Map.of()).orElseThrow();
         System.out.printf("500 small streams: live threads before %.0f, peak %.0f%n", before, peak);
@@ -232,7 +232,7 @@ class PackagedServiceIT {
     void afterSigkillDuringIngestEveryAcknowledgedBatchIsStoredOnceAndHealthComesBack() throws Exception {
         IngestWriters writers = new IngestWriters("crash", 8, 10_000).createComponents(service.channel());
         writers.start(service.channel(), 1, Long.MAX_VALUE);
-        awaitAcknowledged(writers, 20);
+        awaitAcknowledged(writers, 8);
         service.kill();
         writers.awaitEnd(60);
 
