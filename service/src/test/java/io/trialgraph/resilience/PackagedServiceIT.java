@@ -229,6 +229,47 @@ class PackagedServiceIT {
 
     @Test
     @Order(4)
+    void sixThousandIdleConnectionsTakeAtMostTheCapOfFileDescriptorsAndGoAfterTheHandshakeTimeout() throws Exception {
+        long before = service.openFileDescriptors();
+        List<java.net.Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6_000; i++) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", service.grpcPort()), 10_000);
+                idle.add(socket);
+            }
+            double refused = service.management().scrapeUntil(scrape -> scrape.value(
+                    "trialgraph_grpc_connections_refused_total", Map.of()).orElse(0) > 0)
+                    .value("trialgraph_grpc_connections_refused_total", Map.of()).orElse(0);
+            long during = service.openFileDescriptors();
+            System.out.printf("6,000 idle connections: service file descriptors %d -> %d, %.0f refused%n", before, during, refused);
+            assertThat(refused).as("connections refused on accept").isPositive();
+            assertThat(during - before).as("file descriptors the service opened").isLessThanOrEqualTo(4_096);
+            // The handshake timeout (10 s) closes the silent ones; a real client gets through again.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    assertStillServing();
+                    break;
+                } catch (RuntimeException | AssertionError notYet) {
+                    assertThat(System.nanoTime()).as("served again after the handshake timeout").isLessThan(deadline);
+                    service.channel().resetConnectBackoff();
+                    Thread.sleep(500);
+                }
+            }
+        } finally {
+            for (java.net.Socket socket : idle) {
+                try {
+                    socket.close();
+                } catch (IOException closedAlready) {
+                    // the server closed it
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void afterSigkillDuringIngestEveryAcknowledgedBatchIsStoredOnceAndHealthComesBack() throws Exception {
         IngestWriters writers = new IngestWriters("crash", 8, 10_000).createComponents(service.channel());
         writers.start(service.channel(), 1, Long.MAX_VALUE);
@@ -257,7 +298,7 @@ class PackagedServiceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void sigtermEndsEveryIngestStreamWithUnavailable() throws Exception {
         IngestWriters writers = new IngestWriters("term", 8, 10_000).createComponents(service.channel());
         writers.start(service.channel(), 1, Long.MAX_VALUE);
