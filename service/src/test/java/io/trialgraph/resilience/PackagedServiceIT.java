@@ -245,17 +245,22 @@ class PackagedServiceIT {
             System.out.printf("6,000 idle connections: service file descriptors %d -> %d, %.0f refused%n", before, during, refused);
             assertThat(refused).as("connections refused on accept").isPositive();
             assertThat(during - before).as("file descriptors the service opened").isLessThanOrEqualTo(4_096);
-            // The handshake timeout (10 s) closes the silent ones; a real client gets through again.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    assertStillServing();
-                    break;
-                } catch (RuntimeException | AssertionError notYet) {
-                    assertThat(System.nanoTime()).as("served again after the handshake timeout").isLessThan(deadline);
-                    service.channel().resetConnectBackoff();
-                    Thread.sleep(500);
+            // The handshake timeout (10 s) closes the silent ones; a new client gets through again.
+            ManagedChannel fresh = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (true) {
+                    try {
+                        io.trialgraph.resilience.RawCalls.assertServing(fresh);
+                        break;
+                    } catch (RuntimeException | AssertionError notYet) {
+                        assertThat(System.nanoTime()).as("a new client served after the handshake timeout").isLessThan(deadline);
+                        fresh.resetConnectBackoff();
+                        Thread.sleep(500);
+                    }
                 }
+            } finally {
+                fresh.shutdownNow();
             }
         } finally {
             for (java.net.Socket socket : idle) {
