@@ -15,8 +15,7 @@ public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
-    private Application() {
-    }
+    private Application() {}
 
     public static void main(String[] args) throws InterruptedException {
         TrialGraphServer server;
@@ -46,6 +45,10 @@ public final class Application {
             root = cause;
         }
         String message = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
-        return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst().orElse(message);
+        return message.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .findFirst()
+                .orElse(message);
     }
 }

@@ -24,8 +24,8 @@ public class IngestConfiguration {
 
     public void setThreads(int threads) {
         if (threads < 1 || threads > 256) {
-            throw new InvalidConfigurationException("trialgraph.ingest.threads (TRIALGRAPH_INGEST_THREADS): "
-                    + "must be 1 to 256, is " + threads);
+            throw new InvalidConfigurationException(
+                    "trialgraph.ingest.threads (TRIALGRAPH_INGEST_THREADS): " + "must be 1 to 256, is " + threads);
         }
         this.threads = threads;
     }
@@ -40,8 +40,9 @@ public class IngestConfiguration {
 
     public void setMaxInFlightBytes(@ReadableBytes long maxInFlightBytes) {
         if (maxInFlightBytes < 1) {
-            throw new InvalidConfigurationException("trialgraph.ingest.max-in-flight-bytes (TRIALGRAPH_INGEST_MAX_IN_FLIGHT_BYTES): "
-                    + "must be positive, is " + maxInFlightBytes);
+            throw new InvalidConfigurationException(
+                    "trialgraph.ingest.max-in-flight-bytes (TRIALGRAPH_INGEST_MAX_IN_FLIGHT_BYTES): "
+                            + "must be positive, is " + maxInFlightBytes);
         }
         this.maxInFlightBytes = maxInFlightBytes;
     }

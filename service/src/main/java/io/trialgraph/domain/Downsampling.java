@@ -14,8 +14,7 @@ public final class Downsampling {
     /** The smallest {@code maxPoints} accepted: one bucket. */
     public static final int MIN_POINTS = 4;
 
-    private Downsampling() {
-    }
+    private Downsampling() {}
 
     /** @param points in step order */
     public static MetricPoints m4(MetricPoints points, int maxPoints) {
@@ -99,8 +98,8 @@ public final class Downsampling {
 
         /** @return the points kept since the last call, in step order */
         public MetricPoints take() {
-            MetricPoints kept = new MetricPoints(Arrays.copyOf(steps, size), Arrays.copyOf(values, size),
-                    Arrays.copyOf(timestamps, size));
+            MetricPoints kept = new MetricPoints(
+                    Arrays.copyOf(steps, size), Arrays.copyOf(values, size), Arrays.copyOf(timestamps, size));
             size = 0;
             return kept;
         }

@@ -3,15 +3,15 @@ package io.trialgraph.grpc;
 import static io.trialgraph.grpc.ExperimentEndpoint.reply;
 
 import io.grpc.stub.StreamObserver;
+import io.trialgraph.analytics.Table;
+import io.trialgraph.analytics.TableCsv;
+import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
 import io.trialgraph.api.v1.ExportTableCsvResponse;
 import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
-import io.trialgraph.domain.Table;
-import io.trialgraph.domain.TableColumn;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -31,11 +31,11 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         Table.Page page = service.page(query(request));
         GetTableResponse.Builder builder = GetTableResponse.newBuilder()
                 .setTotalRows(page.totalRows())
-                .setNextPageToken(AnalyticsService.token(page.nextOffset()));
+                .setNextPageToken(TableRequests.token(page.nextOffset()));
         page.columns().forEach(column -> builder.addColumns(column.id()));
         for (List<Object> row : page.rows()) {
             TableRow.Builder cells = TableRow.newBuilder();
-            row.forEach(value -> cells.addValues(cell(value)));
+            row.forEach(value -> cells.addValues(Protos.value(value)));
             builder.addRows(cells);
         }
         reply(response, builder.build());
@@ -53,61 +53,33 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
     public void exportTableCsv(GetTableRequest request, StreamObserver<ExportTableCsvResponse> response) {
         AnalyticsService.Export export = service.export(query(request));
         FlowControlledReplies.send(response, new java.util.function.Supplier<>() {
-            private Table.Page page = export.next();
+            private String text = "";
+            private int at;
             private boolean header = true;
-            private int row;
 
             @Override
             public ExportTableCsvResponse get() {
-                if (page == null) {
-                    return null;
-                }
-                StringBuilder csv = new StringBuilder();
-                if (header) {
-                    csv.append(String.join(",", page.columns().stream().map(TableColumn::id).map(AnalyticsEndpoint::csvField)
-                            .toList())).append('\n');
+                while (at == text.length()) {
+                    Table.Page page = export.next();
+                    if (page == null) {
+                        return null;
+                    }
+                    text = TableCsv.page(page, header);
+                    at = 0;
                     header = false;
                 }
-                while (page != null && csv.length() < CSV_MESSAGE_CHARS) {
-                    if (row == page.rows().size()) {
-                        page = page.nextOffset() < 0 ? null : export.next();
-                        row = 0;
-                        continue;
-                    }
-                    List<Object> cells = page.rows().get(row++);
-                    for (int i = 0; i < cells.size(); i++) {
-                        if (i > 0) {
-                            csv.append(',');
-                        }
-                        Object value = cells.get(i);
-                        csv.append(value == null ? "" : csvField(String.valueOf(value)));
-                    }
-                    csv.append('\n');
+                // Cut after a line end (never inside a surrogate pair), at about CSV_MESSAGE_CHARS.
+                int cut = text.indexOf('\n', Math.min(text.length() - 1, at + CSV_MESSAGE_CHARS - 1));
+                int end = cut < 0 ? text.length() : cut + 1;
+                String part = text.substring(at, end);
+                at = end;
+                if (at == text.length()) {
+                    text = "";
+                    at = 0;
                 }
-                return ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build();
+                return ExportTableCsvResponse.newBuilder().setCsv(part).build();
             }
         });
-    }
-
-    /** RFC 4180: quote a field holding a comma, quote, line break or outer space; double its quotes. */
-    static String csvField(String text) {
-        boolean quote = text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
-                || (!text.isEmpty() && (Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))));
-        return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
-    }
-
-    private static TableValue cell(Object value) {
-        TableValue.Builder cell = TableValue.newBuilder();
-        if (value instanceof Double number) {
-            cell.setNumberValue(number);
-        } else if (value instanceof Number integer) {
-            cell.setIntegerValue(integer.longValue());
-        } else if (value instanceof Boolean flag) {
-            cell.setBoolValue(flag);
-        } else if (value != null) {
-            cell.setStringValue(value.toString());
-        }
-        return cell.build();
     }
 
     private static Table.Query query(GetTableRequest request) {
@@ -117,9 +89,14 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
             case EXPERIMENT_NAME_PREFIX -> new Table.Scope(null, null, request.getExperimentNamePrefix());
             case SCOPE_NOT_SET -> null;
         };
-        return AnalyticsService.query(scope, request.getColumnsList(), request.getFilter(),
+        return TableRequests.check(
+                scope,
+                request.getColumnsList(),
+                request.getFilter(),
                 request.getSortList().stream().map(SortKey::getColumn).toList(),
                 request.getSortList().stream().map(SortKey::getDescending).toList(),
-                request.getGroupBy(), request.getPageSize(), request.getPageToken());
+                request.getGroupBy(),
+                request.getPageSize(),
+                request.getPageToken());
     }
 }

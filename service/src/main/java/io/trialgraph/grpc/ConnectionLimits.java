@@ -56,19 +56,25 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
 
     ConnectionLimits(ServerConfiguration config, MeterRegistry registry) {
         if (config.getMaxConnections() < 1) {
-            throw new InvalidConfigurationException("trialgraph.server.max-connections (TRIALGRAPH_SERVER_MAX_CONNECTIONS): "
-                    + "must be at least 1, is " + config.getMaxConnections());
+            throw new InvalidConfigurationException(
+                    "trialgraph.server.max-connections (TRIALGRAPH_SERVER_MAX_CONNECTIONS): "
+                            + "must be at least 1, is " + config.getMaxConnections());
         }
         long descriptors = maxFileDescriptors();
         if (descriptors > 0 && config.getMaxConnections() > descriptors / 2) {
             this.maxConnections = (int) Math.max(1, descriptors / 2);
-            LOG.info("gRPC takes at most {} connections, half the process's file-descriptor limit of {} "
-                    + "(trialgraph.server.max-connections is {})", maxConnections, descriptors, config.getMaxConnections());
+            LOG.info(
+                    "gRPC takes at most {} connections, half the process's file-descriptor limit of {} "
+                            + "(trialgraph.server.max-connections is {})",
+                    maxConnections,
+                    descriptors,
+                    config.getMaxConnections());
         } else {
             this.maxConnections = config.getMaxConnections();
         }
         Gauge.builder("trialgraph.grpc.connections", open, AtomicInteger::get)
-                .description("Client connections open on the gRPC port").register(registry);
+                .description("Client connections open on the gRPC port")
+                .register(registry);
         this.refused = Counter.builder("trialgraph.grpc.connections.refused")
                 .description("Connections closed on accept because trialgraph.server.max-connections were open")
                 .register(registry);
@@ -76,7 +82,8 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
 
     private static long maxFileDescriptors() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount() : -1;
+                ? unix.getMaxFileDescriptorCount()
+                : -1;
     }
 
     /** @return the connection cap in force */
@@ -124,8 +131,9 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
-            LOG.warn("Refusing gRPC connections: {} are open, the most trialgraph.server.max-connections allows "
-                    + "(this warning repeats at most once a minute; trialgraph_grpc_connections_refused_total counts them)",
+            LOG.warn(
+                    "Refusing gRPC connections: {} are open, the most trialgraph.server.max-connections allows "
+                            + "(this warning repeats at most once a minute; trialgraph_grpc_connections_refused_total counts them)",
                     maxConnections);
         }
     }

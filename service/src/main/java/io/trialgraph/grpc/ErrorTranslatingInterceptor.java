@@ -25,7 +25,8 @@ class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> original, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> original, Metadata headers, ServerCallHandler<Q, R> next) {
         ServerCall<Q, R> call = new SimpleForwardingServerCall<>(original) {
             @Override
             public void close(Status status, Metadata trailers) {
@@ -37,8 +38,7 @@ class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
             delegate = next.startCall(call, headers);
         } catch (RuntimeException e) {
             closeQuietly(call, e);
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return new SimpleForwardingServerCallListener<>(delegate) {
             /** The request did not parse: the call is over, nothing more reaches the endpoint. */

@@ -52,7 +52,8 @@ final class FlowControlledReplies<R> {
                     message = messages.get();
                 } catch (RuntimeException e) {
                     messages = null;
-                    call.onError(StatusTranslator.capped(StatusTranslator.toStatus(e)).asRuntimeException());
+                    call.onError(StatusTranslator.capped(StatusTranslator.toStatus(e))
+                            .asRuntimeException());
                     return;
                 }
                 if (message == null) {

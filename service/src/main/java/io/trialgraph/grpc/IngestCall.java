@@ -11,6 +11,7 @@ import io.trialgraph.api.v1.RejectedBatch;
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
+import io.trialgraph.rules.Quote;
 import io.trialgraph.service.IngestAdmission;
 import io.trialgraph.service.MetricService;
 import java.util.ArrayList;
@@ -51,8 +52,12 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
     private boolean committing;
     private Status drainStatus;
 
-    private IngestCall(ServerCallStreamObserver<IngestMetricsResponse> responses, MetricService service,
-            IngestAdmission.Ticket ticket, Executor workers, IngestStreams streams) {
+    private IngestCall(
+            ServerCallStreamObserver<IngestMetricsResponse> responses,
+            MetricService service,
+            IngestAdmission.Ticket ticket,
+            Executor workers,
+            IngestStreams streams) {
         this.responses = responses;
         this.service = service;
         this.ticket = ticket;
@@ -61,9 +66,14 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
     }
 
     /** Starts serving a stream; called from the RPC method itself, before it returns. */
-    static IngestCall start(StreamObserver<IngestMetricsResponse> responseObserver, MetricService service,
-            IngestAdmission admission, Executor workers, IngestStreams streams) {
-        ServerCallStreamObserver<IngestMetricsResponse> responses = (ServerCallStreamObserver<IngestMetricsResponse>) responseObserver;
+    static IngestCall start(
+            StreamObserver<IngestMetricsResponse> responseObserver,
+            MetricService service,
+            IngestAdmission admission,
+            Executor workers,
+            IngestStreams streams) {
+        ServerCallStreamObserver<IngestMetricsResponse> responses =
+                (ServerCallStreamObserver<IngestMetricsResponse>) responseObserver;
         IngestCall call = new IngestCall(responses, service, admission.open(), workers, streams);
         responses.disableAutoRequest();
         // Covers a cancel after half-close too, which onError does not see, and a close by an
@@ -117,12 +127,13 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
         if (writerId == null) {
             writerId = MetricService.writerId(request.getWriterId());
         } else if (!writerId.equals(request.getWriterId())) {
-            throw new InvalidArgumentException("writer_id", "must stay '" + writerId + "' for the whole stream, is '"
-                    + request.getWriterId() + "'");
+            throw new InvalidArgumentException(
+                    "writer_id",
+                    "must stay " + Quote.of(writerId) + " for the whole stream, is " + Quote.of(request.getWriterId()));
         }
         if (request.getSequence() <= lastSequence) {
-            throw new InvalidArgumentException("sequence", "must grow from batch to batch: " + request.getSequence()
-                    + " follows " + lastSequence);
+            throw new InvalidArgumentException(
+                    "sequence", "must grow from batch to batch: " + request.getSequence() + " follows " + lastSequence);
         }
         lastSequence = request.getSequence();
     }
@@ -193,8 +204,10 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
         long now = System.currentTimeMillis();
         List<MetricBatch.Series> series = new ArrayList<>(request.getSeriesCount());
         for (int i = 0; i < request.getSeriesCount(); i++) {
-            series.add(new MetricBatch.Series(request.getSeries(i).getTrialComponentName(),
-                    request.getSeries(i).getMetricName(), points("series[" + i + "]", request.getSeries(i), now)));
+            series.add(new MetricBatch.Series(
+                    request.getSeries(i).getTrialComponentName(),
+                    request.getSeries(i).getMetricName(),
+                    points("series[" + i + "]", request.getSeries(i), now)));
         }
         return new MetricBatch(writerId, request.getSequence(), series);
     }
@@ -203,8 +216,8 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
     private static MetricPoints points(String field, MetricSeries series, long now) {
         int n = series.getStepsCount();
         if (series.getValuesCount() != n) {
-            throw new InvalidArgumentException(field + ".values", "must have one value per step (" + n + "), has "
-                    + series.getValuesCount());
+            throw new InvalidArgumentException(
+                    field + ".values", "must have one value per step (" + n + "), has " + series.getValuesCount());
         }
         long[] timestamps;
         if (series.getTimestampsCount() == 0) {
@@ -217,8 +230,9 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
                 timestamps[i] = t == 0 ? now : t;
             }
         } else {
-            throw new InvalidArgumentException(field + ".timestamps", "must be empty or have one timestamp per step (" + n
-                    + "), has " + series.getTimestampsCount());
+            throw new InvalidArgumentException(
+                    field + ".timestamps",
+                    "must be empty or have one timestamp per step (" + n + "), has " + series.getTimestampsCount());
         }
         long[] steps = new long[n];
         double[] values = new double[n];
@@ -231,7 +245,8 @@ final class IngestCall implements StreamObserver<IngestMetricsRequest> {
 
     @Override
     public void onError(Throwable t) {
-        // The client went away (also reported to the cancel handler); what was committed stays, and it resends the rest.
+        // The client went away (also reported to the cancel handler); what was committed stays, and it resends the
+        // rest.
         cancelled();
     }
 

@@ -4,9 +4,9 @@ import io.grpc.BinaryLog;
 import io.grpc.Channel;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
-import io.grpc.ServerBuilder;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.micronaut.context.event.BeanCreatedEvent;
@@ -46,15 +46,13 @@ final class MalformedRequests extends BinaryLog implements BeanCreatedEventListe
     }
 
     /** A parsed request, or why the bytes did not parse. */
-    private record Parsed<T>(T message, Status failure) {
-    }
+    private record Parsed<T>(T message, Status failure) {}
 
     /** The lenient form of each method, made once: the server asks for it on every call. */
     private final Map<MethodDescriptor<?, ?>, Lenient<?, ?>> lenient = new ConcurrentHashMap<>();
 
     /** A method whose request parsing cannot fail, and the empty request that stands in for bytes that did not parse. */
-    private record Lenient<Q, R>(MethodDescriptor<Parsed<Q>, R> method, Q empty) {
-    }
+    private record Lenient<Q, R>(MethodDescriptor<Parsed<Q>, R> method, Q empty) {}
 
     @Override
     @SuppressWarnings("unchecked")
@@ -84,7 +82,8 @@ final class MalformedRequests extends BinaryLog implements BeanCreatedEventListe
                 }
             }
         };
-        return new Lenient<>(method.toBuilder(marshaller, method.getResponseMarshaller()).build(),
+        return new Lenient<>(
+                method.toBuilder(marshaller, method.getResponseMarshaller()).build(),
                 method.parseRequest(new ByteArrayInputStream(new byte[0])));
     }
 
@@ -160,6 +159,5 @@ final class MalformedRequests extends BinaryLog implements BeanCreatedEventListe
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -41,26 +41,11 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
     }
 
     @Override
-    public void getMetricSummaries(GetMetricSummariesRequest request, StreamObserver<GetMetricSummariesResponse> response) {
+    public void getMetricSummaries(
+            GetMetricSummariesRequest request, StreamObserver<GetMetricSummariesResponse> response) {
         GetMetricSummariesResponse.Builder builder = GetMetricSummariesResponse.newBuilder();
         for (MetricSummary s : service.summaries(request.getTrialComponentNamesList(), request.getMetricNamesList())) {
-            builder.addSummaries(io.trialgraph.api.v1.MetricSummary.newBuilder()
-                    .setTrialComponentName(s.component())
-                    .setMetricName(s.metric())
-                    .setCount(s.count())
-                    .setNonFiniteCount(s.nonFiniteCount())
-                    .setMin(s.min())
-                    .setMax(s.max())
-                    .setMean(s.mean())
-                    .setStd(s.std())
-                    .setFirst(s.first())
-                    .setLast(s.last())
-                    .setFirstStep(s.firstStep())
-                    .setLastStep(s.lastStep())
-                    .setMinStep(s.minStep())
-                    .setMaxStep(s.maxStep())
-                    .setFirstTimestamp(s.firstTimestamp())
-                    .setLastTimestamp(s.lastTimestamp()));
+            builder.addSummaries(Protos.summary(s));
         }
         ExperimentEndpoint.reply(response, builder.build());
     }
@@ -72,8 +57,11 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
      */
     @Override
     public void readMetricSeries(ReadMetricSeriesRequest request, StreamObserver<ReadMetricSeriesResponse> response) {
-        MetricService.SeriesStream series = service.stream(request.getTrialComponentName(), request.getMetricName(),
-                request.hasMinStep() ? request.getMinStep() : null, request.hasMaxStep() ? request.getMaxStep() : null,
+        MetricService.SeriesStream series = service.stream(
+                request.getTrialComponentName(),
+                request.getMetricName(),
+                request.hasMinStep() ? request.getMinStep() : null,
+                request.hasMaxStep() ? request.getMaxStep() : null,
                 request.getMaxPoints());
         boolean[] first = {true};
         FlowControlledReplies.send(response, () -> {
@@ -87,7 +75,8 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
             for (int i = 0; i < points.size(); i++) {
                 part.addSteps(points.step(i)).addValues(points.value(i)).addTimestamps(points.timestamp(i));
             }
-            ReadMetricSeriesResponse.Builder message = ReadMetricSeriesResponse.newBuilder().setPoints(part);
+            ReadMetricSeriesResponse.Builder message =
+                    ReadMetricSeriesResponse.newBuilder().setPoints(part);
             if (first[0]) {
                 message.setTotalPoints(series.totalPoints());
                 first[0] = false;

@@ -3,8 +3,8 @@ package io.trialgraph.grpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.trialgraph.config.ServerConfiguration;
-import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.service.BackgroundTasks;
+import io.trialgraph.service.ServerInfoService;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.concurrent.Executors;
@@ -29,18 +29,22 @@ public class ServingStatusReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ServingStatusReporter.class);
 
     private final HealthStatusManager health;
-    private final Neo4jConnection neo4j;
+    private final ServerInfoService server;
     private final ServerConfiguration config;
     private final BackgroundTasks background;
     private ScheduledExecutorService checker;
     private volatile boolean neo4jReachable = true;
+    private volatile boolean serving;
     private boolean stopped;
     private volatile boolean dead;
 
-    ServingStatusReporter(HealthStatusManager health, Neo4jConnection neo4j, ServerConfiguration config,
+    ServingStatusReporter(
+            HealthStatusManager health,
+            ServerInfoService server,
+            ServerConfiguration config,
             BackgroundTasks background) {
         this.health = health;
-        this.neo4j = neo4j;
+        this.server = server;
         this.config = config;
         this.background = background;
     }
@@ -49,10 +53,11 @@ public class ServingStatusReporter {
     public synchronized void ready() {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(LIVENESS, ServingStatus.SERVING);
+        serving = true;
         long interval = Math.max(1, config.getHealthCheckInterval().toMillis());
         checker = Executors.newSingleThreadScheduledExecutor(background.threads("trialgraph-health"));
-        checker.scheduleWithFixedDelay(background.reporting("trialgraph-health", this::check), interval, interval,
-                TimeUnit.MILLISECONDS);
+        checker.scheduleWithFixedDelay(
+                background.reporting("trialgraph-health", this::check), interval, interval, TimeUnit.MILLISECONDS);
         background.onDeath((thread, failure) -> backgroundThreadDied());
     }
 
@@ -73,22 +78,31 @@ public class ServingStatusReporter {
         if (dead) {
             return;
         }
-        boolean reachable = neo4j.isReachable();
+        boolean reachable = server.isDatabaseReachable();
         if (reachable != neo4jReachable) {
             neo4jReachable = reachable;
             if (reachable) {
-                LOG.info("Neo4j at {} answers again: health is SERVING", neo4j.boltUri());
+                LOG.info("Neo4j at {} answers again: health is SERVING", server.databaseUri());
             } else {
-                LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", neo4j.boltUri());
+                LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", server.databaseUri());
             }
             synchronized (this) {
                 // A death or the shutdown while Neo4j was asked outranks its answer.
                 if (!dead && !stopped) {
-                    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                    health.setStatus(
+                            HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
                             reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
                 }
             }
         }
+    }
+
+    /**
+     * @return whether the overall status is SERVING now: ready, Neo4j answering, no background
+     *     thread dead, not shutting down
+     */
+    public boolean isServing() {
+        return serving && neo4jReachable && !dead;
     }
 
     /** Reports NOT_SERVING from now on; called when shutdown begins. */
@@ -98,6 +112,7 @@ public class ServingStatusReporter {
             return;
         }
         stopped = true;
+        serving = false;
         if (checker != null) {
             checker.shutdownNow();
         }

@@ -45,26 +45,32 @@ public class IngestAdmission {
     private final Deque<Ticket> waiting = new ArrayDeque<>();
     /** Tickets whose reservation waits for its batch, oldest first. */
     private final Set<Ticket> reserved = new LinkedHashSet<>();
+
     private final ScheduledExecutorService timer;
     private final BackgroundTasks background;
     private final Counter waits;
     private long inFlight;
     private ScheduledFuture<?> sweep;
 
-    IngestAdmission(IngestConfiguration config, @Value("${grpc.server.max-inbound-message-size:4194304}") long maxMessageBytes,
-            MeterRegistry registry, BackgroundTasks background) {
+    IngestAdmission(
+            IngestConfiguration config,
+            @Value("${grpc.server.max-inbound-message-size:4194304}") long maxMessageBytes,
+            MeterRegistry registry,
+            BackgroundTasks background) {
         this.budget = config.getMaxInFlightBytes();
         this.firstReservation = Math.max(MIN_RESERVATION, maxMessageBytes);
         this.background = background;
         this.timer = Executors.newSingleThreadScheduledExecutor(background.threads("trialgraph-ingest-admission"));
-        Gauge.builder("trialgraph.ingest.in.flight", this, IngestAdmission::inFlightBytes).baseUnit("bytes")
+        Gauge.builder("trialgraph.ingest.in.flight", this, IngestAdmission::inFlightBytes)
+                .baseUnit("bytes")
                 .description("Metric batches received (or reserved for) and not yet committed, all streams together")
                 .register(registry);
         Gauge.builder("trialgraph.ingest.streams.waiting", this, admission -> admission.waitingStreams())
                 .description("Ingest streams waiting for the in-flight budget before reading their next batch")
                 .register(registry);
         this.waits = Counter.builder("trialgraph.ingest.admission.waits")
-                .description("Times an ingest stream had to wait for the in-flight budget before reading its next batch")
+                .description(
+                        "Times an ingest stream had to wait for the in-flight budget before reading its next batch")
                 .register(registry);
     }
 
@@ -98,8 +104,7 @@ public class IngestAdmission {
         private boolean closed;
         private Runnable admit;
 
-        private Ticket() {
-        }
+        private Ticket() {}
 
         /**
          * Runs {@code readNext} (which reads the stream's next batch) now if the budget allows, or
@@ -206,8 +211,11 @@ public class IngestAdmission {
 
     private void scheduleSweep() {
         if (sweep == null || sweep.isDone()) {
-            sweep = timer.scheduleWithFixedDelay(background.reporting("trialgraph-ingest-admission", this::sweep),
-                    IDLE_RESERVATION_MILLIS / 4, IDLE_RESERVATION_MILLIS / 4, TimeUnit.MILLISECONDS);
+            sweep = timer.scheduleWithFixedDelay(
+                    background.reporting("trialgraph-ingest-admission", this::sweep),
+                    IDLE_RESERVATION_MILLIS / 4,
+                    IDLE_RESERVATION_MILLIS / 4,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

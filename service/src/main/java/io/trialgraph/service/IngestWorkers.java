@@ -19,8 +19,13 @@ public class IngestWorkers implements Executor {
     private final ThreadPoolExecutor pool;
 
     IngestWorkers(IngestConfiguration config, BackgroundTasks background) {
-        this.pool = new ThreadPoolExecutor(config.getThreads(), config.getThreads(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), background.threads("trialgraph-ingest"));
+        this.pool = new ThreadPoolExecutor(
+                config.getThreads(),
+                config.getThreads(),
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                background.threads("trialgraph-ingest"));
         // Idle servers keep no ingest threads.
         pool.allowCoreThreadTimeOut(true);
     }

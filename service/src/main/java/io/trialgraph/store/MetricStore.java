@@ -94,12 +94,6 @@ public class MetricStore {
             RETURN m {.*, tail: null} AS m
             ORDER BY m.component, m.name""";
 
-    private static final String MISSING_COMPONENTS = """
-            UNWIND $components AS component
-            OPTIONAL MATCH (c:TrialComponent {name: component})
-            WITH component, c WHERE c IS NULL
-            RETURN component LIMIT 1""";
-
     /**
      * What an incremental read starts from: the chunk count (chunks are immutable and numbered in
      * order, so those below it are a snapshot), the tail, and the points in the step range: the
@@ -129,7 +123,8 @@ public class MetricStore {
             WITH c ORDER BY c.minStep, c.seq
             RETURN c.seq AS seq, c.minStep AS minStep, c.points AS points""";
 
-    private static final String COMPONENT_EXISTS = "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
+    private static final String COMPONENT_EXISTS =
+            "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
 
     private final Neo4jConnection neo4j;
 
@@ -149,8 +144,10 @@ public class MetricStore {
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
         return neo4j.write(tx -> {
-            Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", batch.writerId(), "sequence", batch.sequence(),
-                    "keys", keys)).single();
+            Record claimed = tx.run(
+                            CLAIM_AND_LOAD,
+                            Map.of("writer", batch.writerId(), "sequence", batch.sequence(), "keys", keys))
+                    .single();
             if (claimed.get("committed").asLong() >= batch.sequence()) {
                 return 0L;
             }
@@ -161,9 +158,13 @@ public class MetricStore {
     /** Marks a rejected batch as done, so the writer's sequence moves past it. */
     public void skip(String writerId, long sequence) {
         neo4j.write(tx -> {
-            long committed = tx.run(CLAIM, Map.of("writer", writerId)).single().get("sequence").asLong();
+            long committed = tx.run(CLAIM, Map.of("writer", writerId))
+                    .single()
+                    .get("sequence")
+                    .asLong();
             if (committed < sequence) {
-                tx.run(ADVANCE_WRITER, Map.of("writer", writerId, "sequence", sequence)).consume();
+                tx.run(ADVANCE_WRITER, Map.of("writer", writerId, "sequence", sequence))
+                        .consume();
             }
             return null;
         });
@@ -178,7 +179,10 @@ public class MetricStore {
         return bySeries;
     }
 
-    private static long write(TransactionContext tx, MetricBatch batch, Map<List<String>, MetricPoints> bySeries,
+    private static long write(
+            TransactionContext tx,
+            MetricBatch batch,
+            Map<List<String>, MetricPoints> bySeries,
             List<Map<String, Object>> loaded) {
         Map<List<String>, String> metricIds = new HashMap<>();
         Map<List<String>, Map<String, Object>> stored = new HashMap<>();
@@ -189,7 +193,8 @@ public class MetricStore {
                 throw new NotFoundException("trial component", key.get(0));
             }
             if (row.get("metricId") == null) {
-                toCreate.add(Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
+                toCreate.add(
+                        Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
             } else {
                 metricIds.put(key, (String) row.get("metricId"));
                 @SuppressWarnings("unchecked")
@@ -198,8 +203,13 @@ public class MetricStore {
             }
         }
         if (!toCreate.isEmpty()) {
-            for (Record row : tx.run(CREATE_METRICS, Map.of("metrics", toCreate)).list()) {
-                metricIds.put(List.of(row.get("component").asString(), row.get("metric").asString()), row.get("metricId").asString());
+            for (Record row :
+                    tx.run(CREATE_METRICS, Map.of("metrics", toCreate)).list()) {
+                metricIds.put(
+                        List.of(
+                                row.get("component").asString(),
+                                row.get("metric").asString()),
+                        row.get("metricId").asString());
             }
         }
 
@@ -211,16 +221,15 @@ public class MetricStore {
             points += added.size();
             writes.add(seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added));
         }
-        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence())).consume();
+        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence()))
+                .consume();
         return points;
     }
 
     /** The new summary, tail and chunks of one metric after {@code added} arrives. */
-    private static Map<String, Object> seriesWrite(List<String> key, String metricId, Map<String, Object> stored,
-            MetricPoints added) {
-        MetricSummary summary = stored.isEmpty()
-                ? MetricSummary.empty(key.get(0), key.get(1))
-                : toSummary(stored);
+    private static Map<String, Object> seriesWrite(
+            List<String> key, String metricId, Map<String, Object> stored, MetricPoints added) {
+        MetricSummary summary = stored.isEmpty() ? MetricSummary.empty(key.get(0), key.get(1)) : toSummary(stored);
         MetricSummary updated = summary.plus(added);
         long chunkCount = GraphValues.number(stored, "chunks");
         MetricPoints tail = tail(stored);
@@ -287,13 +296,23 @@ public class MetricStore {
     }
 
     private static MetricSummary toSummary(Map<String, Object> m) {
-        return new MetricSummary(GraphValues.string(m, "component"), GraphValues.string(m, "name"),
-                GraphValues.number(m, "count"), GraphValues.number(m, "nonFiniteCount"),
-                decimal(m, "min"), decimal(m, "max"), decimal(m, "mean"), decimal(m, "m2"),
-                decimal(m, "first"), decimal(m, "last"),
-                GraphValues.number(m, "firstStep"), GraphValues.number(m, "lastStep"),
-                GraphValues.number(m, "minStep"), GraphValues.number(m, "maxStep"),
-                GraphValues.number(m, "firstTimestamp"), GraphValues.number(m, "lastTimestamp"));
+        return new MetricSummary(
+                GraphValues.string(m, "component"),
+                GraphValues.string(m, "name"),
+                GraphValues.number(m, "count"),
+                GraphValues.number(m, "nonFiniteCount"),
+                decimal(m, "min"),
+                decimal(m, "max"),
+                decimal(m, "mean"),
+                decimal(m, "m2"),
+                decimal(m, "first"),
+                decimal(m, "last"),
+                GraphValues.number(m, "firstStep"),
+                GraphValues.number(m, "lastStep"),
+                GraphValues.number(m, "minStep"),
+                GraphValues.number(m, "maxStep"),
+                GraphValues.number(m, "firstTimestamp"),
+                GraphValues.number(m, "lastTimestamp"));
     }
 
     private static double decimal(Map<String, Object> m, String key) {
@@ -311,10 +330,7 @@ public class MetricStore {
      */
     public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
         return neo4j.read(tx -> {
-            List<Record> missing = tx.run(MISSING_COMPONENTS, Map.of("components", components)).list();
-            if (!missing.isEmpty()) {
-                throw new NotFoundException("trial component", missing.get(0).get("component").asString());
-            }
+            Existence.requireAll(tx, Existence.Named.COMPONENT, components);
             return tx.run(SUMMARIES, Map.of("components", components, "metrics", metrics))
                     .list(record -> toSummary(record.get("m").asMap()));
         });
@@ -331,12 +347,17 @@ public class MetricStore {
      * @return empty when the metric does not exist
      * @throws NotFoundException when the component does not exist
      */
-    public Optional<SeriesCursor> openSeries(String component, String metric, long minStep, long maxStep, int firstBlock) {
+    public Optional<SeriesCursor> openSeries(
+            String component, String metric, long minStep, long maxStep, int firstBlock) {
         return neo4j.readInBatches(fetchSize(firstBlock), tx -> {
-            Map<String, Object> key = Map.of("component", component, "metric", metric, "minStep", minStep, "maxStep", maxStep);
+            Map<String, Object> key =
+                    Map.of("component", component, "metric", metric, "minStep", minStep, "maxStep", maxStep);
             List<Record> rows = tx.run(SERIES_SNAPSHOT, key).list();
             if (rows.isEmpty()) {
-                if (!tx.run(COMPONENT_EXISTS, Map.of("component", component)).single().get("exists").asBoolean()) {
+                if (!tx.run(COMPONENT_EXISTS, Map.of("component", component))
+                        .single()
+                        .get("exists")
+                        .asBoolean()) {
                     throw new NotFoundException("trial component", component);
                 }
                 return Optional.empty();
@@ -349,7 +370,8 @@ public class MetricStore {
                 parameters.put("seqs", cut);
                 Result chunks = tx.run(SERIES_CHUNKS_BY_SEQ, parameters);
                 while (chunks.hasNext()) {
-                    MetricPoints points = PointCodec.decode(chunks.next().get("points").asByteArray());
+                    MetricPoints points =
+                            PointCodec.decode(chunks.next().get("points").asByteArray());
                     for (int i = 0; i < points.size(); i++) {
                         if (points.step(i) >= minStep && points.step(i) <= maxStep) {
                             total++;
@@ -357,10 +379,11 @@ public class MetricStore {
                     }
                 }
             }
-            MetricPoints tail = row.get("tail").isNull() ? MetricPoints.empty()
+            MetricPoints tail = row.get("tail").isNull()
+                    ? MetricPoints.empty()
                     : inRange(PointCodec.decode(row.get("tail").asByteArray()).sortedByStep(), minStep, maxStep);
-            SeriesCursor cursor = new SeriesCursor(component, metric, minStep, maxStep, row.get("chunks").asLong(), tail,
-                    total + tail.size());
+            SeriesCursor cursor = new SeriesCursor(
+                    component, metric, minStep, maxStep, row.get("chunks").asLong(), tail, total + tail.size());
             cursor.prefetch(tx, firstBlock);
             return Optional.of(cursor);
         });
@@ -412,7 +435,13 @@ public class MetricStore {
         /** Points read ahead (the first block, in the snapshot's transaction), not yet returned. */
         private MetricPoints prefetched;
 
-        private SeriesCursor(String component, String metric, long minStep, long maxStep, long chunks, MetricPoints tail,
+        private SeriesCursor(
+                String component,
+                String metric,
+                long minStep,
+                long maxStep,
+                long chunks,
+                MetricPoints tail,
                 long total) {
             this.component = component;
             this.metric = metric;
@@ -453,8 +482,17 @@ public class MetricStore {
 
         /** Merges the chunks that may hold the next {@code maxPoints} points, in order of their lowest step. */
         private Block pass(TransactionContext tx, int maxPoints) {
-            Map<String, Object> parameters = Map.of("component", component, "metric", metric, "chunks", chunks,
-                    "fromStep", started ? Math.max(minStep, lastStep) : minStep, "maxStep", maxStep);
+            Map<String, Object> parameters = Map.of(
+                    "component",
+                    component,
+                    "metric",
+                    metric,
+                    "chunks",
+                    chunks,
+                    "fromStep",
+                    started ? Math.max(minStep, lastStep) : minStep,
+                    "maxStep",
+                    maxStep);
             Block candidates = new Block(maxPoints);
             Result result = tx.run(SERIES_CHUNKS, parameters);
             boolean tailMerged = tail.size() == 0;
@@ -471,7 +509,10 @@ public class MetricStore {
                 if (candidates.beyond(chunkMin)) {
                     return candidates;
                 }
-                add(candidates, PointCodec.decode(chunk.get("points").asByteArray()), chunk.get("seq").asLong());
+                add(
+                        candidates,
+                        PointCodec.decode(chunk.get("points").asByteArray()),
+                        chunk.get("seq").asLong());
             }
             if (!tailMerged) {
                 if (candidates.beyond(tail.step(0))) {
@@ -556,7 +597,9 @@ public class MetricStore {
                     grow();
                 }
             }
-            if (sorted && size > 0 && compare(step, seq, position, steps[size - 1], seqs[size - 1], positions[size - 1]) < 0) {
+            if (sorted
+                    && size > 0
+                    && compare(step, seq, position, steps[size - 1], seqs[size - 1], positions[size - 1]) < 0) {
                 sorted = false;
             }
             steps[size] = step;
@@ -579,7 +622,9 @@ public class MetricStore {
         MetricPoints first(int n) {
             sortAndKeep(n);
             int count = Math.min(n, size);
-            return new MetricPoints(java.util.Arrays.copyOf(steps, count), java.util.Arrays.copyOf(values, count),
+            return new MetricPoints(
+                    java.util.Arrays.copyOf(steps, count),
+                    java.util.Arrays.copyOf(values, count),
                     java.util.Arrays.copyOf(timestamps, count));
         }
 
@@ -599,7 +644,8 @@ public class MetricStore {
                 for (int i = 0; i < size; i++) {
                     order[i] = i;
                 }
-                java.util.Arrays.sort(order, (a, b) -> compare(steps[a], seqs[a], positions[a], steps[b], seqs[b], positions[b]));
+                java.util.Arrays.sort(
+                        order, (a, b) -> compare(steps[a], seqs[a], positions[a], steps[b], seqs[b], positions[b]));
                 long[] s = new long[steps.length];
                 long[] q = new long[steps.length];
                 int[] p = new int[steps.length];

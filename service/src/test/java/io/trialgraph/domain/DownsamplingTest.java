@@ -42,7 +42,7 @@ class DownsamplingTest {
             double[] values = new double[n];
             long[] timestamps = new long[n];
             for (int i = 0; i < n; i++) {
-                steps[i] = i / 3;   // repeated steps
+                steps[i] = i / 3; // repeated steps
                 values[i] = random.nextInt(10) == 0 ? Double.NaN : random.nextGaussian();
                 timestamps[i] = 1_000L * i;
             }
@@ -65,8 +65,12 @@ class DownsamplingTest {
                 String what = n + " points to " + maxPoints;
                 assertThat(streamed.steps()).as(what).containsExactly(whole.steps());
                 assertThat(streamed.timestamps()).as(what).containsExactly(whole.timestamps());
-                assertThat(Arrays.equals(streamed.values(), whole.values())).as(what).isTrue();
-                assertThat(Downsampling.m4(points, maxPoints).timestamps()).as(what).containsExactly(whole.timestamps());
+                assertThat(Arrays.equals(streamed.values(), whole.values()))
+                        .as(what)
+                        .isTrue();
+                assertThat(Downsampling.m4(points, maxPoints).timestamps())
+                        .as(what)
+                        .containsExactly(whole.timestamps());
             }
         }
     }

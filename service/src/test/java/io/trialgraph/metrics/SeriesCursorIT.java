@@ -83,19 +83,27 @@ class SeriesCursorIT {
     void everyBlockSizeReadsTheWholeSeriesInStoredOrder() {
         List<Point> expected = storedOrder(0, Long.MAX_VALUE);
         assertThat(expected).hasSize(3 * 3_000 + 3 * 4_000 + 40 * 60);
-        assertThat(server.count("MATCH (:Metric)-[:HAS_CHUNK]->(c) RETURN count(c)")).as("chunks").isGreaterThan(10);
+        assertThat(server.count("MATCH (:Metric)-[:HAS_CHUNK]->(c) RETURN count(c)"))
+                .as("chunks")
+                .isGreaterThan(10);
         for (int block : new int[] {499, 2_048, 5_000, 100_000}) {
-            assertThat(readAll(0, Long.MAX_VALUE, block)).as("blocks of %d", block).isEqualTo(expected);
+            assertThat(readAll(0, Long.MAX_VALUE, block))
+                    .as("blocks of %d", block)
+                    .isEqualTo(expected);
         }
     }
 
     @Test
     void aStepRangeReadsTheSamePointsAsFilteringTheWholeSeries() {
-        for (long[] range : new long[][] {{1_234, 2_345}, {2_999, 3_000}, {4_500, Long.MAX_VALUE}, {777, 777}, {9_000, 9_999}}) {
+        for (long[] range :
+                new long[][] {{1_234, 2_345}, {2_999, 3_000}, {4_500, Long.MAX_VALUE}, {777, 777}, {9_000, 9_999}}) {
             List<Point> expected = storedOrder(range[0], range[1]);
-            MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", range[0], range[1], 1_000).orElseThrow();
+            MetricStore.SeriesCursor cursor =
+                    store.openSeries("job", "loss", range[0], range[1], 1_000).orElseThrow();
             assertThat(cursor.total()).as("total in %s", Arrays.toString(range)).isEqualTo(expected.size());
-            assertThat(readAll(range[0], range[1], 1_000)).as("range %s", Arrays.toString(range)).isEqualTo(expected);
+            assertThat(readAll(range[0], range[1], 1_000))
+                    .as("range %s", Arrays.toString(range))
+                    .isEqualTo(expected);
         }
         // One point a block, where equal steps come from many chunks and the tail.
         assertThat(readAll(777, 779, 1)).isEqualTo(storedOrder(777, 779));
@@ -104,7 +112,8 @@ class SeriesCursorIT {
     @Test
     void aCursorReadsTheSeriesAsItWasWhenOpened() {
         List<Point> expected = storedOrder(0, Long.MAX_VALUE);
-        MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", 0, Long.MAX_VALUE, 1_000).orElseThrow();
+        MetricStore.SeriesCursor cursor =
+                store.openSeries("job", "loss", 0, Long.MAX_VALUE, 1_000).orElseThrow();
         List<Point> read = new ArrayList<>(points(cursor.next(5_000)));
         // Meanwhile a writer adds points everywhere, enough to move the tail into a new chunk.
         IngestStream stream = IngestStream.open(server.channel());
@@ -118,7 +127,8 @@ class SeriesCursorIT {
     }
 
     private List<Point> readAll(long minStep, long maxStep, int block) {
-        MetricStore.SeriesCursor cursor = store.openSeries("job", "loss", minStep, maxStep, 1_000).orElseThrow();
+        MetricStore.SeriesCursor cursor =
+                store.openSeries("job", "loss", minStep, maxStep, 1_000).orElseThrow();
         List<Point> read = new ArrayList<>();
         for (MetricPoints points = cursor.next(block); points.size() > 0; points = cursor.next(block)) {
             assertThat(points.size()).isLessThanOrEqualTo(block);
@@ -145,7 +155,9 @@ class SeriesCursorIT {
             }
         }
         all.sort(Comparator.comparingLong(Point::step));
-        return all.stream().filter(p -> p.step() >= minStep && p.step() <= maxStep).toList();
+        return all.stream()
+                .filter(p -> p.step() >= minStep && p.step() <= maxStep)
+                .toList();
     }
 
     private static List<Point> points(MetricPoints points) {

@@ -25,14 +25,20 @@ class BackgroundDeathIT {
 
     @Test
     void healthGoesNotServingForGoodWhenABackgroundThreadDies(TestNeo4j neo4j) throws Exception {
-        try (TrialGraphServer server = TestServer.dedicated(neo4j, Map.of("trialgraph.server.health-check-interval", "200ms"))) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        try (TrialGraphServer server =
+                TestServer.dedicated(neo4j, Map.of("trialgraph.server.health-check-interval", "200ms"))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                    .usePlaintext()
+                    .build();
             try {
                 assertThat(status(channel, "")).isEqualTo(ServingStatus.SERVING);
                 // A thread made the way the service makes its own (health checker, ingest workers) dies of a failure.
-                Thread thread = server.context().getBean(BackgroundTasks.class).threads("trialgraph-test-task").newThread(() -> {
-                    throw new IllegalStateException("the task broke");
-                });
+                Thread thread = server.context()
+                        .getBean(BackgroundTasks.class)
+                        .threads("trialgraph-test-task")
+                        .newThread(() -> {
+                            throw new IllegalStateException("the task broke");
+                        });
                 thread.start();
                 thread.join();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -51,7 +57,9 @@ class BackgroundDeathIT {
     }
 
     private static ServingStatus status(ManagedChannel channel, String service) {
-        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        return HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 }

@@ -37,9 +37,8 @@ class ConnectionCapIT {
     void idleConnectionsBeyondTheCapAreClosedAndTheHandshakeTimeoutFreesTheRest(TestNeo4j neo4j) throws Exception {
         UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<Socket> idle = new ArrayList<>();
-        try (TrialGraphServer server = TestServer.dedicated(neo4j, Map.of(
-                "trialgraph.server.max-connections", CAP,
-                "grpc.server.handshake-timeout", "2s"))) {
+        try (TrialGraphServer server = TestServer.dedicated(
+                neo4j, Map.of("trialgraph.server.max-connections", CAP, "grpc.server.handshake-timeout", "2s"))) {
             MeterRegistry meters = server.context().getBean(MeterRegistry.class);
             long descriptorsBefore = os.getOpenFileDescriptorCount();
             long started = System.nanoTime();
@@ -48,19 +47,28 @@ class ConnectionCapIT {
                 socket.connect(new InetSocketAddress("127.0.0.1", server.grpcPort()), 5_000);
                 idle.add(socket);
             }
-            System.out.printf("%d idle connections opened in %d ms%n", IDLE_CLIENTS,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            System.out.printf(
+                    "%d idle connections opened in %d ms%n",
+                    IDLE_CLIENTS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             // Kept ones that time out free their place for later ones, so more than the cap may have got in over time,
             // but never more than the cap at once, and most were refused on the spot.
-            assertThat(meters.get("trialgraph.grpc.connections").gauge().value()).as("connections kept").isLessThanOrEqualTo(CAP);
-            assertThat(meters.get("trialgraph.grpc.connections.refused").counter().count())
-                    .as("connections refused on accept").isGreaterThanOrEqualTo(IDLE_CLIENTS / 2.0);
+            assertThat(meters.get("trialgraph.grpc.connections").gauge().value())
+                    .as("connections kept")
+                    .isLessThanOrEqualTo(CAP);
+            assertThat(meters.get("trialgraph.grpc.connections.refused")
+                            .counter()
+                            .count())
+                    .as("connections refused on accept")
+                    .isGreaterThanOrEqualTo(IDLE_CLIENTS / 2.0);
             // This JVM holds both ends: the clients' 1,000 sockets and the server's (at most the cap).
-            assertThat(os.getOpenFileDescriptorCount() - descriptorsBefore).as("file descriptors opened")
+            assertThat(os.getOpenFileDescriptorCount() - descriptorsBefore)
+                    .as("file descriptors opened")
                     .isLessThan(IDLE_CLIENTS + CAP + 100);
 
             // Without a handshake the kept ones go after 2 s; then a real client gets through.
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                    .usePlaintext()
+                    .build();
             try {
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (true) {
@@ -68,13 +76,18 @@ class ConnectionCapIT {
                         RawCalls.assertServing(channel);
                         break;
                     } catch (RuntimeException | AssertionError notYet) {
-                        assertThat(System.nanoTime()).as("served again after the handshake timeout").isLessThan(until);
+                        assertThat(System.nanoTime())
+                                .as("served again after the handshake timeout")
+                                .isLessThan(until);
                         channel.shutdownNow();
-                        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+                        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                                .usePlaintext()
+                                .build();
                         Thread.sleep(200);
                     }
                 }
-                System.out.printf("served again %d ms after the first connection%n",
+                System.out.printf(
+                        "served again %d ms after the first connection%n",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             } finally {
                 channel.shutdownNow();

@@ -47,10 +47,18 @@ import org.neo4j.driver.Record;
 class FuzzIT {
 
     private static final int REQUESTS = 1_200;
-    private static final List<Status.Code> NEVER = List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.UNIMPLEMENTED,
-            Status.Code.DATA_LOSS);
-    private static final List<String> NAMES = List.of("fuzz-exp", "fuzz-trial", "fuzz-job", "s3://fuzz/data", "loss",
-            "fuzz-writer", "name", "params.lr", "metrics.loss.last");
+    private static final List<Status.Code> NEVER =
+            List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.UNIMPLEMENTED, Status.Code.DATA_LOSS);
+    private static final List<String> NAMES = List.of(
+            "fuzz-exp",
+            "fuzz-trial",
+            "fuzz-job",
+            "s3://fuzz/data",
+            "loss",
+            "fuzz-writer",
+            "name",
+            "params.lr",
+            "metrics.loss.last");
 
     @Test
     void generatedRequestsNeverEndInternalOrUnknownAndNeverWriteHalfway(TestServer server) {
@@ -58,7 +66,8 @@ class FuzzIT {
         System.out.println("FuzzIT seed " + seed + " (-Dfuzz.seed=" + seed + " replays it)");
         Random random = new Random(seed);
         fixture(server);
-        List<Map.Entry<MethodDescriptor<?, ?>, Descriptors.Descriptor>> methods = new ArrayList<>(MalformedRequestIT.methods().entrySet());
+        List<Map.Entry<MethodDescriptor<?, ?>, Descriptors.Descriptor>> methods =
+                new ArrayList<>(MalformedRequestIT.methods().entrySet());
         Map<String, Map<Status.Code, Integer>> outcomes = new TreeMap<>();
         List<String> wrong = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
@@ -87,12 +96,13 @@ class FuzzIT {
             Graph before = graph(server);
             RawCalls.Outcome outcome = RawCalls.call(server.channel(), method.getKey(), request, 30);
             Status status = outcome.status();
-            outcomes.computeIfAbsent(method.getKey().getFullMethodName(), k -> new TreeMap<>()).merge(status.getCode(), 1, Integer::sum);
+            outcomes.computeIfAbsent(method.getKey().getFullMethodName(), k -> new TreeMap<>())
+                    .merge(status.getCode(), 1, Integer::sum);
             if (NEVER.contains(status.getCode())) {
                 wrong.add(method.getKey().getFullMethodName() + " (" + kind + ", request " + i + "): " + status);
             } else if (!status.isOk() && !graph(server).equals(before)) {
-                wrong.add(method.getKey().getFullMethodName() + " (" + kind + ", request " + i + ") failed with " + status
-                        + " but changed the graph: " + before + " -> " + graph(server));
+                wrong.add(method.getKey().getFullMethodName() + " (" + kind + ", request " + i + ") failed with "
+                        + status + " but changed the graph: " + before + " -> " + graph(server));
             }
             if (i % 100 == 99) {
                 RawCalls.assertServing(server.channel());
@@ -104,32 +114,52 @@ class FuzzIT {
     }
 
     /** Nodes, relationships and properties: a failed request must leave all three as they were. */
-    private record Graph(long nodes, long relationships, long properties) {
-    }
+    private record Graph(long nodes, long relationships, long properties) {}
 
     private static Graph graph(TestServer server) {
         Record row = server.single("""
                 CALL () { MATCH (n) RETURN count(n) AS nodes, sum(size(keys(n))) AS nodeProperties }
                 CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships, sum(size(keys(r))) AS relationshipProperties }
                 RETURN nodes, relationships, nodeProperties + relationshipProperties AS properties""");
-        return new Graph(row.get("nodes").asLong(), row.get("relationships").asLong(), row.get("properties").asLong());
+        return new Graph(
+                row.get("nodes").asLong(),
+                row.get("relationships").asLong(),
+                row.get("properties").asLong());
     }
 
     /** A little graph with the names the generator likes to use, so requests reach past "not found". */
     private static void fixture(TestServer server) {
-        ExperimentServiceGrpc.newBlockingStub(server.channel()).createExperiment(CreateExperimentRequest.newBuilder()
-                .setExperiment(Experiment.newBuilder().setName("fuzz-exp")).build());
-        TrialServiceGrpc.newBlockingStub(server.channel()).createTrial(CreateTrialRequest.newBuilder()
-                .setTrial(Trial.newBuilder().setName("fuzz-trial").setExperimentName("fuzz-exp")).build());
-        TrialComponentServiceGrpc.newBlockingStub(server.channel()).createTrialComponent(CreateTrialComponentRequest.newBuilder()
-                .setTrialComponent(TrialComponent.newBuilder().setName("fuzz-job").setKind("training").addTrialNames("fuzz-trial"))
-                .build());
-        ArtifactServiceGrpc.newBlockingStub(server.channel()).createArtifact(CreateArtifactRequest.newBuilder()
-                .setArtifact(Artifact.newBuilder().setUri("s3://fuzz/data")).build());
+        ExperimentServiceGrpc.newBlockingStub(server.channel())
+                .createExperiment(CreateExperimentRequest.newBuilder()
+                        .setExperiment(Experiment.newBuilder().setName("fuzz-exp"))
+                        .build());
+        TrialServiceGrpc.newBlockingStub(server.channel())
+                .createTrial(CreateTrialRequest.newBuilder()
+                        .setTrial(Trial.newBuilder().setName("fuzz-trial").setExperimentName("fuzz-exp"))
+                        .build());
+        TrialComponentServiceGrpc.newBlockingStub(server.channel())
+                .createTrialComponent(CreateTrialComponentRequest.newBuilder()
+                        .setTrialComponent(TrialComponent.newBuilder()
+                                .setName("fuzz-job")
+                                .setKind("training")
+                                .addTrialNames("fuzz-trial"))
+                        .build());
+        ArtifactServiceGrpc.newBlockingStub(server.channel())
+                .createArtifact(CreateArtifactRequest.newBuilder()
+                        .setArtifact(Artifact.newBuilder().setUri("s3://fuzz/data"))
+                        .build());
         IngestStream stream = IngestStream.open(server.channel());
-        stream.sendAndAwait(IngestMetricsRequest.newBuilder().setWriterId("fuzz-fixture").setSequence(1)
-                .addSeries(MetricSeries.newBuilder().setTrialComponentName("fuzz-job").setMetricName("loss")
-                        .addSteps(1).addSteps(2).addValues(0.5).addValues(0.25)).build());
+        stream.sendAndAwait(IngestMetricsRequest.newBuilder()
+                .setWriterId("fuzz-fixture")
+                .setSequence(1)
+                .addSeries(MetricSeries.newBuilder()
+                        .setTrialComponentName("fuzz-job")
+                        .setMetricName("loss")
+                        .addSteps(1)
+                        .addSteps(2)
+                        .addValues(0.5)
+                        .addValues(0.25))
+                .build());
         stream.complete();
     }
 
@@ -180,7 +210,8 @@ class FuzzIT {
     private static DynamicMessage plausible(Descriptors.Descriptor type, Random random, int depth) {
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
         for (Descriptors.FieldDescriptor field : type.getFields()) {
-            if (random.nextInt(10) < 3 || (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE && depth >= 3)) {
+            if (random.nextInt(10) < 3
+                    || (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE && depth >= 3)) {
                 continue;
             }
             int count = field.isRepeated() ? 1 + random.nextInt(2) : 1;
@@ -193,7 +224,11 @@ class FuzzIT {
                     case FLOAT -> random.nextFloat();
                     case BOOLEAN -> random.nextBoolean();
                     case BYTE_STRING -> ByteString.copyFromUtf8("x");
-                    case ENUM -> field.getEnumType().getValues().get(random.nextInt(field.getEnumType().getValues().size()));
+                    case ENUM ->
+                        field.getEnumType()
+                                .getValues()
+                                .get(random.nextInt(
+                                        field.getEnumType().getValues().size()));
                     case MESSAGE -> plausible(field.getMessageType(), random, depth + 1);
                 };
                 if (field.isRepeated()) {
@@ -209,27 +244,30 @@ class FuzzIT {
     private static Object value(Descriptors.FieldDescriptor field, Random random, int depth) {
         return switch (field.getJavaType()) {
             case STRING -> text(random);
-            case INT -> switch (random.nextInt(6)) {
-                case 0 -> 0;
-                case 1 -> -1;
-                case 2 -> Integer.MAX_VALUE;
-                case 3 -> Integer.MIN_VALUE;
-                default -> random.nextInt(2_000) - 100;
-            };
-            case LONG -> switch (random.nextInt(6)) {
-                case 0 -> 0L;
-                case 1 -> -1L;
-                case 2 -> Long.MAX_VALUE;
-                case 3 -> Long.MIN_VALUE;
-                default -> (long) random.nextInt(10_000) - 100;
-            };
-            case DOUBLE -> switch (random.nextInt(6)) {
-                case 0 -> Double.NaN;
-                case 1 -> Double.POSITIVE_INFINITY;
-                case 2 -> -0.0;
-                case 3 -> Double.MAX_VALUE;
-                default -> random.nextGaussian() * 100;
-            };
+            case INT ->
+                switch (random.nextInt(6)) {
+                    case 0 -> 0;
+                    case 1 -> -1;
+                    case 2 -> Integer.MAX_VALUE;
+                    case 3 -> Integer.MIN_VALUE;
+                    default -> random.nextInt(2_000) - 100;
+                };
+            case LONG ->
+                switch (random.nextInt(6)) {
+                    case 0 -> 0L;
+                    case 1 -> -1L;
+                    case 2 -> Long.MAX_VALUE;
+                    case 3 -> Long.MIN_VALUE;
+                    default -> (long) random.nextInt(10_000) - 100;
+                };
+            case DOUBLE ->
+                switch (random.nextInt(6)) {
+                    case 0 -> Double.NaN;
+                    case 1 -> Double.POSITIVE_INFINITY;
+                    case 2 -> -0.0;
+                    case 3 -> Double.MAX_VALUE;
+                    default -> random.nextGaussian() * 100;
+                };
             case FLOAT -> random.nextFloat();
             case BOOLEAN -> random.nextBoolean();
             case BYTE_STRING -> {
@@ -238,8 +276,10 @@ class FuzzIT {
                 yield ByteString.copyFrom(bytes);
             }
             case ENUM -> {
-                List<Descriptors.EnumValueDescriptor> values = field.getEnumType().getValues();
-                yield random.nextInt(5) == 0 ? field.getEnumType().findValueByNumberCreatingIfUnknown(1_000 + random.nextInt(100))
+                List<Descriptors.EnumValueDescriptor> values =
+                        field.getEnumType().getValues();
+                yield random.nextInt(5) == 0
+                        ? field.getEnumType().findValueByNumberCreatingIfUnknown(1_000 + random.nextInt(100))
                         : values.get(random.nextInt(values.size()));
             }
             case MESSAGE -> depth >= 4 ? null : message(field.getMessageType(), random, depth + 1);

@@ -40,11 +40,15 @@ class IngestBudgetIT {
 
     @BeforeEach
     void start(TestNeo4j neo4j) {
-        server = TestServer.dedicated(neo4j, Map.of(
-                "trialgraph.ingest.max-in-flight-bytes", BUDGET,
-                "trialgraph.ingest.threads", 2,
-                "grpc.server.max-inbound-message-size", MAX_MESSAGE));
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        server = TestServer.dedicated(
+                neo4j,
+                Map.of(
+                        "trialgraph.ingest.max-in-flight-bytes", BUDGET,
+                        "trialgraph.ingest.threads", 2,
+                        "grpc.server.max-inbound-message-size", MAX_MESSAGE));
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -65,8 +69,13 @@ class IngestBudgetIT {
                 highest.accumulateAndGet(admission.inFlightBytes(), Math::max);
                 if (System.nanoTime() - report > TimeUnit.SECONDS.toNanos(10)) {
                     report = System.nanoTime();
-                    System.out.printf("in flight %,d bytes, %d streams waiting, acknowledged %s%n", admission.inFlightBytes(),
-                            admission.waitingStreams(), writers.writers().stream().map(w -> w.acknowledged.get()).toList());
+                    System.out.printf(
+                            "in flight %,d bytes, %d streams waiting, acknowledged %s%n",
+                            admission.inFlightBytes(),
+                            admission.waitingStreams(),
+                            writers.writers().stream()
+                                    .map(w -> w.acknowledged.get())
+                                    .toList());
                 }
                 LockSupport.parkNanos(200_000);
             }
@@ -80,9 +89,13 @@ class IngestBudgetIT {
         assertThat(ends).extracting(Status::getCode).containsOnly(Status.Code.OK);
         long stored = 0;
         for (int c = 0; c < 10; c++) {
-            var summaries = io.trialgraph.api.v1.MetricServiceGrpc.newBlockingStub(channel).getMetricSummaries(
-                    io.trialgraph.api.v1.GetMetricSummariesRequest.newBuilder().addTrialComponentNames("budget-" + c).build());
-            stored += summaries.getSummariesList().stream().mapToLong(s -> s.getCount()).sum();
+            var summaries = io.trialgraph.api.v1.MetricServiceGrpc.newBlockingStub(channel)
+                    .getMetricSummaries(io.trialgraph.api.v1.GetMetricSummariesRequest.newBuilder()
+                            .addTrialComponentNames("budget-" + c)
+                            .build());
+            stored += summaries.getSummariesList().stream()
+                    .mapToLong(s -> s.getCount())
+                    .sum();
         }
         assertThat(stored).isEqualTo(40L * 5 * 20_000);
         // A reservation is at most the largest message; one may exceed the budget when it is alone.
@@ -91,9 +104,14 @@ class IngestBudgetIT {
         while (admission.inFlightBytes() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(admission.inFlightBytes()).as("in flight once every stream ended").isZero();
-        double waits = server.context().getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .get("trialgraph.ingest.admission.waits").counter().count();
+        assertThat(admission.inFlightBytes())
+                .as("in flight once every stream ended")
+                .isZero();
+        double waits = server.context()
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("trialgraph.ingest.admission.waits")
+                .counter()
+                .count();
         assertThat(waits).as("times a stream waited for the budget").isPositive();
         RawCalls.assertServing(channel);
     }
@@ -109,11 +127,17 @@ class IngestBudgetIT {
         }
         IngestStream busy = IngestStream.open(channel);
         IngestWriters batches = new IngestWriters("quiet", 2, 20_000);
-        List<IngestMetricsResponse> acks = busy.sendAndAwait(batches.batch(batches.writers().get(1), 1));
-        assertThat(acks).singleElement().extracting(IngestMetricsResponse::getStoredPoints).isEqualTo(20_000L);
+        List<IngestMetricsResponse> acks =
+                busy.sendAndAwait(batches.batch(batches.writers().get(1), 1));
+        assertThat(acks)
+                .singleElement()
+                .extracting(IngestMetricsResponse::getStoredPoints)
+                .isEqualTo(20_000L);
         // When the quiet one speaks, its batch is taken too.
-        assertThat(quiet.sendAndAwait(batches.batch(batches.writers().get(0), 1))).singleElement()
-                .extracting(IngestMetricsResponse::getStoredPoints).isEqualTo(20_000L);
+        assertThat(quiet.sendAndAwait(batches.batch(batches.writers().get(0), 1)))
+                .singleElement()
+                .extracting(IngestMetricsResponse::getStoredPoints)
+                .isEqualTo(20_000L);
         assertThat(quiet.complete()).isEqualTo(Status.OK);
         assertThat(busy.complete()).isEqualTo(Status.OK);
         // The server releases a stream's budget right after it sent the stream's end.

@@ -29,7 +29,9 @@ class IngestShutdownIT {
     @Test
     void stoppingEndsEveryIngestStreamWithUnavailableAndKeepsWhatWasAcknowledged(TestNeo4j neo4j) throws Exception {
         TrialGraphServer server = TestServer.dedicated(neo4j, Map.of("trialgraph.server.shutdown-grace-period", "30s"));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .build();
         try {
             IngestWriters writers = new IngestWriters("stopping", 4, 10_000).createComponents(channel);
             IngestStream idle = IngestStream.open(channel);
@@ -47,9 +49,15 @@ class IngestShutdownIT {
             assertThat(idle.awaitEnd().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             try (Session session = neo4j.driver().session()) {
                 for (IngestWriters.Writer writer : writers.writers()) {
-                    long stored = session.run("MATCH (m:Metric {component: $c}) RETURN coalesce(sum(m.count), 0) AS n",
-                            Map.of("c", writer.component)).single().get("n").asLong();
-                    assertThat(stored).as(writer.name).isGreaterThanOrEqualTo(writer.acknowledged.get() * 10_000)
+                    long stored = session.run(
+                                    "MATCH (m:Metric {component: $c}) RETURN coalesce(sum(m.count), 0) AS n",
+                                    Map.of("c", writer.component))
+                            .single()
+                            .get("n")
+                            .asLong();
+                    assertThat(stored)
+                            .as(writer.name)
+                            .isGreaterThanOrEqualTo(writer.acknowledged.get() * 10_000)
                             .isLessThanOrEqualTo(writer.sent.get() * 10_000);
                 }
             }

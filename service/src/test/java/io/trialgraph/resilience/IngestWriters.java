@@ -43,17 +43,24 @@ final class IngestWriters {
         this.points = points;
         this.components = components;
         for (int w = 0; w < writers; w++) {
-            this.writers.add(new Writer(prefix + "-" + w, prefix + "-" + (w % components),
+            this.writers.add(new Writer(
+                    prefix + "-" + w,
+                    prefix + "-" + (w % components),
                     components == writers ? METRIC : METRIC + "-" + w));
         }
     }
 
     /** Creates the writers' components. */
     IngestWriters createComponents(Channel channel) {
-        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub stub = TrialComponentServiceGrpc.newBlockingStub(channel);
+        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub stub =
+                TrialComponentServiceGrpc.newBlockingStub(channel);
         for (Writer writer : writers.subList(0, components)) {
-            stub.withDeadlineAfter(60, TimeUnit.SECONDS).createTrialComponent(CreateTrialComponentRequest.newBuilder()
-                    .setTrialComponent(TrialComponent.newBuilder().setName(writer.component).setKind("training")).build());
+            stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .createTrialComponent(CreateTrialComponentRequest.newBuilder()
+                            .setTrialComponent(TrialComponent.newBuilder()
+                                    .setName(writer.component)
+                                    .setKind("training"))
+                            .build());
         }
         return this;
     }
@@ -84,19 +91,30 @@ final class IngestWriters {
 
     /** The batch {@code sequence} of a writer: steps {@code (sequence - 1) * points} on. */
     IngestMetricsRequest batch(Writer writer, long sequence) {
-        MetricSeries.Builder series = MetricSeries.newBuilder().setTrialComponentName(writer.component).setMetricName(writer.metric);
+        MetricSeries.Builder series = MetricSeries.newBuilder()
+                .setTrialComponentName(writer.component)
+                .setMetricName(writer.metric);
         for (int i = 0; i < points; i++) {
             long step = (sequence - 1) * points + i;
             series.addSteps(step).addValues(Math.exp(-step / 1e5));
         }
-        return IngestMetricsRequest.newBuilder().setWriterId(writer.name).setSequence(sequence).addSeries(series).build();
+        return IngestMetricsRequest.newBuilder()
+                .setWriterId(writer.name)
+                .setSequence(sequence)
+                .addSeries(series)
+                .build();
     }
 
     /** @return the points stored for a writer, as GetMetricSummaries counts them */
     static long stored(Channel channel, String writer) {
-        var summaries = MetricServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-                .getMetricSummaries(GetMetricSummariesRequest.newBuilder().addTrialComponentNames(writer).build());
-        return summaries.getSummariesCount() == 0 ? 0 : summaries.getSummaries(0).getCount();
+        var summaries = MetricServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .getMetricSummaries(GetMetricSummariesRequest.newBuilder()
+                        .addTrialComponentNames(writer)
+                        .build());
+        return summaries.getSummariesCount() == 0
+                ? 0
+                : summaries.getSummaries(0).getCount();
     }
 
     final class Writer {
@@ -120,56 +138,59 @@ final class IngestWriters {
             end = ended;
             Semaphore window = new Semaphore(IN_FLIGHT);
             ClientCallStreamObserver<IngestMetricsRequest>[] requests = new ClientCallStreamObserver[1];
-            MetricServiceGrpc.newStub(channel).ingestMetrics(new ClientResponseObserver<IngestMetricsRequest, IngestMetricsResponse>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<IngestMetricsRequest> stream) {
-                    requests[0] = stream;
-                }
+            MetricServiceGrpc.newStub(channel)
+                    .ingestMetrics(new ClientResponseObserver<IngestMetricsRequest, IngestMetricsResponse>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<IngestMetricsRequest> stream) {
+                            requests[0] = stream;
+                        }
 
-                @Override
-                public void onNext(IngestMetricsResponse response) {
-                    acknowledged.accumulateAndGet(response.getAcknowledgedSequence(), Math::max);
-                    window.release();
-                }
+                        @Override
+                        public void onNext(IngestMetricsResponse response) {
+                            acknowledged.accumulateAndGet(response.getAcknowledgedSequence(), Math::max);
+                            window.release();
+                        }
 
-                @Override
-                public void onError(Throwable t) {
-                    ended.complete(Status.fromThrowable(t));
-                    window.release(IN_FLIGHT);
-                }
+                        @Override
+                        public void onError(Throwable t) {
+                            ended.complete(Status.fromThrowable(t));
+                            window.release(IN_FLIGHT);
+                        }
 
-                @Override
-                public void onCompleted() {
-                    ended.complete(Status.OK);
-                }
-            });
-            Thread sender = new Thread(() -> {
-                try {
-                    for (long s = from; s <= upTo && !stopped && !ended.isDone(); s++) {
-                        while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                            if (stopped || ended.isDone()) {
-                                break;
+                        @Override
+                        public void onCompleted() {
+                            ended.complete(Status.OK);
+                        }
+                    });
+            Thread sender = new Thread(
+                    () -> {
+                        try {
+                            for (long s = from; s <= upTo && !stopped && !ended.isDone(); s++) {
+                                while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                                    if (stopped || ended.isDone()) {
+                                        break;
+                                    }
+                                }
+                                if (stopped || ended.isDone()) {
+                                    break;
+                                }
+                                synchronized (requests) {
+                                    requests[0].onNext(batch(this, s));
+                                }
+                                sent.set(s);
                             }
+                            if (!ended.isDone()) {
+                                synchronized (requests) {
+                                    requests[0].onCompleted();
+                                }
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (RuntimeException e) {
+                            // The call ended under the sender (the server went away): the end says how.
                         }
-                        if (stopped || ended.isDone()) {
-                            break;
-                        }
-                        synchronized (requests) {
-                            requests[0].onNext(batch(this, s));
-                        }
-                        sent.set(s);
-                    }
-                    if (!ended.isDone()) {
-                        synchronized (requests) {
-                            requests[0].onCompleted();
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // The call ended under the sender (the server went away): the end says how.
-                }
-            }, "writer-" + name);
+                    },
+                    "writer-" + name);
             sender.setDaemon(true);
             sender.start();
         }

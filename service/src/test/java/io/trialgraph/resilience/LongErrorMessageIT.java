@@ -30,12 +30,19 @@ class LongErrorMessageIT {
     @Test
     void aRefusalQuotingAHugeValueKeepsItsStatus(TestServer server) {
         for (String name : List.of("x".repeat(20_000) + " y", "é".repeat(20_000) + "%")) {
-            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> ExperimentServiceGrpc
-                    .newBlockingStub(server.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .createExperiment(CreateExperimentRequest.newBuilder().setExperiment(Experiment.newBuilder().setName(name))
-                            .build()));
-            assertThat(e.getStatus().getCode()).as(e.getStatus().getCode() + " " + e.getStatus().getDescription()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(e.getStatus().getDescription()).startsWith("experiment.name").hasSizeLessThan(4_096);
+            StatusRuntimeException e = catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () -> ExperimentServiceGrpc.newBlockingStub(server.channel())
+                            .withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .createExperiment(CreateExperimentRequest.newBuilder()
+                                    .setExperiment(Experiment.newBuilder().setName(name))
+                                    .build()));
+            assertThat(e.getStatus().getCode())
+                    .as(e.getStatus().getCode() + " " + e.getStatus().getDescription())
+                    .isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription())
+                    .startsWith("experiment.name")
+                    .hasSizeLessThan(4_096);
         }
         RawCalls.assertServing(server.channel());
     }
@@ -45,10 +52,16 @@ class LongErrorMessageIT {
         IngestStream stream = IngestStream.open(server.channel());
         String component = "c".repeat(30_000);
         List<IngestMetricsResponse> acks = stream.sendAndAwait(io.trialgraph.api.v1.IngestMetricsRequest.newBuilder()
-                .setWriterId("long-error").setSequence(1)
-                .addSeries(MetricSeries.newBuilder().setTrialComponentName(component).setMetricName("loss").addSteps(1).addValues(1))
+                .setWriterId("long-error")
+                .setSequence(1)
+                .addSeries(MetricSeries.newBuilder()
+                        .setTrialComponentName(component)
+                        .setMetricName("loss")
+                        .addSteps(1)
+                        .addValues(1))
                 .build());
-        assertThat(acks.get(0).getRejectedBatchesList()).singleElement()
+        assertThat(acks.get(0).getRejectedBatchesList())
+                .singleElement()
                 .satisfies(rejected -> assertThat(rejected.getMessage()).hasSizeLessThan(4_096));
         assertThat(stream.complete()).isEqualTo(Status.OK);
         RawCalls.assertServing(server.channel());

@@ -38,19 +38,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MalformedRequestIT {
 
-    static final List<ServiceDescriptor> SERVICES = List.of(ExperimentServiceGrpc.getServiceDescriptor(),
-            TrialServiceGrpc.getServiceDescriptor(), TrialComponentServiceGrpc.getServiceDescriptor(),
-            ArtifactServiceGrpc.getServiceDescriptor(), MetricServiceGrpc.getServiceDescriptor(),
-            LineageServiceGrpc.getServiceDescriptor(), AnalyticsServiceGrpc.getServiceDescriptor(),
-            QueryServiceGrpc.getServiceDescriptor(), ServerServiceGrpc.getServiceDescriptor());
+    static final List<ServiceDescriptor> SERVICES = List.of(
+            ExperimentServiceGrpc.getServiceDescriptor(),
+            TrialServiceGrpc.getServiceDescriptor(),
+            TrialComponentServiceGrpc.getServiceDescriptor(),
+            ArtifactServiceGrpc.getServiceDescriptor(),
+            MetricServiceGrpc.getServiceDescriptor(),
+            LineageServiceGrpc.getServiceDescriptor(),
+            AnalyticsServiceGrpc.getServiceDescriptor(),
+            QueryServiceGrpc.getServiceDescriptor(),
+            ServerServiceGrpc.getServiceDescriptor());
 
     /** Every method of the API, with the descriptor of its request message. */
     static Map<MethodDescriptor<?, ?>, Descriptors.Descriptor> methods() {
         Map<MethodDescriptor<?, ?>, Descriptors.Descriptor> methods = new LinkedHashMap<>();
         for (ServiceDescriptor service : SERVICES) {
             for (MethodDescriptor<?, ?> method : service.getMethods()) {
-                Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
-                        .getMessagePrototype();
+                Message prototype = (Message)
+                        ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller()).getMessagePrototype();
                 methods.put(method, prototype.getDescriptorForType());
             }
         }
@@ -62,8 +67,10 @@ class MalformedRequestIT {
         long nodes = server.count("MATCH (n) RETURN count(n)");
         List<String> wrong = new ArrayList<>();
         int calls = 0;
-        for (Map.Entry<MethodDescriptor<?, ?>, Descriptors.Descriptor> entry : methods().entrySet()) {
-            for (Map.Entry<String, byte[]> malformed : malformed(entry.getValue()).entrySet()) {
+        for (Map.Entry<MethodDescriptor<?, ?>, Descriptors.Descriptor> entry :
+                methods().entrySet()) {
+            for (Map.Entry<String, byte[]> malformed :
+                    malformed(entry.getValue()).entrySet()) {
                 RawCalls.Outcome outcome = RawCalls.call(server.channel(), entry.getKey(), malformed.getValue(), 30);
                 calls++;
                 Status status = outcome.status();
@@ -84,11 +91,13 @@ class MalformedRequestIT {
         // parameters {"p": [[[...]]]} 150 lists deep: a CypherValue holding a CypherList holding a CypherValue ...
         ByteString value = ByteString.EMPTY;
         for (int depth = 0; depth < 150; depth++) {
-            ByteString list = field(1, value);     // CypherList.values
-            value = field(7, list);               // CypherValue.list_value
+            ByteString list = field(1, value); // CypherList.values
+            value = field(7, list); // CypherValue.list_value
         }
         ByteString entry = field(1, ByteString.copyFromUtf8("p")).concat(field(2, value));
-        byte[] request = field(1, ByteString.copyFromUtf8("RETURN $p")).concat(field(2, entry)).toByteArray();
+        byte[] request = field(1, ByteString.copyFromUtf8("RETURN $p"))
+                .concat(field(2, entry))
+                .toByteArray();
         RawCalls.Outcome outcome = RawCalls.call(server.channel(), QueryServiceGrpc.getRunQueryMethod(), request, 30);
         assertThat(outcome.status().getCode()).as(outcome.status().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(outcome.status().getDescription()).contains("nesting");
@@ -102,7 +111,7 @@ class MalformedRequestIT {
         cases.put("a length past the end", new byte[] {0x0a, 0x7f, 'a', 'b'});
         ByteArrayOutputStream nested = new ByteArrayOutputStream();
         for (int i = 0; i < 150; i++) {
-            nested.write(0x7b);   // field 15, start group: unknown fields nested past the recursion limit of 100
+            nested.write(0x7b); // field 15, start group: unknown fields nested past the recursion limit of 100
         }
         for (int i = 0; i < 150; i++) {
             nested.write(0x7c);
@@ -110,8 +119,10 @@ class MalformedRequestIT {
         cases.put("unknown groups nested 150 deep", nested.toByteArray());
         for (Descriptors.FieldDescriptor field : request.getFields()) {
             if (field.getType() == Descriptors.FieldDescriptor.Type.STRING) {
-                cases.put("invalid UTF-8 in " + field.getName(),
-                        field(field.getNumber(), ByteString.copyFrom(new byte[] {'o', 'k', (byte) 0xc3, 0x28})).toByteArray());
+                cases.put(
+                        "invalid UTF-8 in " + field.getName(),
+                        field(field.getNumber(), ByteString.copyFrom(new byte[] {'o', 'k', (byte) 0xc3, 0x28}))
+                                .toByteArray());
                 break;
             }
         }

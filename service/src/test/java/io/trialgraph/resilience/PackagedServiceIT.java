@@ -51,6 +51,7 @@ class PackagedServiceIT {
 
     @TempDir
     static Path dir;
+
     private static ServiceProcess service;
 
     @BeforeAll
@@ -86,11 +87,17 @@ class PackagedServiceIT {
         List<CompletableFuture<IngestMetricsResponse>> acks = new ArrayList<>();
         try {
             for (int c = 0; c < 10; c++) {
-                channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build());
+                channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
+                        .usePlaintext()
+                        .build());
             }
             for (int s = 0; s < streams; s++) {
-                acks.add(sendOne(channels.get(s % channels.size()), "burst-writer-" + s, "burst-" + (s % components),
-                        "m" + (s / components), body));
+                acks.add(sendOne(
+                        channels.get(s % channels.size()),
+                        "burst-writer-" + s,
+                        "burst-" + (s % components),
+                        "m" + (s / components),
+                        body));
             }
             for (CompletableFuture<IngestMetricsResponse> ack : acks) {
                 IngestMetricsResponse response = ack.get(8, TimeUnit.MINUTES);
@@ -100,13 +107,19 @@ class PackagedServiceIT {
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
         }
-        assertThat(service.process().isAlive()).as("the service is alive (it exits on OutOfMemoryError)").isTrue();
+        assertThat(service.process().isAlive())
+                .as("the service is alive (it exits on OutOfMemoryError)")
+                .isTrue();
         long stored = 0;
         for (int c = 0; c < components; c++) {
-            var summaries = MetricServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+            var summaries = MetricServiceGrpc.newBlockingStub(service.channel())
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
                     .getMetricSummaries(io.trialgraph.api.v1.GetMetricSummariesRequest.newBuilder()
-                            .addTrialComponentNames("burst-" + c).build());
-            stored += summaries.getSummariesList().stream().mapToLong(s -> s.getCount()).sum();
+                            .addTrialComponentNames("burst-" + c)
+                            .build());
+            stored += summaries.getSummariesList().stream()
+                    .mapToLong(s -> s.getCount())
+                    .sum();
         }
         assertThat(stored).isEqualTo((long) streams * MAX_BATCH);
         assertStillServing();
@@ -114,9 +127,13 @@ class PackagedServiceIT {
     }
 
     /** One stream, one batch of raw bytes (the request's own fields, then the shared points), then half-close. */
-    private static CompletableFuture<IngestMetricsResponse> sendOne(ManagedChannel channel, String writer, String component,
-            String metric, byte[] body) throws IOException {
-        byte[] names = MetricSeries.newBuilder().setTrialComponentName(component).setMetricName(metric).build().toByteArray();
+    private static CompletableFuture<IngestMetricsResponse> sendOne(
+            ManagedChannel channel, String writer, String component, String metric, byte[] body) throws IOException {
+        byte[] names = MetricSeries.newBuilder()
+                .setTrialComponentName(component)
+                .setMetricName(metric)
+                .build()
+                .toByteArray();
         ByteArrayOutputStream prefix = new ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(prefix);
         out.writeString(1, writer);
@@ -125,24 +142,28 @@ class PackagedServiceIT {
         out.writeUInt32NoTag(names.length + body.length);
         out.writeRawBytes(names);
         out.flush();
-        MethodDescriptor<InputStream, IngestMetricsResponse> method = MetricServiceGrpc.getIngestMetricsMethod().toBuilder(
-                RAW, MetricServiceGrpc.getIngestMetricsMethod().getResponseMarshaller()).build();
-        ClientCall<InputStream, IngestMetricsResponse> call = channel.newCall(method, CallOptions.DEFAULT
-                .withDeadlineAfter(8, TimeUnit.MINUTES));
+        MethodDescriptor<InputStream, IngestMetricsResponse> method =
+                MetricServiceGrpc.getIngestMetricsMethod().toBuilder(
+                                RAW, MetricServiceGrpc.getIngestMetricsMethod().getResponseMarshaller())
+                        .build();
+        ClientCall<InputStream, IngestMetricsResponse> call =
+                channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(8, TimeUnit.MINUTES));
         CompletableFuture<IngestMetricsResponse> ack = new CompletableFuture<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(IngestMetricsResponse message) {
-                ack.complete(message);
-            }
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(IngestMetricsResponse message) {
+                        ack.complete(message);
+                    }
 
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                if (!ack.isDone()) {
-                    ack.completeExceptionally(status.asRuntimeException());
-                }
-            }
-        }, new Metadata());
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        if (!ack.isDone()) {
+                            ack.completeExceptionally(status.asRuntimeException());
+                        }
+                    }
+                },
+                new Metadata());
         call.request(1);
         call.sendMessage(new TwoParts(prefix.toByteArray(), body));
         call.halfClose();
@@ -214,14 +235,20 @@ class PackagedServiceIT {
     @Test
     @Order(3)
     void fiveHundredSmallStreamsMakeNoThreadEach() throws Exception {
-        double before = service.management().scrape().value("jvm_threads_live_threads", Map.of()).orElseThrow();
+        double before = service.management()
+                .scrape()
+                .value("jvm_threads_live_threads", Map.of())
+                .orElseThrow();
         IngestWriters writers = new IngestWriters("small", 500, 50, 100).createComponents(service.channel());
         writers.start(service.channel(), 1, 2);
         assertThat(writers.awaitEnd(300)).extracting(Status::getCode).containsOnly(Status.Code.OK);
         for (IngestWriters.Writer writer : writers.writers()) {
             assertThat(writer.acknowledged.get()).isEqualTo(2);
         }
-        double peak = service.management().scrape().value("jvm_threads_peak_threads", Map.of()).orElseThrow();
+        double peak = service.management()
+                .scrape()
+                .value("jvm_threads_peak_threads", Map.of())
+                .orElseThrow();
         System.out.printf("500 small streams: live threads before %.0f, peak %.0f%n", before, peak);
         assertThat(peak - before).as("threads added while 500 streams wrote").isLessThan(100);
         assertStillServing();
@@ -238,15 +265,24 @@ class PackagedServiceIT {
                 socket.connect(new java.net.InetSocketAddress("127.0.0.1", service.grpcPort()), 10_000);
                 idle.add(socket);
             }
-            double refused = service.management().scrapeUntil(scrape -> scrape.value(
-                    "trialgraph_grpc_connections_refused_total", Map.of()).orElse(0) > 0)
-                    .value("trialgraph_grpc_connections_refused_total", Map.of()).orElse(0);
+            double refused = service.management()
+                    .scrapeUntil(scrape -> scrape.value("trialgraph_grpc_connections_refused_total", Map.of())
+                                    .orElse(0)
+                            > 0)
+                    .value("trialgraph_grpc_connections_refused_total", Map.of())
+                    .orElse(0);
             long during = service.openFileDescriptors();
-            System.out.printf("6,000 idle connections: service file descriptors %d -> %d, %.0f refused%n", before, during, refused);
+            System.out.printf(
+                    "6,000 idle connections: service file descriptors %d -> %d, %.0f refused%n",
+                    before, during, refused);
             assertThat(refused).as("connections refused on accept").isPositive();
-            assertThat(during - before).as("file descriptors the service opened").isLessThanOrEqualTo(4_096);
+            assertThat(during - before)
+                    .as("file descriptors the service opened")
+                    .isLessThanOrEqualTo(4_096);
             // The handshake timeout (10 s) closes the silent ones; a new client gets through again.
-            ManagedChannel fresh = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
+            ManagedChannel fresh = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
+                    .usePlaintext()
+                    .build();
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (true) {
@@ -254,7 +290,9 @@ class PackagedServiceIT {
                         io.trialgraph.resilience.RawCalls.assertServing(fresh);
                         break;
                     } catch (RuntimeException | AssertionError notYet) {
-                        assertThat(System.nanoTime()).as("a new client served after the handshake timeout").isLessThan(deadline);
+                        assertThat(System.nanoTime())
+                                .as("a new client served after the handshake timeout")
+                                .isLessThan(deadline);
                         fresh.resetConnectBackoff();
                         Thread.sleep(500);
                     }
@@ -286,19 +324,25 @@ class PackagedServiceIT {
         System.out.printf("restart after SIGKILL during ingest: SERVING in %d ms%n", recovery.toMillis());
         for (IngestWriters.Writer writer : writers.writers()) {
             long stored = IngestWriters.stored(service.channel(), writer.name);
-            assertThat(stored % 10_000).as("%s: whole batches only", writer.name).isZero();
-            assertThat(stored).as("%s: every acknowledged batch", writer.name)
+            assertThat(stored % 10_000)
+                    .as("%s: whole batches only", writer.name)
+                    .isZero();
+            assertThat(stored)
+                    .as("%s: every acknowledged batch", writer.name)
                     .isGreaterThanOrEqualTo(writer.acknowledged.get() * 10_000)
                     .isLessThanOrEqualTo(writer.sent.get() * 10_000);
         }
-        // Each writer resends everything above its last acknowledgement: what was committed unacknowledged is not stored twice.
+        // Each writer resends everything above its last acknowledgement: what was committed unacknowledged is not
+        // stored twice.
         IngestWriters resend = writers;
         for (IngestWriters.Writer writer : resend.writers()) {
             writer.start(service.channel(), writer.acknowledged.get() + 1, writer.sent.get());
         }
         assertThat(resend.awaitEnd(300)).extracting(Status::getCode).containsOnly(Status.Code.OK);
         for (IngestWriters.Writer writer : resend.writers()) {
-            assertThat(IngestWriters.stored(service.channel(), writer.name)).as(writer.name).isEqualTo(writer.sent.get() * 10_000);
+            assertThat(IngestWriters.stored(service.channel(), writer.name))
+                    .as(writer.name)
+                    .isEqualTo(writer.sent.get() * 10_000);
         }
     }
 
@@ -309,7 +353,9 @@ class PackagedServiceIT {
         writers.start(service.channel(), 1, Long.MAX_VALUE);
         awaitAcknowledged(writers, 3);
         service.terminate(Duration.ofSeconds(30));
-        assertThat(writers.awaitEnd(60)).as("how the streams ended").extracting(Status::getCode)
+        assertThat(writers.awaitEnd(60))
+                .as("how the streams ended")
+                .extracting(Status::getCode)
                 .containsOnly(Status.Code.UNAVAILABLE);
     }
 
@@ -324,8 +370,12 @@ class PackagedServiceIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         for (IngestWriters.Writer writer : writers.writers()) {
             while (writer.acknowledged.get() < sequence) {
-                assertThat(System.nanoTime()).as("%s acknowledged %d batches", writer.name, sequence).isLessThan(deadline);
-                assertThat(writer.end.isDone()).as("%s still streaming", writer.name).isFalse();
+                assertThat(System.nanoTime())
+                        .as("%s acknowledged %d batches", writer.name, sequence)
+                        .isLessThan(deadline);
+                assertThat(writer.end.isDone())
+                        .as("%s still streaming", writer.name)
+                        .isFalse();
                 Thread.sleep(50);
             }
         }
@@ -333,10 +383,15 @@ class PackagedServiceIT {
 
     /** Health SERVING and a small call answered, each within 2 s. */
     private static void assertStillServing() {
-        assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(service.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus())
+        assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(service.channel())
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+                        .getStatus())
                 .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-        assertThat(ServerServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .getServerInfo(GetServerInfoRequest.getDefaultInstance()).getVersion()).isNotEmpty();
+        assertThat(ServerServiceGrpc.newBlockingStub(service.channel())
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+                        .getVersion())
+                .isNotEmpty();
     }
 }

@@ -27,12 +27,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class RawCalls {
 
-    private RawCalls() {
-    }
+    private RawCalls() {}
 
     /** What came back: the status, and how many response messages came before it. */
-    record Outcome(Status status, int responses) {
-    }
+    record Outcome(Status status, int responses) {}
 
     static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -60,22 +58,24 @@ final class RawCalls {
      * it and a half-close), reads every response, and returns how the call ended.
      */
     static Outcome call(Channel channel, MethodDescriptor<?, ?> method, byte[] request, long deadlineSeconds) {
-        ClientCall<byte[], byte[]> call = channel.newCall(raw(method), CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds,
-                TimeUnit.SECONDS));
+        ClientCall<byte[], byte[]> call =
+                channel.newCall(raw(method), CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS));
         CompletableFuture<Outcome> end = new CompletableFuture<>();
         int[] responses = {0};
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                responses[0]++;
-                call.request(1);
-            }
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(byte[] message) {
+                        responses[0]++;
+                        call.request(1);
+                    }
 
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                end.complete(new Outcome(status, responses[0]));
-            }
-        }, new Metadata());
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        end.complete(new Outcome(status, responses[0]));
+                    }
+                },
+                new Metadata());
         call.request(1);
         call.sendMessage(request);
         call.halfClose();
@@ -88,9 +88,17 @@ final class RawCalls {
 
     /** The server answers health SERVING and a small call, each within 2 s. */
     static void assertServing(Channel channel) {
-        assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus()).as("health").isEqualTo(ServingStatus.SERVING);
-        assertThat(ServerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .getServerInfo(GetServerInfoRequest.getDefaultInstance()).getVersion()).as("GetServerInfo").isNotEmpty();
+        assertThat(HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus())
+                .as("health")
+                .isEqualTo(ServingStatus.SERVING);
+        assertThat(ServerServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+                        .getVersion())
+                .as("GetServerInfo")
+                .isNotEmpty();
     }
 }

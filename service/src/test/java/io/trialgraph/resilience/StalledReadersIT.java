@@ -52,16 +52,24 @@ class StalledReadersIT {
     void sixteenReadersThatStopReadingHoldLittleMemoryAndNoConnection(TestServer server) throws Exception {
         prepareSeries(server);
         prepareTable(server);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
                 // A small window: what the client buffers for a stalled call stays small too.
-                .flowControlWindow(64 * 1024).build();
+                .flowControlWindow(64 * 1024)
+                .build();
         List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
         try {
             long before = usedMemory();
             List<CompletableFuture<Void>> first = new ArrayList<>();
-            byte[] series = ReadMetricSeriesRequest.newBuilder().setTrialComponentName("big").setMetricName("loss").build()
+            byte[] series = ReadMetricSeriesRequest.newBuilder()
+                    .setTrialComponentName("big")
+                    .setMetricName("loss")
+                    .build()
                     .toByteArray();
-            byte[] table = GetTableRequest.newBuilder().setExperimentName("wide").build().toByteArray();
+            byte[] table = GetTableRequest.newBuilder()
+                    .setExperimentName("wide")
+                    .build()
+                    .toByteArray();
             for (int i = 0; i < READERS; i++) {
                 first.add(stall(channel, MetricServiceGrpc.getReadMetricSeriesMethod(), series, calls));
                 first.add(stall(channel, AnalyticsServiceGrpc.getExportTableCsvMethod(), table, calls));
@@ -73,9 +81,12 @@ class StalledReadersIT {
             Thread.sleep(3_000);
             long stalled = usedMemory();
             System.out.printf("16 stalled readers: heap + direct memory %,d -> %,d bytes%n", before, stalled);
-            assertThat(stalled - before).as("memory held for 16 stalled readers").isLessThan(BOUND_BYTES);
+            assertThat(stalled - before)
+                    .as("memory held for 16 stalled readers")
+                    .isLessThan(BOUND_BYTES);
             long inUse = server.server().context().getBean(Neo4jConnection.class).connectionPools().stream()
-                    .mapToLong(ConnectionPoolMetrics::inUse).sum();
+                    .mapToLong(ConnectionPoolMetrics::inUse)
+                    .sum();
             assertThat(inUse).as("Neo4j connections held by stalled readers").isZero();
             RawCalls.assertServing(server.channel());
         } finally {
@@ -86,22 +97,27 @@ class StalledReadersIT {
     }
 
     /** Starts a call that takes its first message and no more; completes when that message came. */
-    private static CompletableFuture<Void> stall(ManagedChannel channel, MethodDescriptor<?, ?> method, byte[] request,
+    private static CompletableFuture<Void> stall(
+            ManagedChannel channel,
+            MethodDescriptor<?, ?> method,
+            byte[] request,
             List<ClientCall<byte[], byte[]>> calls) {
-        ClientCall<byte[], byte[]> call = channel.newCall(RawCalls.raw(method), CallOptions.DEFAULT.withDeadlineAfter(5,
-                TimeUnit.MINUTES));
+        ClientCall<byte[], byte[]> call =
+                channel.newCall(RawCalls.raw(method), CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.MINUTES));
         CompletableFuture<Void> first = new CompletableFuture<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                first.complete(null);
-            }
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(byte[] message) {
+                        first.complete(null);
+                    }
 
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                first.completeExceptionally(status.asRuntimeException());
-            }
-        }, new Metadata());
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        first.completeExceptionally(status.asRuntimeException());
+                    }
+                },
+                new Metadata());
         call.request(1);
         call.sendMessage(request);
         call.halfClose();
@@ -117,25 +133,33 @@ class StalledReadersIT {
         }
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                .filter(pool -> pool.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
         long netty = Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
         return heap + direct + netty;
     }
 
     private static void prepareSeries(TestServer server) {
-        TrialComponentServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+        TrialComponentServiceGrpc.newBlockingStub(server.channel())
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .createTrialComponent(CreateTrialComponentRequest.newBuilder()
-                        .setTrialComponent(TrialComponent.newBuilder().setName("big")).build());
+                        .setTrialComponent(TrialComponent.newBuilder().setName("big"))
+                        .build());
         IngestStream stream = IngestStream.open(server.channel());
         int batch = 100_000;
         for (int b = 0; b < POINTS / batch; b++) {
-            MetricSeries.Builder series = MetricSeries.newBuilder().setTrialComponentName("big").setMetricName("loss");
+            MetricSeries.Builder series =
+                    MetricSeries.newBuilder().setTrialComponentName("big").setMetricName("loss");
             for (int i = 0; i < batch; i++) {
                 long step = (long) b * batch + i;
                 series.addSteps(step).addValues(1.0 / (1 + step));
             }
-            stream.sendAndAwait(IngestMetricsRequest.newBuilder().setWriterId("stalled-it").setSequence(b + 1)
-                    .addSeries(series).build());
+            stream.sendAndAwait(IngestMetricsRequest.newBuilder()
+                    .setWriterId("stalled-it")
+                    .setSequence(b + 1)
+                    .addSeries(series)
+                    .build());
         }
         assertThat(stream.complete()).isEqualTo(Status.OK);
     }

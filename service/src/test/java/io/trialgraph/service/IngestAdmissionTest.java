@@ -65,7 +65,8 @@ class IngestAdmissionTest {
     void aBatchLargerThanTheWholeBudgetGetsInAlone() {
         IngestConfiguration config = new IngestConfiguration();
         config.setMaxInFlightBytes(100);
-        IngestAdmission tiny = new IngestAdmission(config, MAX_MESSAGE, new SimpleMeterRegistry(), new BackgroundTasks());
+        IngestAdmission tiny =
+                new IngestAdmission(config, MAX_MESSAGE, new SimpleMeterRegistry(), new BackgroundTasks());
         try {
             List<String> order = new ArrayList<>();
             IngestAdmission.Ticket a = tiny.open();

@@ -58,7 +58,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service (again, on the same data and ports, after a stop or a kill). */
     public ServiceProcess start() throws IOException {
-        assertThat(LAUNCHER).as("the launcher next to the packaged jar (mvn package runs before the integration tests)")
+        assertThat(LAUNCHER)
+                .as("the launcher next to the packaged jar (mvn package runs before the integration tests)")
                 .isExecutable();
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "serve");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -85,8 +86,10 @@ public final class ServiceProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             assertThat(process.isAlive()).as("service running; log %s", log()).isTrue();
             try {
-                ServingStatus status = HealthGrpc.newBlockingStub(channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+                ServingStatus status = HealthGrpc.newBlockingStub(channel())
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus();
                 if (status == ServingStatus.SERVING) {
                     return Duration.ofNanos(System.nanoTime() - started);
                 }
@@ -101,8 +104,10 @@ public final class ServiceProcess implements AutoCloseable {
     /** @return a plaintext channel to the service's gRPC port */
     public synchronized ManagedChannel channel() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
-                    .maxInboundMessageSize(64 * 1024 * 1024).build();
+            channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build();
         }
         return channel;
     }
@@ -148,7 +153,9 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM, then waits for the process to exit; returns its exit code. */
     public int terminate(Duration limit) throws InterruptedException {
         process.destroy();
-        assertThat(process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)).as("exited within %s of SIGTERM", limit).isTrue();
+        assertThat(process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))
+                .as("exited within %s of SIGTERM", limit)
+                .isTrue();
         resetChannel();
         return process.exitValue();
     }
