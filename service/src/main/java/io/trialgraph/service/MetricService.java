@@ -10,6 +10,7 @@ import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
 import io.trialgraph.domain.NotFoundException;
+import io.trialgraph.domain.ResourceExhaustedException;
 import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.TrialGraphException;
 import io.trialgraph.rules.InputRules;
@@ -143,9 +144,19 @@ public class MetricService {
      * Reads a metric's points in [minStep, maxStep], downsampled to at most {@code maxPoints}
      * when that is not 0, into memory: for callers that ask for few points. Streams use
      * {@link #stream}.
+     *
+     * @param maxHeld the most points the answer may hold (what the caller's memory bound allows)
+     * @throws ResourceExhaustedException before anything is read when the answer would hold more
      */
-    public Series read(String component, String metric, Long minStep, Long maxStep, int maxPoints) {
+    public Series read(String component, String metric, Long minStep, Long maxStep, int maxPoints, long maxHeld) {
         SeriesStream stream = stream(component, metric, minStep, maxStep, maxPoints);
+        long held = maxPoints == 0 ? stream.totalPoints() : Math.min(stream.totalPoints(), maxPoints);
+        if (held > maxHeld) {
+            throw new ResourceExhaustedException("max_points: " + component + "/" + metric + " has " + held
+                    + " points in the step range, more than the " + maxHeld
+                    + " this read may return at once; set max_points to downsample, narrow min_step/max_step,"
+                    + " or read the series with ReadMetricSeries (streamed)");
+        }
         List<MetricPoints> blocks = new java.util.ArrayList<>();
         for (MetricPoints block = stream.next(); block.size() > 0; block = stream.next()) {
             blocks.add(block);

@@ -11,9 +11,11 @@ import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Connections that never authenticate: 1,000 clients connect and send nothing. The server keeps
  * at most {@code trialgraph.server.max-connections} of them, closes the rest at once and the
- * kept ones when the handshake timeout passes, and then serves real clients again.
+ * kept ones when the handshake timeout passes, and then serves real clients again. The HTTP port
+ * closes connections that send no request after its first-request timeout.
  */
 @TrialGraphTest
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -97,6 +100,77 @@ class ConnectionCapIT {
                 closeQuietly(socket);
             }
         }
+    }
+
+    /**
+     * The HTTP port has its own cap ({@code trialgraph.http.max-connections}); a connection that
+     * sends no request is closed after {@code first-request-timeout}, not the much longer idle
+     * timeout, while one that sent a request stays open for the next.
+     */
+    @Test
+    void httpConnectionsThatSendNoRequestAreClosedAfterTheFirstRequestTimeout(TestNeo4j neo4j) throws Exception {
+        List<Socket> silent = new ArrayList<>();
+        try (TrialGraphServer server = TestServer.dedicated(
+                neo4j,
+                Map.of(
+                        "trialgraph.http.max-connections", 8,
+                        "trialgraph.http.first-request-timeout", "2s",
+                        "trialgraph.http.idle-timeout", "10m"))) {
+            try (Socket talking = httpSocket(server)) {
+                assertThat(httpGet(talking)).startsWith("HTTP/1.1 200");
+                for (int i = 0; i < 6; i++) {
+                    silent.add(httpSocket(server));
+                }
+                for (Socket socket : silent) {
+                    // Read blocks until the server closes (-1) or the socket's 30 s timeout fails the test.
+                    assertThat(socket.getInputStream().read())
+                            .as("a connection that sent nothing is closed by the server")
+                            .isEqualTo(-1);
+                }
+                assertThat(httpGet(talking))
+                        .as("a connection that sent a request is kept past the first-request timeout")
+                        .startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket socket : silent) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static Socket httpSocket(TrialGraphServer server) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()), 5_000);
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    /** One GET on a kept-alive connection; returns the status line. */
+    private static String httpGet(Socket socket) throws IOException {
+        socket.getOutputStream()
+                .write("GET /api/v1/server-info HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        int length = -1;
+        // Status line and headers, then exactly the body, so the connection can carry the next request.
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            head.append(line).append('\n');
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(
+                        line.substring("content-length:".length()).strip());
+            }
+        }
+        assertThat(length).as("content-length in " + head).isGreaterThanOrEqualTo(0);
+        in.readNBytes(length);
+        return head.toString();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString().strip();
     }
 
     private static void closeQuietly(Socket socket) {

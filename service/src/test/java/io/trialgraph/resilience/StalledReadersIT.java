@@ -24,6 +24,10 @@ import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +40,8 @@ import org.neo4j.driver.observation.metrics.ConnectionPoolMetrics;
  * Readers that stop reading: 8 series reads of a million points and 8 CSV exports of a
  * 12,000-row table, each taking one message and then nothing. The server must hold no more than
  * the documented bound per stalled reader (a block of points or a page of rows, plus what the
- * transport buffers), no Neo4j connection, and go on serving.
+ * transport buffers), no Neo4j connection, and go on serving. Over HTTP, a series answer too
+ * large for memory is refused.
  */
 @TrialGraphTest
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -93,6 +98,26 @@ class StalledReadersIT {
             calls.forEach(call -> call.cancel("the test is done", null));
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+        RawCalls.assertServing(server.channel());
+        assertHttpSeriesReadsAreBounded(server);
+    }
+
+    /**
+     * Over HTTP the series answer is JSON built in memory: a read of every one of a million points
+     * is refused (429, before a point is read), a downsampled one is answered.
+     */
+    private static void assertHttpSeriesReadsAreBounded(TestServer server) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.httpPort() + "/api/v1/series?metric=loss&component=big";
+        HttpResponse<String> all =
+                http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(429);
+        assertThat(all.body()).contains("max_points").contains("1000000 points").contains("400000");
+        HttpResponse<String> downsampled = http.send(
+                HttpRequest.newBuilder(URI.create(base + "&max_points=1000")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(downsampled.statusCode()).as(downsampled.body()).isEqualTo(200);
+        assertThat(downsampled.body()).contains("\"total_points\":1000000");
         RawCalls.assertServing(server.channel());
     }
 
