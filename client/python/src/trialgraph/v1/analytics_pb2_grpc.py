@@ -70,8 +70,9 @@ class AnalyticsServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def ExportTableCsv(self, request, context):
-        """The whole table (every page) as CSV text, streamed in parts: a header line of column names,
-        then a line per row. Numbers are written so they parse back to the same value.
+        """The whole table (every page) as CSV text, streamed in parts of about 64 KB, each made when
+        the client has taken the one before: a header line of column names, then a line per row.
+        Numbers are written so they parse back to the same value.
         Status codes: as GetTable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

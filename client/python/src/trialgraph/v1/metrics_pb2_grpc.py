@@ -65,10 +65,12 @@ class MetricServiceServicer(object):
         in rejected_batches with its status, its sequence counts as acknowledged, and the stream
         stays open for the next batches. The stream itself fails only when it cannot go on:
         INVALID_ARGUMENT for an empty writer_id or a sequence that does not grow (the stream's
-        earlier batches stay committed), UNAVAILABLE when Neo4j is down (resend after reconnecting).
+        earlier batches stay committed), UNAVAILABLE when Neo4j is down or the server is shutting
+        down (after acknowledging the batch it was committing; resend after reconnecting).
 
-        Flow control: the server reads the next batch only when the previous one is committed, so a
-        slow database slows the senders (gRPC flow control) instead of filling server memory.
+        Flow control: the server reads the next batch only when the previous one is committed and
+        the server-wide budget of batches in flight allows, so a slow database or many writers slow
+        the senders (gRPC flow control) instead of filling server memory.
         A batch holds at most 100,000 points.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -87,7 +89,8 @@ class MetricServiceServicer(object):
     def ReadMetricSeries(self, request, context):
         """Reads one metric's points in step order, optionally within a step range and downsampled to
         at most max_points points that keep the curve's shape (each bucket keeps its first, last,
-        minimum and maximum points). Long series are streamed in several responses.
+        minimum and maximum points). Long series are streamed in several responses, each read from
+        the database only when the client has taken the one before (flow control).
         Status codes: OK; INVALID_ARGUMENT; NOT_FOUND (no such component or metric).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

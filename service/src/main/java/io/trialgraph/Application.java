@@ -1,6 +1,7 @@
 package io.trialgraph;
 
 import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.service.BackgroundTasks;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +15,7 @@ public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
-    private Application() {
-    }
+    private Application() {}
 
     public static void main(String[] args) throws InterruptedException {
         TrialGraphServer server;
@@ -27,6 +27,10 @@ public final class Application {
             System.exit(1);
             return;
         }
+        // Any thread of the process that dies of an uncaught failure (ours, a library's) leaves it half alive:
+        // health says so, and the orchestrator restarts it. The launcher also exits on OutOfMemoryError.
+        BackgroundTasks background = server.context().getBean(BackgroundTasks.class);
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> background.died(thread.getName(), failure));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "trialgraph-shutdown"));
         server.awaitTermination();
     }
@@ -41,6 +45,10 @@ public final class Application {
             root = cause;
         }
         String message = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
-        return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst().orElse(message);
+        return message.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .findFirst()
+                .orElse(message);
     }
 }

@@ -7,6 +7,7 @@ import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ManagementConfiguration;
 import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.grpc.IngestStreams;
 import io.trialgraph.grpc.ServingStatusReporter;
 import io.trialgraph.http.WebServer;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
@@ -216,7 +217,12 @@ public final class TrialGraphServer implements AutoCloseable {
         context.getBean(ServingStatusReporter.class).stopping();
         grpc.shutdown();
         try {
-            if (!grpc.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+            long started = System.nanoTime();
+            // Ingest streams live as long as their jobs: they end now, with UNAVAILABLE once the batch being
+            // committed is acknowledged, so every writer resends the rest elsewhere (or here, after the restart).
+            context.getBean(IngestStreams.class).drain(gracePeriod);
+            long left = gracePeriod.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (!grpc.awaitTermination(Math.max(0, left), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Cancelling the calls still running after the grace period");
                 grpc.shutdownNow();
                 grpc.awaitTermination(2, TimeUnit.SECONDS);

@@ -252,7 +252,8 @@ class ServiceProcessIT {
                     return;
                 }
             } catch (StatusRuntimeException notYet) {
-                // not listening yet
+                // Not listening yet: try again soon, not after the channel's growing reconnect back-off.
+                channel.resetConnectBackoff();
             }
             Thread.sleep(200);
         }

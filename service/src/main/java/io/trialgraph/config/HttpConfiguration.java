@@ -21,6 +21,7 @@ public class HttpConfiguration {
     private long maxRequestSize = 4L * 1024 * 1024;
     private int maxHeaderSize = 8 * 1024;
     private Duration idleTimeout = Duration.ofMinutes(2);
+    private Duration firstRequestTimeout = Duration.ofSeconds(10);
     private int maxLiveStreams = 64;
     private int threads = 16;
 
@@ -85,6 +86,19 @@ public class HttpConfiguration {
 
     public void setIdleTimeout(Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * @return how long a new connection may take to send its first request bytes (after the TLS
+     *     handshake, with TLS) before it is closed, so connections that never send a request do not
+     *     hold places under {@code max-connections}; default 10 seconds
+     */
+    public Duration getFirstRequestTimeout() {
+        return firstRequestTimeout;
+    }
+
+    public void setFirstRequestTimeout(Duration firstRequestTimeout) {
+        this.firstRequestTimeout = firstRequestTimeout;
     }
 
     /** @return the most live metric streams (server-sent events) open at once; default 64 */

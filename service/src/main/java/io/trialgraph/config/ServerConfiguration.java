@@ -11,6 +11,7 @@ public class ServerConfiguration {
     private Duration healthCheckInterval = Duration.ofSeconds(10);
     private Duration defaultDeadline = Duration.ofMinutes(5);
     private int maxConcurrentCallsPerConnection = 256;
+    private int maxConnections = 4_096;
 
     /**
      * @return how long calls in flight may run on after SIGTERM before they are cancelled;
@@ -57,5 +58,19 @@ public class ServerConfiguration {
 
     public void setMaxConcurrentCallsPerConnection(int maxConcurrentCallsPerConnection) {
         this.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection;
+    }
+
+    /**
+     * @return the most client connections the gRPC port keeps open at once; a connection beyond
+     *     it is closed as soon as it is accepted, before any handshake or authentication. Default
+     *     4,096, and never more than half the process's file-descriptor limit (Neo4j's store files
+     *     share that table)
+     */
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
     }
 }

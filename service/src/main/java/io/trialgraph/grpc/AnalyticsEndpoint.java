@@ -41,16 +41,45 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         reply(response, builder.build());
     }
 
+    /** About how much CSV text one streamed message carries. */
+    static final int CSV_MESSAGE_CHARS = 64 * 1024;
+
+    /**
+     * Streams the table as CSV with flow control: a page of rows is computed only when the
+     * client has read what came before ({@link FlowControlledReplies}), and sent in messages of
+     * about {@value #CSV_MESSAGE_CHARS} characters; a stalled reader holds one page at most.
+     */
     @Override
     public void exportTableCsv(GetTableRequest request, StreamObserver<ExportTableCsvResponse> response) {
-        boolean[] header = {true};
-        service.all(query(request), page -> {
-            response.onNext(ExportTableCsvResponse.newBuilder()
-                    .setCsv(TableCsv.page(page, header[0]))
-                    .build());
-            header[0] = false;
+        AnalyticsService.Export export = service.export(query(request));
+        FlowControlledReplies.send(response, new java.util.function.Supplier<>() {
+            private String text = "";
+            private int at;
+            private boolean header = true;
+
+            @Override
+            public ExportTableCsvResponse get() {
+                while (at == text.length()) {
+                    Table.Page page = export.next();
+                    if (page == null) {
+                        return null;
+                    }
+                    text = TableCsv.page(page, header);
+                    at = 0;
+                    header = false;
+                }
+                // Cut after a line end (never inside a surrogate pair), at about CSV_MESSAGE_CHARS.
+                int cut = text.indexOf('\n', Math.min(text.length() - 1, at + CSV_MESSAGE_CHARS - 1));
+                int end = cut < 0 ? text.length() : cut + 1;
+                String part = text.substring(at, end);
+                at = end;
+                if (at == text.length()) {
+                    text = "";
+                    at = 0;
+                }
+                return ExportTableCsvResponse.newBuilder().setCsv(part).build();
+            }
         });
-        response.onCompleted();
     }
 
     private static Table.Query query(GetTableRequest request) {

@@ -1,16 +1,20 @@
 package io.trialgraph.grpc;
 
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.micronaut.core.order.Ordered;
 import jakarta.inject.Singleton;
 
 /**
  * Lets endpoints simply throw: whatever escapes a handler is closed with the status
- * {@link StatusTranslator} picks, instead of grpc-java's bare UNKNOWN.
+ * {@link StatusTranslator} picks, instead of grpc-java's bare UNKNOWN. Also ends a call whose
+ * request bytes did not parse with INVALID_ARGUMENT ({@link MalformedRequests}), and caps every
+ * status description the endpoints send ({@link StatusTranslator#capped}).
  */
 @Singleton
 class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
@@ -21,18 +25,36 @@ class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> original, Metadata headers, ServerCallHandler<Q, R> next) {
+        ServerCall<Q, R> call = new SimpleForwardingServerCall<>(original) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                super.close(StatusTranslator.capped(status), trailers);
+            }
+        };
         ServerCall.Listener<Q> delegate;
         try {
             delegate = next.startCall(call, headers);
         } catch (RuntimeException e) {
             closeQuietly(call, e);
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return new SimpleForwardingServerCallListener<>(delegate) {
+            /** The request did not parse: the call is over, nothing more reaches the endpoint. */
+            private boolean refused;
+
             @Override
             public void onMessage(Q message) {
+                if (refused) {
+                    return;
+                }
+                Status malformed = MalformedRequests.malformed();
+                if (malformed != null) {
+                    refused = true;
+                    closeQuietly(call, malformed.asRuntimeException());
+                    return;
+                }
                 try {
                     super.onMessage(message);
                 } catch (RuntimeException e) {
@@ -42,6 +64,9 @@ class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
 
             @Override
             public void onHalfClose() {
+                if (refused) {
+                    return;
+                }
                 try {
                     super.onHalfClose();
                 } catch (RuntimeException e) {
@@ -51,6 +76,9 @@ class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
 
             @Override
             public void onReady() {
+                if (refused) {
+                    return;
+                }
                 try {
                     super.onReady();
                 } catch (RuntimeException e) {

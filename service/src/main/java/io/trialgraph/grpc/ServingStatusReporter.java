@@ -3,6 +3,7 @@ package io.trialgraph.grpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.service.BackgroundTasks;
 import io.trialgraph.service.ServerInfoService;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives the gRPC health status: SERVING once the service is ready, NOT_SERVING whenever Neo4j
- * stops answering (checked periodically), and NOT_SERVING for good once shutdown begins. The
- * service name {@value #LIVENESS} answers whether the process itself is alive: SERVING from ready
+ * stops answering (checked periodically), and NOT_SERVING for good once shutdown begins or one of
+ * the service's background threads died ({@link BackgroundTasks}). The service name {@value #LIVENESS} answers whether the process itself is alive: SERVING from ready
  * to shutdown whatever Neo4j does, so a liveness probe does not restart every replica while
  * Neo4j is away (readiness, the overall status, takes them out of the load balancer instead).
  */
@@ -30,32 +31,53 @@ public class ServingStatusReporter {
     private final HealthStatusManager health;
     private final ServerInfoService server;
     private final ServerConfiguration config;
+    private final BackgroundTasks background;
     private ScheduledExecutorService checker;
     private volatile boolean neo4jReachable = true;
     private volatile boolean serving;
     private boolean stopped;
+    private volatile boolean dead;
 
-    ServingStatusReporter(HealthStatusManager health, ServerInfoService server, ServerConfiguration config) {
+    ServingStatusReporter(
+            HealthStatusManager health,
+            ServerInfoService server,
+            ServerConfiguration config,
+            BackgroundTasks background) {
         this.health = health;
         this.server = server;
         this.config = config;
+        this.background = background;
     }
 
-    /** Reports SERVING and starts watching Neo4j. */
+    /** Reports SERVING and starts watching Neo4j and the service's background threads. */
     public synchronized void ready() {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(LIVENESS, ServingStatus.SERVING);
         serving = true;
         long interval = Math.max(1, config.getHealthCheckInterval().toMillis());
-        checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "trialgraph-health");
-            thread.setDaemon(true);
-            return thread;
-        });
-        checker.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
+        checker = Executors.newSingleThreadScheduledExecutor(background.threads("trialgraph-health"));
+        checker.scheduleWithFixedDelay(
+                background.reporting("trialgraph-health", this::check), interval, interval, TimeUnit.MILLISECONDS);
+        background.onDeath((thread, failure) -> backgroundThreadDied());
+    }
+
+    /**
+     * A background thread died: the process is half alive (work it did is no longer done), so both
+     * the overall status and liveness say NOT_SERVING from now on, and an orchestrator restarts it.
+     */
+    private synchronized void backgroundThreadDied() {
+        if (dead || stopped) {
+            return;
+        }
+        dead = true;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        health.setStatus(LIVENESS, ServingStatus.NOT_SERVING);
     }
 
     private void check() {
+        if (dead) {
+            return;
+        }
         boolean reachable = server.isDatabaseReachable();
         if (reachable != neo4jReachable) {
             neo4jReachable = reachable;
@@ -64,15 +86,23 @@ public class ServingStatusReporter {
             } else {
                 LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", server.databaseUri());
             }
-            health.setStatus(
-                    HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
-                    reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+            synchronized (this) {
+                // A death or the shutdown while Neo4j was asked outranks its answer.
+                if (!dead && !stopped) {
+                    health.setStatus(
+                            HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                            reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+                }
+            }
         }
     }
 
-    /** @return whether the overall status is SERVING now: ready, Neo4j answering, not shutting down */
+    /**
+     * @return whether the overall status is SERVING now: ready, Neo4j answering, no background
+     *     thread dead, not shutting down
+     */
     public boolean isServing() {
-        return serving && neo4jReachable;
+        return serving && neo4jReachable && !dead;
     }
 
     /** Reports NOT_SERVING from now on; called when shutdown begins. */

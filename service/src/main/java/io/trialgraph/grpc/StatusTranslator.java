@@ -30,7 +30,55 @@ public final class StatusTranslator {
 
     private StatusTranslator() {}
 
+    /**
+     * The most bytes a status description may take in the {@code grpc-message} header, which
+     * percent-encodes everything but printable ASCII (3 bytes per encoded byte). Clients refuse
+     * headers over 8 KiB (grpc-java's default) and then report INTERNAL instead of the status, so a
+     * message that quotes a long input is cut well below that.
+     */
+    static final int MAX_DESCRIPTION_HEADER_BYTES = 4_096;
+
     public static Status toStatus(Throwable failure) {
+        return capped(translate(failure));
+    }
+
+    /**
+     * @return {@code status} with its description cut, on a character boundary, to what fits in
+     *     {@link #MAX_DESCRIPTION_HEADER_BYTES} once encoded, saying how much was cut
+     */
+    public static Status capped(Status status) {
+        String description = status.getDescription();
+        if (description == null || description.length() <= MAX_DESCRIPTION_HEADER_BYTES / 12) {
+            return status;
+        }
+        int budget = MAX_DESCRIPTION_HEADER_BYTES - 64;
+        int end = 0;
+        while (end < description.length()) {
+            int codePoint = description.codePointAt(end);
+            int cost = headerBytes(codePoint);
+            if (cost > budget) {
+                break;
+            }
+            budget -= cost;
+            end += Character.charCount(codePoint);
+        }
+        if (end == description.length()) {
+            return status;
+        }
+        return status.withDescription(description.substring(0, end) + "... (cut: "
+                + description.codePointCount(end, description.length()) + " more characters)");
+    }
+
+    /** What one character costs in the percent-encoded header. */
+    private static int headerBytes(int codePoint) {
+        if (codePoint >= ' ' && codePoint < 0x7f && codePoint != '%') {
+            return 1;
+        }
+        int utf8 = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+        return 3 * utf8;
+    }
+
+    private static Status translate(Throwable failure) {
         if (failure instanceof StatusRuntimeException sre) {
             return sre.getStatus();
         }

@@ -38,6 +38,13 @@ final class SeriesApi {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+    /**
+     * Points one answer of {@link #read} may hold, all series together: the JSON is built in
+     * memory, so this bounds a request's memory (about 25 MB: the points and the text); enough for the UI's widest
+     * chart (4,000 points) of {@value MetricWatch#MAX_SERIES} components.
+     */
+    static final long MAX_POINTS_PER_ANSWER = 400_000;
+
     private final MetricService metrics;
     private final MetricWatch watch;
     private final HttpConfiguration config;
@@ -62,10 +69,13 @@ final class SeriesApi {
         Long maxStep = params.optionalLong("max_step");
         int maxPoints = params.integer("max_points", 0);
         List<Map<String, Object>> series = new ArrayList<>();
+        long held = 0;
         for (String component : components) {
             Map<String, Object> item;
             try {
-                MetricService.Series read = metrics.read(component, metric, minStep, maxStep, maxPoints);
+                MetricService.Series read =
+                        metrics.read(component, metric, minStep, maxStep, maxPoints, MAX_POINTS_PER_ANSWER - held);
+                held += read.points().size();
                 item = points(component, metric, read.points());
                 item.put("total_points", read.totalPoints());
             } catch (NotFoundException missing) {

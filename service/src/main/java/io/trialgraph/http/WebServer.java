@@ -7,6 +7,8 @@ import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.micronaut.http.server.netty.configuration.NettyHttpServerConfiguration;
 import io.micronaut.runtime.ApplicationConfiguration;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.trialgraph.config.AuthConfiguration;
 import io.trialgraph.config.HttpConfiguration;
@@ -15,6 +17,8 @@ import io.trialgraph.security.ServerTls;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +63,12 @@ public final class WebServer {
                         && !config.getIdleTimeout().isZero(),
                 "idle-timeout",
                 "must be a positive duration such as 2m");
+        check(
+                config.getFirstRequestTimeout() != null
+                        && !config.getFirstRequestTimeout().isNegative()
+                        && !config.getFirstRequestTimeout().isZero(),
+                "first-request-timeout",
+                "must be a positive duration such as 10s");
         NettyHttpServerConfiguration settings =
                 new NettyHttpServerConfiguration(context.getBean(ApplicationConfiguration.class));
         settings.setHost(config.getHost().isEmpty() ? null : config.getHost());
@@ -165,6 +175,31 @@ public final class WebServer {
     }
 
     /**
+     * Closes the connection unless its first request bytes arrive within {@code
+     * first-request-timeout}: a connection that never sends a request (nor finishes its TLS
+     * handshake: the TLS handler goes in front of this one) would otherwise hold a place under
+     * {@code max-connections} for the whole idle timeout.
+     */
+    private void closeUnlessARequestStarts(Channel channel) {
+        ScheduledFuture<?> deadline = channel.eventLoop()
+                .schedule(
+                        () -> {
+                            channel.close();
+                        },
+                        config.getFirstRequestTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> deadline.cancel(false));
+        channel.pipeline().addFirst("trialgraph-first-request", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) {
+                deadline.cancel(false);
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(message);
+            }
+        });
+    }
+
+    /**
      * Per connection: closes it at once when {@code max-connections} are open already, and puts
      * TLS in front of Micronaut's HTTP/1.1 pipeline when it is configured.
      */
@@ -190,6 +225,7 @@ public final class WebServer {
                         return;
                     }
                     channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
+                    closeUnlessARequestStarts(channel);
                     if (ssl != null) {
                         channel.pipeline().addFirst("trialgraph-tls", ssl.newHandler(channel.alloc()));
                     }

@@ -208,6 +208,24 @@ public final class Neo4jConnection implements AutoCloseable {
     }
 
     /**
+     * Like {@link #read}, with results fetched from Neo4j {@code fetchSize} records at a time, for
+     * work that reads large records and may stop early: the driver otherwise pulls a thousand
+     * records ahead of the reader.
+     */
+    public <T> T readInBatches(int fetchSize, TransactionCallback<T> work) {
+        SessionConfig.Builder builder = SessionConfig.builder()
+                .withDefaultAccessMode(AccessMode.READ)
+                .withBookmarkManager(driver.executableQueryBookmarkManager())
+                .withFetchSize(fetchSize);
+        if (!database.isEmpty()) {
+            builder.withDatabase(database);
+        }
+        try (Session session = driver.session(builder.build())) {
+            return session.executeRead(work);
+        }
+    }
+
+    /**
      * A result and the database state it was read at.
      *
      * @param version the database's last committed transaction when the read ended (see {@link #version()})

@@ -67,17 +67,41 @@ public class AnalyticsService {
         return computed.page();
     }
 
-    /** Every page of the table, in order, to {@code pages} (for the CSV export). */
+    /** Every page of the table, in order, to {@code pages}. */
     public void all(Table.Query query, Consumer<Table.Page> pages) {
-        Table.Query next = query.page(query.columns(), 0, TableLimits.EXPORT_PAGE_SIZE);
-        while (true) {
-            Table.Page page = page(next);
+        Export export = export(query);
+        for (Table.Page page = export.next(); page != null; page = export.next()) {
             pages.accept(page);
-            if (page.nextOffset() < 0) {
-                return;
+        }
+    }
+
+    /**
+     * The table a page of {@value TableLimits#EXPORT_PAGE_SIZE} rows at a time, each computed when
+     * asked for (for the CSV export: a reader that stops reading holds one page).
+     */
+    public Export export(Table.Query query) {
+        return new Export(query.page(query.columns(), 0, TableLimits.EXPORT_PAGE_SIZE));
+    }
+
+    /** The pages of one table, in order. */
+    public final class Export {
+        private Table.Query next;
+
+        private Export(Table.Query first) {
+            this.next = first;
+        }
+
+        /** @return the next page, or null after the last */
+        public Table.Page next() {
+            if (next == null) {
+                return null;
             }
+            Table.Page page = page(next);
             // The first page fixed the columns: later pages must show the same ones.
-            next = next.page(page.columns(), page.nextOffset(), TableLimits.EXPORT_PAGE_SIZE);
+            next = page.nextOffset() < 0
+                    ? null
+                    : next.page(page.columns(), page.nextOffset(), TableLimits.EXPORT_PAGE_SIZE);
+            return page;
         }
     }
 }

@@ -10,6 +10,7 @@ import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
 import io.trialgraph.domain.NotFoundException;
+import io.trialgraph.domain.ResourceExhaustedException;
 import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.TrialGraphException;
 import io.trialgraph.rules.InputRules;
@@ -132,7 +133,7 @@ public class MetricService {
     }
 
     /**
-     * A series read back.
+     * A series read back whole.
      *
      * @param totalPoints points in the step range before downsampling
      * @param points the points returned, in step order
@@ -141,9 +142,84 @@ public class MetricService {
 
     /**
      * Reads a metric's points in [minStep, maxStep], downsampled to at most {@code maxPoints}
-     * when that is not 0.
+     * when that is not 0, into memory: for callers that ask for few points. Streams use
+     * {@link #stream}.
+     *
+     * @param maxHeld the most points the answer may hold (what the caller's memory bound allows)
+     * @throws ResourceExhaustedException before anything is read when the answer would hold more
      */
-    public Series read(String component, String metric, Long minStep, Long maxStep, int maxPoints) {
+    public Series read(String component, String metric, Long minStep, Long maxStep, int maxPoints, long maxHeld) {
+        SeriesStream stream = stream(component, metric, minStep, maxStep, maxPoints);
+        long held = maxPoints == 0 ? stream.totalPoints() : Math.min(stream.totalPoints(), maxPoints);
+        if (held > maxHeld) {
+            throw new ResourceExhaustedException("max_points: " + component + "/" + metric + " has " + held
+                    + " points in the step range, more than the " + maxHeld
+                    + " this read may return at once; set max_points to downsample, narrow min_step/max_step,"
+                    + " or read the series with ReadMetricSeries (streamed)");
+        }
+        List<MetricPoints> blocks = new java.util.ArrayList<>();
+        for (MetricPoints block = stream.next(); block.size() > 0; block = stream.next()) {
+            blocks.add(block);
+        }
+        return new Series(stream.totalPoints(), MetricPoints.concat(blocks));
+    }
+
+    /** Points a series stream reads from Neo4j at a time: about 600 KB of candidates while a block is merged. */
+    static final int READ_BLOCK_POINTS = 16_384;
+    /** Points read at a time to downsample: the points only pass through, so fewer, larger reads go faster. */
+    static final int DOWNSAMPLE_READ_POINTS = 131_072;
+
+    /**
+     * A series read a block at a time, in step order: each {@link #next()} reads what it returns
+     * (in its own short read transaction), so a reader that stops reading holds one block, never
+     * the series, and no database resources.
+     */
+    public static final class SeriesStream {
+
+        private final MetricStore.SeriesCursor cursor;
+        private final Downsampling.M4 downsampling;
+        private final int blockPoints;
+        private boolean finished;
+
+        private SeriesStream(MetricStore.SeriesCursor cursor, int maxPoints, int blockPoints) {
+            this.cursor = cursor;
+            this.blockPoints = blockPoints;
+            this.downsampling = maxPoints == 0 || cursor.total() <= maxPoints
+                    ? null
+                    : new Downsampling.M4(cursor.total(), maxPoints);
+        }
+
+        /** @return points in the step range before downsampling */
+        public long totalPoints() {
+            return cursor.total();
+        }
+
+        /** @return the next points in step order, at most {@code blockPoints} of them; empty at the end */
+        public MetricPoints next() {
+            if (downsampling == null) {
+                return cursor.next(blockPoints);
+            }
+            while (!finished && downsampling.pending() < blockPoints) {
+                MetricPoints read = cursor.next(DOWNSAMPLE_READ_POINTS);
+                if (read.size() == 0) {
+                    downsampling.finish();
+                    finished = true;
+                } else {
+                    downsampling.add(read);
+                }
+            }
+            return downsampling.take();
+        }
+    }
+
+    /**
+     * Opens a read of a metric's points in [minStep, maxStep], downsampled to at most
+     * {@code maxPoints} when that is not 0, delivered in blocks of at most {@code blockPoints}.
+     *
+     * @throws InvalidArgumentException when an argument breaks a rule
+     * @throws NotFoundException when the component or the metric does not exist
+     */
+    public SeriesStream stream(String component, String metric, Long minStep, Long maxStep, int maxPoints) {
         Rules.name("trial_component_name", component);
         metricName("metric_name", metric);
         long from = minStep == null ? 0 : minStep;
@@ -154,13 +230,14 @@ public class MetricService {
         if (to < from) {
             throw new InvalidArgumentException("max_step", "must not be below min_step (" + from + "), is " + to);
         }
-        if (maxPoints != 0 && maxPoints < Downsampling.MIN_POINTS) {
+        if (maxPoints < 0 || (maxPoints != 0 && maxPoints < Downsampling.MIN_POINTS)) {
             throw new InvalidArgumentException(
                     "max_points",
                     "must be 0 (all points) or at least " + Downsampling.MIN_POINTS + ", is " + maxPoints);
         }
-        MetricPoints points = store.series(component, metric, from, to)
+        MetricStore.SeriesCursor cursor = store.openSeries(
+                        component, metric, from, to, maxPoints == 0 ? READ_BLOCK_POINTS : DOWNSAMPLE_READ_POINTS)
                 .orElseThrow(() -> new NotFoundException("metric", component + "/" + metric));
-        return new Series(points.size(), maxPoints == 0 ? points : Downsampling.m4(points, maxPoints));
+        return new SeriesStream(cursor, maxPoints, READ_BLOCK_POINTS);
     }
 }

@@ -161,7 +161,8 @@ public class MetricWatch {
             return;
         }
         try {
-            MetricPoints points = metrics.read(component, watch.metric, after + 1, null, MAX_POINTS_PER_UPDATE)
+            MetricPoints points = metrics.read(
+                            component, watch.metric, after + 1, null, MAX_POINTS_PER_UPDATE, MAX_POINTS_PER_UPDATE)
                     .points();
             if (points.size() > 0) {
                 watch.afterStep.put(component, points.step(points.size() - 1));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.neo4j.driver.Record;
+import org.neo4j.driver.Result;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
 
@@ -93,12 +94,34 @@ public class MetricStore {
             RETURN m {.*, tail: null} AS m
             ORDER BY m.component, m.name""";
 
-    private static final String SERIES = """
+    /**
+     * What an incremental read starts from: the chunk count (chunks are immutable and numbered in
+     * order, so those below it are a snapshot), the tail, and the points in the step range: the
+     * counts of the chunks wholly inside it, and the chunks it cuts, to count one by one.
+     */
+    private static final String SERIES_SNAPSHOT = """
             MATCH (m:Metric {component: $component, name: $metric})
-            OPTIONAL MATCH (m)-[:HAS_CHUNK]->(chunk:MetricChunk)
-            WHERE chunk.maxStep >= $minStep AND chunk.minStep <= $maxStep
-            WITH m, chunk ORDER BY chunk.seq
-            RETURN m.tail AS tail, collect(chunk.points) AS chunks""";
+            OPTIONAL MATCH (m)-[:HAS_CHUNK]->(c:MetricChunk)
+            WHERE c.maxStep >= $minStep AND c.minStep <= $maxStep
+            WITH m, sum(CASE WHEN c.minStep >= $minStep AND c.maxStep <= $maxStep THEN c.count ELSE 0 END) AS inside,
+                 collect(CASE WHEN c.minStep < $minStep OR c.maxStep > $maxStep THEN c.seq END) AS cut
+            RETURN coalesce(m.chunks, 0) AS chunks, m.tail AS tail, inside, cut""";
+
+    private static final String SERIES_CHUNKS_BY_SEQ = """
+            MATCH (:Metric {component: $component, name: $metric})-[:HAS_CHUNK]->(c:MetricChunk)
+            WHERE c.seq IN $seqs
+            RETURN c.points AS points""";
+
+    /**
+     * The snapshot's chunks that may hold points at or after {@code fromStep}, by lowest step:
+     * the reader stops pulling (a few records at a time) once no further chunk can hold one of
+     * the next points.
+     */
+    private static final String SERIES_CHUNKS = """
+            MATCH (:Metric {component: $component, name: $metric})-[:HAS_CHUNK]->(c:MetricChunk)
+            WHERE c.seq < $chunks AND c.maxStep >= $fromStep AND c.minStep <= $maxStep
+            WITH c ORDER BY c.minStep, c.seq
+            RETURN c.seq AS seq, c.minStep AS minStep, c.points AS points""";
 
     private static final String COMPONENT_EXISTS =
             "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
@@ -314,18 +337,22 @@ public class MetricStore {
     }
 
     /**
-     * The stored points of a metric with a step in [minStep, maxStep], in step order (equal
-     * steps in the order they were stored).
+     * Opens an incremental read of a metric's points with a step in [minStep, maxStep], in step
+     * order (equal steps in the order they were stored). Nothing is loaded but the metric's tail;
+     * each {@link SeriesCursor#next} reads the next points in a short transaction of its own, so
+     * a reader that pauses holds neither a transaction nor a connection. The first block is read
+     * in the same transaction as the snapshot, so a short series costs one transaction.
      *
+     * @param firstBlock the most points the first {@link SeriesCursor#next} will ask for
      * @return empty when the metric does not exist
      * @throws NotFoundException when the component does not exist
      */
-    public Optional<MetricPoints> series(String component, String metric, long minStep, long maxStep) {
-        return neo4j.read(tx -> {
-            List<Record> rows = tx.run(
-                            SERIES,
-                            Map.of("component", component, "metric", metric, "minStep", minStep, "maxStep", maxStep))
-                    .list();
+    public Optional<SeriesCursor> openSeries(
+            String component, String metric, long minStep, long maxStep, int firstBlock) {
+        return neo4j.readInBatches(fetchSize(firstBlock), tx -> {
+            Map<String, Object> key =
+                    Map.of("component", component, "metric", metric, "minStep", minStep, "maxStep", maxStep);
+            List<Record> rows = tx.run(SERIES_SNAPSHOT, key).list();
             if (rows.isEmpty()) {
                 if (!tx.run(COMPONENT_EXISTS, Map.of("component", component))
                         .single()
@@ -336,18 +363,38 @@ public class MetricStore {
                 return Optional.empty();
             }
             Record row = rows.get(0);
-            List<MetricPoints> parts = new ArrayList<>();
-            for (Value chunk : row.get("chunks").values()) {
-                parts.add(PointCodec.decode(chunk.asByteArray()));
+            long total = row.get("inside").asLong();
+            List<Long> cut = row.get("cut").asList(Value::asLong);
+            if (!cut.isEmpty()) {
+                Map<String, Object> parameters = new HashMap<>(key);
+                parameters.put("seqs", cut);
+                Result chunks = tx.run(SERIES_CHUNKS_BY_SEQ, parameters);
+                while (chunks.hasNext()) {
+                    MetricPoints points =
+                            PointCodec.decode(chunks.next().get("points").asByteArray());
+                    for (int i = 0; i < points.size(); i++) {
+                        if (points.step(i) >= minStep && points.step(i) <= maxStep) {
+                            total++;
+                        }
+                    }
+                }
             }
-            if (!row.get("tail").isNull()) {
-                parts.add(PointCodec.decode(row.get("tail").asByteArray()));
-            }
-            return Optional.of(within(MetricPoints.concat(parts).sortedByStep(), minStep, maxStep));
+            MetricPoints tail = row.get("tail").isNull()
+                    ? MetricPoints.empty()
+                    : inRange(PointCodec.decode(row.get("tail").asByteArray()).sortedByStep(), minStep, maxStep);
+            SeriesCursor cursor = new SeriesCursor(
+                    component, metric, minStep, maxStep, row.get("chunks").asLong(), tail, total + tail.size());
+            cursor.prefetch(tx, firstBlock);
+            return Optional.of(cursor);
         });
     }
 
-    private static MetricPoints within(MetricPoints sorted, long minStep, long maxStep) {
+    /** Records pulled per round trip: enough chunks for a block, so a block usually takes one. */
+    private static int fetchSize(int blockPoints) {
+        return blockPoints / CHUNK_SIZE + 2;
+    }
+
+    private static MetricPoints inRange(MetricPoints sorted, long minStep, long maxStep) {
         int from = 0;
         while (from < sorted.size() && sorted.step(from) < minStep) {
             from++;
@@ -357,5 +404,272 @@ public class MetricStore {
             to--;
         }
         return from == 0 && to == sorted.size() ? sorted : sorted.slice(from, to);
+    }
+
+    /**
+     * A metric's points read a block at a time, in the order of (step, chunk, position in the
+     * chunk), the tail counting as the last chunk: the order a stable sort by step of all chunks
+     * in turn gives. A block is the next points after the last one returned, found by merging the
+     * chunks that may hold them in order of their lowest step, so chunks that overlap (steps
+     * logged again, or out of order) come out right. Memory: one block and one decoded chunk,
+     * whatever the length of the series; chunks written after the cursor opened are not seen.
+     * A transaction retried by the driver reads the same chunks again: the cursor moves only
+     * once a block is complete.
+     */
+    public final class SeriesCursor {
+
+        private static final long TAIL_SEQ = Long.MAX_VALUE;
+
+        private final String component;
+        private final String metric;
+        private final long minStep;
+        private final long maxStep;
+        private final long chunks;
+        private final MetricPoints tail;
+        private final long total;
+        private boolean started;
+        private long lastStep;
+        private long lastSeq;
+        private long lastPos;
+        private boolean done;
+        /** Points read ahead (the first block, in the snapshot's transaction), not yet returned. */
+        private MetricPoints prefetched;
+
+        private SeriesCursor(
+                String component,
+                String metric,
+                long minStep,
+                long maxStep,
+                long chunks,
+                MetricPoints tail,
+                long total) {
+            this.component = component;
+            this.metric = metric;
+            this.minStep = minStep;
+            this.maxStep = maxStep;
+            this.chunks = chunks;
+            this.tail = tail;
+            this.total = total;
+        }
+
+        /** @return the points in the step range when the cursor was opened */
+        public long total() {
+            return total;
+        }
+
+        /** @return the next points, at most {@code maxPoints} (at least 1); empty once all were returned */
+        public MetricPoints next(int maxPoints) {
+            if (prefetched != null) {
+                MetricPoints points = prefetched;
+                if (points.size() <= maxPoints) {
+                    prefetched = null;
+                    return points;
+                }
+                prefetched = points.slice(maxPoints, points.size());
+                return points.slice(0, maxPoints);
+            }
+            if (done) {
+                return MetricPoints.empty();
+            }
+            return take(neo4j.readInBatches(fetchSize(maxPoints), tx -> pass(tx, maxPoints)), maxPoints);
+        }
+
+        /** Reads the first block in the snapshot's transaction, for the first {@link #next}. */
+        private void prefetch(TransactionContext tx, int maxPoints) {
+            MetricPoints points = take(pass(tx, maxPoints), maxPoints);
+            prefetched = points.size() == 0 ? null : points;
+        }
+
+        /** Merges the chunks that may hold the next {@code maxPoints} points, in order of their lowest step. */
+        private Block pass(TransactionContext tx, int maxPoints) {
+            Map<String, Object> parameters = Map.of(
+                    "component",
+                    component,
+                    "metric",
+                    metric,
+                    "chunks",
+                    chunks,
+                    "fromStep",
+                    started ? Math.max(minStep, lastStep) : minStep,
+                    "maxStep",
+                    maxStep);
+            Block candidates = new Block(maxPoints);
+            Result result = tx.run(SERIES_CHUNKS, parameters);
+            boolean tailMerged = tail.size() == 0;
+            while (result.hasNext()) {
+                Record chunk = result.next();
+                long chunkMin = chunk.get("minStep").asLong();
+                if (!tailMerged && tail.step(0) <= chunkMin) {
+                    if (candidates.beyond(tail.step(0))) {
+                        return candidates;
+                    }
+                    add(candidates, tail, TAIL_SEQ);
+                    tailMerged = true;
+                }
+                if (candidates.beyond(chunkMin)) {
+                    return candidates;
+                }
+                add(
+                        candidates,
+                        PointCodec.decode(chunk.get("points").asByteArray()),
+                        chunk.get("seq").asLong());
+            }
+            if (!tailMerged) {
+                if (candidates.beyond(tail.step(0))) {
+                    return candidates;
+                }
+                add(candidates, tail, TAIL_SEQ);
+            }
+            candidates.exhausted = true;
+            return candidates;
+        }
+
+        /** The block's first points, and the cursor moved past them. */
+        private MetricPoints take(Block block, int maxPoints) {
+            MetricPoints points = block.first(maxPoints);
+            if (points.size() == 0 || (block.exhausted && !block.truncated)) {
+                done = true;
+            }
+            if (points.size() > 0) {
+                int last = points.size() - 1;
+                started = true;
+                lastStep = block.steps[last];
+                lastSeq = block.seqs[last];
+                lastPos = block.positions[last];
+            }
+            return points;
+        }
+
+        /** Adds the chunk's points in range that come after the last point returned. */
+        private void add(Block block, MetricPoints chunk, long seq) {
+            for (int i = 0; i < chunk.size(); i++) {
+                long step = chunk.step(i);
+                if (step < minStep || step > maxStep) {
+                    continue;
+                }
+                if (started && compare(step, seq, i, lastStep, lastSeq, lastPos) <= 0) {
+                    continue;
+                }
+                block.add(step, seq, i, chunk.value(i), chunk.timestamp(i));
+            }
+        }
+    }
+
+    private static int compare(long step, long seq, long pos, long otherStep, long otherSeq, long otherPos) {
+        int c = Long.compare(step, otherStep);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(seq, otherSeq);
+        return c != 0 ? c : Long.compare(pos, otherPos);
+    }
+
+    /** The candidates for the next block: kept to the {@code limit} smallest keys, sorted when asked. */
+    private static final class Block {
+        private final int limit;
+        private long[] steps;
+        private long[] seqs;
+        private int[] positions;
+        private double[] values;
+        private long[] timestamps;
+        private int size;
+        private boolean sorted = true;
+        /** Every chunk that may hold a later point was merged. */
+        private boolean exhausted;
+        /** Points were dropped to keep the smallest: more follow. */
+        private boolean truncated;
+
+        Block(int limit) {
+            this.limit = limit;
+            int capacity = Math.min(limit, 4 * CHUNK_SIZE) + CHUNK_SIZE;
+            steps = new long[capacity];
+            seqs = new long[capacity];
+            positions = new int[capacity];
+            values = new double[capacity];
+            timestamps = new long[capacity];
+        }
+
+        void add(long step, long seq, int position, double value, long timestamp) {
+            if (size == steps.length) {
+                if (size >= 2 * limit) {
+                    sortAndKeep(limit);
+                } else {
+                    grow();
+                }
+            }
+            if (sorted
+                    && size > 0
+                    && compare(step, seq, position, steps[size - 1], seqs[size - 1], positions[size - 1]) < 0) {
+                sorted = false;
+            }
+            steps[size] = step;
+            seqs[size] = seq;
+            positions[size] = position;
+            values[size] = value;
+            timestamps[size] = timestamp;
+            size++;
+        }
+
+        /** @return true when a chunk whose lowest step is {@code step} cannot hold any of the block's points */
+        boolean beyond(long step) {
+            if (size < limit) {
+                return false;
+            }
+            sortAndKeep(limit);
+            return step > steps[limit - 1];
+        }
+
+        MetricPoints first(int n) {
+            sortAndKeep(n);
+            int count = Math.min(n, size);
+            return new MetricPoints(
+                    java.util.Arrays.copyOf(steps, count),
+                    java.util.Arrays.copyOf(values, count),
+                    java.util.Arrays.copyOf(timestamps, count));
+        }
+
+        private void grow() {
+            int capacity = steps.length * 2;
+            steps = java.util.Arrays.copyOf(steps, capacity);
+            seqs = java.util.Arrays.copyOf(seqs, capacity);
+            positions = java.util.Arrays.copyOf(positions, capacity);
+            values = java.util.Arrays.copyOf(values, capacity);
+            timestamps = java.util.Arrays.copyOf(timestamps, capacity);
+        }
+
+        /** Sorts by key and drops all but the {@code n} smallest (keeps the size when it is smaller). */
+        private void sortAndKeep(int n) {
+            if (!sorted) {
+                Integer[] order = new Integer[size];
+                for (int i = 0; i < size; i++) {
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(
+                        order, (a, b) -> compare(steps[a], seqs[a], positions[a], steps[b], seqs[b], positions[b]));
+                long[] s = new long[steps.length];
+                long[] q = new long[steps.length];
+                int[] p = new int[steps.length];
+                double[] v = new double[steps.length];
+                long[] t = new long[steps.length];
+                for (int i = 0; i < size; i++) {
+                    int from = order[i];
+                    s[i] = steps[from];
+                    q[i] = seqs[from];
+                    p[i] = positions[from];
+                    v[i] = values[from];
+                    t[i] = timestamps[from];
+                }
+                steps = s;
+                seqs = q;
+                positions = p;
+                values = v;
+                timestamps = t;
+                sorted = true;
+            }
+            if (size > n) {
+                size = n;
+                truncated = true;
+            }
+        }
     }
 }
