@@ -58,6 +58,8 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(HttpsConnector.enabled, false)
                     .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheBytes)
+                    // Transaction timeouts (the caller's deadline) take effect within 100 ms, not 2 s.
+                    .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval, Duration.ofMillis(100))
                     .build();
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException(

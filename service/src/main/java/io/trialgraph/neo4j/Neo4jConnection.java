@@ -3,9 +3,13 @@ package io.trialgraph.neo4j;
 import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.Neo4jConfiguration;
+import io.trialgraph.config.ReadConfiguration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.AuthToken;
@@ -17,7 +21,9 @@ import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionCallback;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.SecurityException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
@@ -27,7 +33,9 @@ import org.neo4j.driver.observation.metrics.MetricsObservationProvider;
 
 /**
  * The service's one way to Neo4j: a driver connected either to the configured server or to an
- * embedded DBMS this object started (and stops on {@link #close()}).
+ * embedded DBMS this object started (and stops on {@link #close()}). Every read runs within the
+ * current {@link io.trialgraph.domain.CallBudget}: its transaction times out with the caller's
+ * deadline and ends when the caller cancels (see {@link ReadGuard}).
  */
 public final class Neo4jConnection implements AutoCloseable {
 
@@ -36,9 +44,11 @@ public final class Neo4jConnection implements AutoCloseable {
     private final EmbeddedNeo4j embedded;
     private final String boltUri;
     private final String database;
+    private final ReadGuard reads;
 
     private Neo4jConnection(Driver driver, MetricsObservationProvider driverMetrics, EmbeddedNeo4j embedded, String boltUri,
-            String database) {
+            String database, ReadGuard reads) {
+        this.reads = reads;
         this.driver = driver;
         this.driverMetrics = driverMetrics;
         this.embedded = embedded;
@@ -51,7 +61,9 @@ public final class Neo4jConnection implements AutoCloseable {
      *
      * @throws InvalidConfigurationException naming the setting when Neo4j cannot be reached or used
      */
-    public static Neo4jConnection open(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig) {
+    public static Neo4jConnection open(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig,
+            ReadConfiguration readConfig) {
+        int longReads = readConfig.longReadConnections(config.getMaxConnectionPoolSize());
         EmbeddedNeo4j embedded = null;
         String uri = config.getUri();
         AuthToken auth;
@@ -69,7 +81,8 @@ public final class Neo4jConnection implements AutoCloseable {
             MetricsObservationProvider driverMetrics = MetricsObservationProvider.newInstance();
             Driver driver = createDriver(uri, auth, config, driverMetrics);
             verify(driver, uri, config);
-            return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase());
+            return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase(),
+                    new ReadGuard(readConfig, longReads));
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -155,13 +168,51 @@ public final class Neo4jConnection implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one read transaction, retried by the driver on transient failures.
-     * Exceptions thrown by {@code work} roll back and propagate unchanged.
+     * Runs {@code work} in one read transaction, retried by the driver on transient failures, within
+     * the current call's budget. Exceptions thrown by {@code work} roll back and propagate unchanged.
+     *
+     * @throws io.trialgraph.domain.DeadlineExceededException when the caller's time ran out
+     * @throws io.trialgraph.domain.CancelledException when the caller cancelled
+     * @throws io.trialgraph.domain.ResourceExhaustedException when the share of long reads stayed full
      */
     public <T> T read(TransactionCallback<T> work) {
-        try (Session session = session(AccessMode.READ)) {
-            return session.executeRead(work);
-        }
+        return reads.run("the read", null, timeout -> {
+            try (Session session = session(AccessMode.READ)) {
+                return session.executeRead(work, timeout(timeout));
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} once (never retried: what it streams to its caller cannot be taken back) in
+     * one read transaction within the current call's budget and {@code limit}; the transaction is
+     * rolled back unless {@code work} commits it.
+     *
+     * @param what what runs, for messages, e.g. "the query"
+     * @param limit the caller's own, tighter time limit, or null
+     * @param limitDescription how messages name {@code limit}, e.g. "its timeout of 500 ms (timeout_ms)"
+     * @throws io.trialgraph.domain.DeadlineExceededException when the time ran out
+     * @throws io.trialgraph.domain.CancelledException when the caller cancelled
+     * @throws io.trialgraph.domain.ResourceExhaustedException when the share of long reads stayed full
+     */
+    public <T> T readOnce(String what, Duration limit, String limitDescription, Map<String, Object> metadata,
+            Function<Transaction, T> work) {
+        return reads.run(what, limit == null ? null : new ReadGuard.Limit(limit, limitDescription), timeout -> {
+            try (Session session = session(AccessMode.READ);
+                    Transaction tx = session.beginTransaction(TransactionConfig.builder().withTimeout(timeout)
+                            .withMetadata(metadata).build())) {
+                return work.apply(tx);
+            }
+        });
+    }
+
+    private static TransactionConfig timeout(Duration timeout) {
+        return TransactionConfig.builder().withTimeout(timeout).build();
+    }
+
+    /** @return the connections of the long-read share in use now */
+    public int longReadsInUse() {
+        return reads.longReadsInUse();
     }
 
     /**
@@ -177,10 +228,12 @@ public final class Neo4jConnection implements AutoCloseable {
      * returned the same token just before, no transaction committed in between or during the read.
      */
     public <T> Versioned<T> readVersioned(TransactionCallback<T> work) {
-        try (Session session = session(AccessMode.READ)) {
-            T value = session.executeRead(work);
-            return new Versioned<>(value, bookmarkOf(session));
-        }
+        return reads.run("the read", null, timeout -> {
+            try (Session session = session(AccessMode.READ)) {
+                T value = session.executeRead(work, timeout(timeout));
+                return new Versioned<>(value, bookmarkOf(session));
+            }
+        });
     }
 
     /**
@@ -189,10 +242,12 @@ public final class Neo4jConnection implements AutoCloseable {
      * bookmark Neo4j returns for an empty read transaction; one round trip.
      */
     public String version() {
-        try (Session session = session(AccessMode.READ)) {
-            session.executeRead(tx -> tx.run("RETURN 1").consume());
-            return bookmarkOf(session);
-        }
+        return reads.run("the read", null, timeout -> {
+            try (Session session = session(AccessMode.READ)) {
+                session.executeRead(tx -> tx.run("RETURN 1").consume(), timeout(timeout));
+                return bookmarkOf(session);
+            }
+        });
     }
 
     private static String bookmarkOf(Session session) {
@@ -245,6 +300,7 @@ public final class Neo4jConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        reads.close();
         try {
             driver.close();
         } finally {
