@@ -13,6 +13,7 @@ public class ReadConfiguration {
     private Duration maxTime = Duration.ofMinutes(5);
     private int longReadConnections;
     private Duration longReadWait = Duration.ofSeconds(1);
+    private int maxLineageNodes = 100_000;
 
     /**
      * @return the longest a read transaction may run, whatever deadline its caller set; a read
@@ -68,6 +69,23 @@ public class ReadConfiguration {
 
     public Duration getLongReadWait() {
         return longReadWait;
+    }
+
+    /**
+     * @return the most nodes one lineage walk may hold (the levels it passes through and the pages
+     *     before the one asked for); a walk that would hold more is refused with RESOURCE_EXHAUSTED.
+     *     Default 100,000.
+     */
+    public int getMaxLineageNodes() {
+        return maxLineageNodes;
+    }
+
+    public void setMaxLineageNodes(int maxLineageNodes) {
+        if (maxLineageNodes < 1) {
+            throw new InvalidConfigurationException("trialgraph.reads.max-lineage-nodes (TRIALGRAPH_READS_MAX_LINEAGE_NODES): "
+                    + "must be at least 1, is " + maxLineageNodes);
+        }
+        this.maxLineageNodes = maxLineageNodes;
     }
 
     public void setLongReadWait(Duration longReadWait) {

@@ -1,5 +1,6 @@
 package io.trialgraph.domain;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -63,6 +64,53 @@ public final class Lineage {
      */
     public record Subgraph(List<Node> nodes, List<Edge> edges, boolean truncated, int nextDepth, String nextKey,
             boolean hasCycle) {
+    }
+
+    /**
+     * Strings in Unicode code point order, the order of Neo4j's indexes and {@code ORDER BY}
+     * (Java's own compares UTF-16 units, which differs past U+FFFF).
+     */
+    public static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
+    };
+
+    /** The order of an answer's nodes: nearest first, then by key. Pages are cut in this order. */
+    public static final Comparator<Node> NEAREST_FIRST = Comparator.comparingInt(Node::depth)
+            .thenComparing(Node::key, CODE_POINT_ORDER);
+
+    /** @return true when {@code node} belongs in an answer to {@code query}: a start node, or of an included kind */
+    public static boolean shown(Node node, Query query) {
+        return node.depth() == 0 || query.includeKinds().isEmpty() || matches(node, query.includeKinds());
+    }
+
+    /** @return true when {@code node} comes after the page token of {@code query} (always without one) */
+    public static boolean afterCursor(Node node, Query query) {
+        if (query.afterDepth() < 0) {
+            return true;
+        }
+        if (node.depth() != query.afterDepth()) {
+            return node.depth() > query.afterDepth();
+        }
+        return CODE_POINT_ORDER.compare(node.key(), query.afterKey()) > 0;
+    }
+
+    /** @return true when {@code node} is of a kind the walk does not go on from (start nodes always go on) */
+    public static boolean stopsWalk(Node node, Query query) {
+        if (node.depth() == 0 || query.stopKinds().isEmpty()) {
+            return false;
+        }
+        return matches(node, query.stopKinds());
     }
 
     /** @return true when {@code kind} is one a filter may name */

@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Gives a call with one request (unary, or server-streaming like a query, a series read or a CSV
@@ -63,11 +64,15 @@ class DefaultDeadlineInterceptor implements ServerInterceptor, Ordered {
         }
         Context.CancellableContext context = Context.current().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS, timer);
         ClosableOnce<Q, R> guarded = new ClosableOnce<>(call);
-        // Runs on the timer thread when the deadline passes (and, harmlessly, when the call ends first).
-        context.addListener(ended -> guarded.closeIfOpen(Status.DEADLINE_EXCEEDED.withDescription(
-                "the call ran longer than the server's default deadline of " + deadlineMillis
-                        + " ms for calls that set none (trialgraph.server.default-deadline); set a deadline to allow more")),
-                MoreExecutors.directExecutor());
+        // Runs on the timer thread when the deadline passes; also when the call ends first or the
+        // client cancels (the parent context's cancel reaches this one), which is not a deadline.
+        context.addListener(ended -> {
+            if (ended.cancellationCause() instanceof TimeoutException) {
+                guarded.closeIfOpen(Status.DEADLINE_EXCEEDED.withDescription(
+                        "the call ran longer than the server's default deadline of " + deadlineMillis
+                                + " ms for calls that set none (trialgraph.server.default-deadline); set a deadline to allow more"));
+            }
+        }, MoreExecutors.directExecutor());
         ServerCall.Listener<Q> listener = Contexts.interceptCall(context, guarded, headers, next);
         return new SimpleForwardingServerCallListener<>(listener) {
             @Override

@@ -60,6 +60,9 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                     .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheBytes)
                     // Transaction timeouts (the caller's deadline) take effect within 100 ms, not 2 s.
                     .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval, Duration.ofMillis(100))
+                    // Bolt tells drivers to give up on a connection silent for twice this (a reply Neo4j
+                    // failed to write): 10 s instead of 120 s. Running queries send keep-alives meanwhile.
+                    .setConfig(BoltConnector.connection_keep_alive, Duration.ofSeconds(5))
                     .build();
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException(

@@ -7,6 +7,7 @@ import io.trialgraph.config.ReadConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,7 +24,6 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionCallback;
-import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.SecurityException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
@@ -47,8 +47,8 @@ public final class Neo4jConnection implements AutoCloseable {
     private final ReadGuard reads;
 
     private Neo4jConnection(Driver driver, MetricsObservationProvider driverMetrics, EmbeddedNeo4j embedded, String boltUri,
-            String database, ReadGuard reads) {
-        this.reads = reads;
+            String database, ReadConfiguration readConfig, int longReads) {
+        this.reads = new ReadGuard(readConfig, longReads, this::terminate);
         this.driver = driver;
         this.driverMetrics = driverMetrics;
         this.embedded = embedded;
@@ -81,8 +81,7 @@ public final class Neo4jConnection implements AutoCloseable {
             MetricsObservationProvider driverMetrics = MetricsObservationProvider.newInstance();
             Driver driver = createDriver(uri, auth, config, driverMetrics);
             verify(driver, uri, config);
-            return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase(),
-                    new ReadGuard(readConfig, longReads));
+            return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase(), readConfig, longReads);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -176,9 +175,9 @@ public final class Neo4jConnection implements AutoCloseable {
      * @throws io.trialgraph.domain.ResourceExhaustedException when the share of long reads stayed full
      */
     public <T> T read(TransactionCallback<T> work) {
-        return reads.run("the read", null, timeout -> {
+        return reads.run("the read", null, Map.of(), config -> {
             try (Session session = session(AccessMode.READ)) {
-                return session.executeRead(work, timeout(timeout));
+                return session.executeRead(work, config);
             }
         });
     }
@@ -197,17 +196,22 @@ public final class Neo4jConnection implements AutoCloseable {
      */
     public <T> T readOnce(String what, Duration limit, String limitDescription, Map<String, Object> metadata,
             Function<Transaction, T> work) {
-        return reads.run(what, limit == null ? null : new ReadGuard.Limit(limit, limitDescription), timeout -> {
-            try (Session session = session(AccessMode.READ);
-                    Transaction tx = session.beginTransaction(TransactionConfig.builder().withTimeout(timeout)
-                            .withMetadata(metadata).build())) {
+        return reads.run(what, limit == null ? null : new ReadGuard.Limit(limit, limitDescription), metadata, config -> {
+            try (Session session = session(AccessMode.READ); Transaction tx = session.beginTransaction(config)) {
                 return work.apply(tx);
             }
         });
     }
 
-    private static TransactionConfig timeout(Duration timeout) {
-        return TransactionConfig.builder().withTimeout(timeout).build();
+    /** Terminates the transactions whose metadata carries {@code token} (see {@link ReadGuard}). */
+    private void terminate(String token) {
+        try (Session session = session(AccessMode.READ)) {
+            List<String> ids = session.run("SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData[$key] = $token "
+                    + "RETURN transactionId", Map.of("key", ReadGuard.TOKEN, "token", token)).list(r -> r.get(0).asString());
+            if (!ids.isEmpty()) {
+                session.run("TERMINATE TRANSACTIONS $ids", Map.of("ids", ids)).consume();
+            }
+        }
     }
 
     /** @return the connections of the long-read share in use now */
@@ -228,9 +232,9 @@ public final class Neo4jConnection implements AutoCloseable {
      * returned the same token just before, no transaction committed in between or during the read.
      */
     public <T> Versioned<T> readVersioned(TransactionCallback<T> work) {
-        return reads.run("the read", null, timeout -> {
+        return reads.run("the read", null, Map.of(), config -> {
             try (Session session = session(AccessMode.READ)) {
-                T value = session.executeRead(work, timeout(timeout));
+                T value = session.executeRead(work, config);
                 return new Versioned<>(value, bookmarkOf(session));
             }
         });
@@ -242,9 +246,9 @@ public final class Neo4jConnection implements AutoCloseable {
      * bookmark Neo4j returns for an empty read transaction; one round trip.
      */
     public String version() {
-        return reads.run("the read", null, timeout -> {
+        return reads.run("the read", null, Map.of(), config -> {
             try (Session session = session(AccessMode.READ)) {
-                session.executeRead(tx -> tx.run("RETURN 1").consume(), timeout(timeout));
+                session.executeRead(tx -> tx.run("RETURN 1").consume(), config);
                 return bookmarkOf(session);
             }
         });

@@ -6,24 +6,39 @@ import io.trialgraph.domain.CancelledException;
 import io.trialgraph.domain.DeadlineExceededException;
 import io.trialgraph.domain.ResourceExhaustedException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.Neo4jException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every read transaction inside its caller's {@link CallBudget}: the transaction's Neo4j
- * timeout is the caller's remaining deadline (capped by {@code trialgraph.reads.max-time}); when
- * the caller cancels, or Neo4j has not stopped the work shortly after the timeout (an expression
- * Neo4j cannot interrupt, a reply it cannot send), the thread waiting on the driver is
- * interrupted, which makes the driver close that connection and Neo4j end the transaction.
+ * timeout is the caller's remaining deadline (capped by {@code trialgraph.reads.max-time}), so
+ * Neo4j itself stops it when the deadline passes. When the caller cancels, or Neo4j has not
+ * stopped the work shortly after the timeout, the transaction is ended from outside: found by the
+ * token in its metadata ({@value #TOKEN}) and terminated ({@code TERMINATE TRANSACTIONS}, which
+ * any user may do to their own transactions); if the thread is still waiting a second later, it
+ * is interrupted, which makes the driver close the connection when it waits for a query to start.
  * Long reads first take a permit of their bounded share of connections.
  */
 final class ReadGuard implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadGuard.class);
 
     /**
      * How long past a transaction's timeout Neo4j gets to stop it itself (it checks timeouts
@@ -31,13 +46,31 @@ final class ReadGuard implements AutoCloseable {
      */
     static final Duration GRACE = Duration.ofMillis(750);
 
+    /** The transaction metadata key whose value identifies one guarded read. */
+    static final String TOKEN = "trialgraphRead";
+
+    /** How long after terminating a transaction the thread still waiting on it is interrupted. */
+    private static final Duration INTERRUPT_AFTER = Duration.ofSeconds(1);
+
     private final Duration maxTime;
     private final int longReadConnections;
     private final Duration longReadWait;
     private final Semaphore longReads;
     private final ScheduledExecutorService alarms;
+    private final ExecutorService stoppers;
+    private final Consumer<String> terminate;
 
-    ReadGuard(ReadConfiguration config, int longReadConnections) {
+    /**
+     * @param terminate ends the transactions whose metadata carries the given token (it runs on
+     *     a thread of its own, never the reader's)
+     */
+    ReadGuard(ReadConfiguration config, int longReadConnections, Consumer<String> terminate) {
+        this.terminate = terminate;
+        this.stoppers = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "trialgraph-read-stopper");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.maxTime = config.getMaxTime();
         this.longReadConnections = longReadConnections;
         this.longReadWait = config.getLongReadWait();
@@ -58,12 +91,13 @@ final class ReadGuard implements AutoCloseable {
      *
      * @param what what runs, for messages ("the query", "the read")
      * @param limit a tighter limit of the caller's own, or null
-     * @param work given the transaction timeout to use, runs the transaction
+     * @param metadata transaction metadata of the caller (the guard adds its token)
+     * @param work given the transaction's configuration (timeout and metadata), runs it
      * @throws DeadlineExceededException when the time ran out
      * @throws CancelledException when the caller cancelled
      * @throws ResourceExhaustedException when the share of long reads stayed full
      */
-    <T> T run(String what, Limit limit, Function<Duration, T> work) {
+    <T> T run(String what, Limit limit, Map<String, Object> metadata, Function<TransactionConfig, T> work) {
         CallBudget budget = CallBudget.current();
         budget.stopped().ifPresent(reason -> {
             throw stopped(reason, what, "before it started");
@@ -83,24 +117,34 @@ final class ReadGuard implements AutoCloseable {
             throw new DeadlineExceededException("the call's deadline passed before " + what + " started");
         }
         boolean permit = budget.lane() == CallBudget.Lane.LONG && acquireLongRead(timeout);
-        Interrupter interrupter = new Interrupter(Thread.currentThread());
-        ScheduledFuture<?> alarm = alarms.schedule(interrupter::fire, timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
-        CallBudget.Scope hook = budget.onStop(interrupter::fire);
+        String token = UUID.randomUUID().toString();
+        Map<String, Object> tagged = new HashMap<>(metadata);
+        tagged.put(TOKEN, token);
+        TransactionConfig config = TransactionConfig.builder().withTimeout(timeout).withMetadata(tagged).build();
+        Stopper stopper = new Stopper(Thread.currentThread(), token);
+        // Past its timeout, Neo4j should have stopped the transaction itself: if not, stop it from outside.
+        ScheduledFuture<?> alarm = alarms.schedule(stopper::stop, timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        // A cancel is stopped at once; at the deadline Neo4j's own timeout acts first.
+        CallBudget.Scope hook = budget.onStop(() -> {
+            if (budget.stopped().orElse(CallBudget.Reason.DEADLINE) == CallBudget.Reason.CANCELLED) {
+                stopper.stop();
+            }
+        });
         try {
-            return work.apply(timeout);
+            return work.apply(config);
         } catch (RuntimeException e) {
             Optional<CallBudget.Reason> reason = budget.stopped();
             if (reason.isPresent() && reason.get() == CallBudget.Reason.CANCELLED) {
                 throw stopped(CallBudget.Reason.CANCELLED, what, "while it ran");
             }
-            if (interrupter.fired() || reason.isPresent() || timedOut(e)) {
+            if (stopper.stopped() || reason.isPresent() || timedOut(e)) {
                 throw new DeadlineExceededException(what + " ran longer than " + bound + " and was stopped");
             }
             throw e;
         } finally {
             alarm.cancel(false);
             hook.close();
-            interrupter.close();
+            stopper.close();
             if (permit) {
                 longReads.release();
             }
@@ -151,38 +195,64 @@ final class ReadGuard implements AutoCloseable {
     @Override
     public void close() {
         alarms.shutdownNow();
+        stoppers.shutdownNow();
     }
 
     /**
-     * Interrupts the thread running a transaction, at most once and only while the transaction
-     * runs: the driver answers an interrupt by closing the connection, so Neo4j ends the
-     * transaction. The interrupt never outlives the transaction (pooled threads run other calls next).
+     * Ends one read transaction from outside, at most once and only while it runs: terminates it
+     * in Neo4j, then, if its thread still waits a second later, interrupts that thread. The
+     * interrupt never outlives the read (pooled threads run other calls next).
      */
-    private static final class Interrupter {
+    private final class Stopper {
         private final Thread thread;
+        private final String token;
         private boolean active = true;
-        private boolean fired;
+        private boolean stopped;
+        private boolean interrupted;
 
-        Interrupter(Thread thread) {
+        Stopper(Thread thread, String token) {
             this.thread = thread;
+            this.token = token;
         }
 
-        synchronized void fire() {
-            if (active && !fired) {
-                fired = true;
+        /** Starts stopping the read; returns at once (the work runs on other threads). */
+        void stop() {
+            synchronized (this) {
+                if (!active || stopped) {
+                    return;
+                }
+                stopped = true;
+            }
+            try {
+                stoppers.execute(() -> {
+                    try {
+                        terminate.accept(token);
+                    } catch (RuntimeException e) {
+                        LOG.debug("Could not terminate read {}: {}", token, e.toString());
+                    }
+                    alarms.schedule(this::interrupt, INTERRUPT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                interrupt();
+            }
+        }
+
+        private synchronized void interrupt() {
+            if (active && !interrupted) {
+                interrupted = true;
                 thread.interrupt();
             }
         }
 
-        synchronized boolean fired() {
-            return fired;
+        synchronized boolean stopped() {
+            return stopped;
         }
 
         void close() {
             boolean clear;
             synchronized (this) {
                 active = false;
-                clear = fired;
+                clear = interrupted;
             }
             if (clear) {
                 Thread.interrupted();

@@ -1,6 +1,7 @@
 package io.trialgraph.service;
 
 import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.store.QueryStore;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,11 @@ import java.util.Map;
  *       after the timeout. Every {@code range()} whose bounds are literals or parameters may
  *       produce at most {@value #MAX_RANGE_ELEMENTS} elements, counting the ranges it is nested in
  *       ({@code [x IN range(1, 10000) | range(1, 10000)]} produces 100,000,000).</li>
+ *   <li><b>Nesting {@code reduce()}</b>: {@code reduce(l = [], i IN range(1, 5000) | [l])} builds a
+ *       value nested 5,000 levels deep, which Neo4j fails to send (the connection then hangs). A
+ *       {@code reduce()} that puts its accumulator inside a list or map on each step may go over
+ *       at most {@link QueryStore#MAX_VALUE_DEPTH} elements (a {@code range()} or a list literal),
+ *       as deeper results are refused anyway.</li>
  * </ul>
  * Sizes computed from data or functions cannot be seen before the query runs; those are bounded
  * only by the timeout between rows.
@@ -52,6 +58,90 @@ public final class CypherBounds {
         List<Token> tokens = tokens(cypher);
         checkNesting(tokens);
         checkRanges(tokens, parameters);
+        checkNestingReduce(tokens, parameters);
+    }
+
+    /** Refuses a reduce() that nests its accumulator on each step over more than MAX_VALUE_DEPTH elements. */
+    private static void checkNestingReduce(List<Token> tokens, Map<String, Object> parameters) {
+        int[] match = matchingBrackets(tokens);
+        int[] enclosingAny = new int[tokens.size()];
+        Deque<Integer> open = new ArrayDeque<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (match[i] >= 0 && match[i] < i && !open.isEmpty() && open.peek() == match[i]) {
+                open.pop();
+            }
+            enclosingAny[i] = open.isEmpty() ? -1 : open.peek();
+            if (match[i] > i) {
+                open.push(i);
+            }
+        }
+        for (int i = 0; i + 3 < tokens.size(); i++) {
+            if (tokens.get(i).kind() != Kind.WORD || !tokens.get(i).is("reduce") || !tokens.get(i + 1).is("(")
+                    || match[i + 1] < 0 || tokens.get(i + 2).kind() != Kind.WORD || (i > 0 && tokens.get(i - 1).is("."))) {
+                continue;
+            }
+            int open1 = i + 1;
+            int close = match[open1];
+            String accumulator = tokens.get(i + 2).text();
+            int in = -1;
+            int bar = -1;
+            for (int j = open1 + 1; j < close; j++) {
+                if (enclosingAny[j] != open1) {
+                    continue;
+                }
+                if (in < 0 && tokens.get(j).is("IN")) {
+                    in = j;
+                } else if (in >= 0 && tokens.get(j).is("|")) {
+                    bar = j;
+                    break;
+                }
+            }
+            if (in < 0 || bar < 0 || !nestsAccumulator(tokens, match, enclosingAny, accumulator, bar + 1, close)) {
+                continue;
+            }
+            BigInteger elements = elements(tokens, match, in + 1, bar, parameters);
+            if (elements == null || elements.compareTo(BigInteger.valueOf(QueryStore.MAX_VALUE_DEPTH)) > 0) {
+                throw new InvalidArgumentException("cypher", "reduce() at offset " + tokens.get(i).offset() + " puts '"
+                        + accumulator + "' inside a list or map on every step, so its result nests as deep as its list is long; "
+                        + "results nest at most " + QueryStore.MAX_VALUE_DEPTH + " levels (Neo4j cannot send values a few "
+                        + "thousand levels deep), so it may go over a range() or list literal of at most "
+                        + QueryStore.MAX_VALUE_DEPTH + " elements");
+            }
+        }
+    }
+
+    /** @return true when {@code accumulator} stands whole as an element of a list or a value of a map in the tokens */
+    private static boolean nestsAccumulator(List<Token> tokens, int[] match, int[] enclosingAny, String accumulator, int from,
+            int to) {
+        for (int k = from; k < to; k++) {
+            Token token = tokens.get(k);
+            if (token.kind() != Kind.WORD || !token.text().equals(accumulator) || enclosingAny[k] < from) {
+                continue;
+            }
+            Token group = tokens.get(enclosingAny[k]);
+            Token before = tokens.get(k - 1);
+            Token after = tokens.get(k + 1);
+            boolean element = group.is("[") && (before.is("[") || before.is(",")) && (after.is("]") || after.is(","));
+            boolean value = group.is("{") && before.is(":") && (after.is("}") || after.is(","));
+            if (element || value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return how many elements the list expression has, when it is a visible range() or a list literal; else null */
+    private static BigInteger elements(List<Token> tokens, int[] match, int from, int to, Map<String, Object> parameters) {
+        if (to - from >= 3 && tokens.get(from).is("range") && tokens.get(from + 1).is("(") && match[from + 1] == to - 1) {
+            return size(arguments(tokens, from + 1, to - 1, match), parameters);
+        }
+        if (to - from >= 2 && tokens.get(from).is("[") && match[from] == to - 1) {
+            if (to - from == 2) {
+                return BigInteger.ZERO;
+            }
+            return BigInteger.valueOf(arguments(tokens, from, to - 1, match).size());
+        }
+        return null;
     }
 
     private static void checkNesting(List<Token> tokens) {
