@@ -94,19 +94,21 @@ public class LineageStore {
             LIMIT $limit""";
 
     /**
-     * The smallest keys of one step from the frontier, by expanding it and sorting the top:
-     * {@code %1$s} the pattern from f to m, {@code %2$s} the label, {@code %3$s} the key property,
-     * {@code %4$s} the node columns, {@code %5$s} an upper bound on the key or nothing.
+     * The smallest keys of one step from the frontier, by expanding it and sorting the top (a node
+     * linked twice comes twice; nodes already reached are left to the caller, which asks for a
+     * few more): {@code %1$s} the pattern from f to m, {@code %2$s} the label (implied by the
+     * step: artifacts lead to components and back), {@code %3$s} the key property, {@code %4$s}
+     * the node columns, {@code %5$s} an upper bound on the key or nothing. Per edge it reads one
+     * property and nothing else: 200,000 edges cost about as much as counting them.
      */
     private static final String LEVEL_TOP_BY_EXPANDING = """
             UNWIND $frontier AS id
             MATCH (f) WHERE elementId(f) = id
-            MATCH (f)%1$s(m:%2$s)
-            WITH DISTINCT m
-            WHERE m.%3$s > $after %5$s AND ($kinds IS NULL OR m.kind IN $kinds) AND NOT elementId(m) IN $reached
-            RETURN elementId(m) AS id, %4$s
-            ORDER BY m.%3$s
-            LIMIT $limit""";
+            MATCH (f)%1$s(m)
+            WITH m, m.%3$s AS key
+            WHERE key > $after %5$s AND ($kinds IS NULL OR m.kind IN $kinds)
+            WITH m, key ORDER BY key LIMIT $limit
+            RETURN elementId(m) AS id, %4$s""";
 
     /**
      * The smallest keys of one step from the frontier, by scanning at most $scan entries of the
@@ -118,7 +120,7 @@ public class LineageStore {
             MATCH (m:%1$s) WHERE m.%2$s > $after %5$s
             WITH m ORDER BY m.%2$s
             LIMIT $scan
-            WITH m WHERE ($kinds IS NULL OR m.kind IN $kinds) AND NOT elementId(m) IN $reached
+            WITH m WHERE ($kinds IS NULL OR m.kind IN $kinds)
               AND EXISTS { MATCH (m)%3$s(f) WHERE elementId(f) IN $frontier }
             RETURN elementId(m) AS id, %4$s
             LIMIT $limit""";
@@ -384,28 +386,54 @@ public class LineageStore {
          * find enough) by expanding the level and sorting its top.
          */
         private List<Record> topOfLevel(Direction direction, String label, List<String> sources, long edges, String after,
-                String until, Object kinds, int limit) {
+                String until, Object kinds, int wanted) {
             String key = label.equals("Artifact") ? "uri" : "name";
-            String bound = until == null ? "" : "AND m." + key + " <= $until";
             Map<String, Object> parameters = new HashMap<>();
             parameters.put("frontier", sources);
             parameters.put("after", after);
             parameters.put("until", until);
             parameters.put("kinds", kinds);
-            parameters.put("reached", List.copyOf(reached.keySet()));
-            parameters.put("limit", limit);
             long labelled = labelCounts.computeIfAbsent(label, l -> tx.run(LABEL_COUNT.formatted(l)).single().get("nodes").asLong());
             // Up to an upper bound the scan ends by itself; without one it stops after enough entries.
-            long scan = until != null ? Long.MAX_VALUE : (long) limit * SCAN_PER_NODE;
-            if ((double) edges * SCAN_PER_NODE >= labelled && (until != null || scan < edges)) {
-                parameters.put("scan", scan);
-                List<Record> found = tx.run(LEVEL_TOP_BY_INDEX.formatted(label, key, back(direction), NODE_COLUMNS, bound),
-                        parameters).list();
-                if (found.size() >= limit) {
+            boolean dense = (double) edges * SCAN_PER_NODE >= labelled;
+            if (dense && (until != null || (long) wanted * SCAN_PER_NODE < edges)) {
+                String query = LEVEL_TOP_BY_INDEX.formatted(label, key, back(direction), NODE_COLUMNS,
+                        until == null ? "" : "AND m." + key + " <= $until");
+                List<Record> found = top(query, parameters, wanted,
+                        limit -> until != null ? Long.MAX_VALUE : (long) wanted * SCAN_PER_NODE + limit - wanted);
+                if (found.size() >= wanted || until != null) {
                     return found;
                 }
             }
-            return tx.run(LEVEL_TOP_BY_EXPANDING.formatted(step(direction), label, key, NODE_COLUMNS, bound), parameters).list();
+            return top(LEVEL_TOP_BY_EXPANDING.formatted(step(direction), label, key, NODE_COLUMNS,
+                    until == null ? "" : "AND key <= $until"), parameters, wanted, limit -> Long.MAX_VALUE);
+        }
+
+        /**
+         * Runs a top query asking for a few more rows than wanted, as rows of nodes already reached
+         * (or linked twice) are dropped here; asks again for more when too many were.
+         *
+         * @param scan the index entries the query may read for a given row limit
+         */
+        private List<Record> top(String query, Map<String, Object> parameters, int wanted, java.util.function.LongUnaryOperator scan) {
+            long limit = wanted + 16L;
+            while (true) {
+                parameters.put("limit", limit);
+                parameters.put("scan", scan.applyAsLong(limit));
+                List<Record> rows = tx.run(query, parameters).list();
+                List<Record> fresh = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
+                for (Record row : rows) {
+                    String id = row.get("id").asString();
+                    if (!reached.containsKey(id) && seen.add(id) && fresh.size() < wanted) {
+                        fresh.add(row);
+                    }
+                }
+                if (fresh.size() >= wanted || rows.size() < limit || limit >= walkLimit + (long) wanted) {
+                    return fresh;
+                }
+                limit *= 2;
+            }
         }
 
         /** The shown nodes of a large level that pages before this one held (those up to the page token). */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * never starves a lookup, and a full share answers RESOURCE_EXHAUSTED with a retry hint.
  */
 @TrialGraphTest
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BulkheadIT {
 
     private static final int READERS = 80;
@@ -40,16 +40,18 @@ class BulkheadIT {
 
     @Test
     void eightyReaderQueriesDoNotStarveALookup(TestNeo4j neo4j) throws Exception {
-        // The default pool (64) and share (16); a pool size the readers could fill on their own.
+        // A pool of 16 the 80 readers would fill on their own (the lookup would then queue behind
+        // them for their 8 s), with 4 of the 16 for long reads.
         try (TrialGraphServer server = io.trialgraph.testing.TestServer.dedicated(neo4j, Map.of(
-                "trialgraph.management.enabled", false, "trialgraph.reads.long-read-wait", "300ms"))) {
+                "trialgraph.management.enabled", false, "neo4j.max-connection-pool-size", 16,
+                "trialgraph.reads.long-read-connections", 4, "trialgraph.reads.long-read-wait", "300ms"))) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
             try {
                 ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .createExperiment(CreateExperimentRequest.newBuilder().setExperiment(io.trialgraph.api.v1.Experiment.newBuilder().setName("bulkhead")).build());
                 Map<Status.Code, List<Metadata>> outcomes = new ConcurrentHashMap<>();
                 CountDownLatch done = new CountDownLatch(READERS);
-                RunQueryRequest slow = RunQueryRequest.newBuilder().setTimeoutMs(4_000)
+                RunQueryRequest slow = RunQueryRequest.newBuilder().setTimeoutMs(8_000)
                         .setCypher("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y WITH x WHERE (x + y) % 7 = 3 "
                                 + "RETURN count(*) AS bulkheadMarker").build();
                 QueryServiceGrpc.QueryServiceStub queries = QueryServiceGrpc.newStub(channel);
@@ -74,18 +76,16 @@ class BulkheadIT {
                     });
                 }
                 Thread.sleep(1_000);
-                // While the long-read share is full, a lookup goes through at once.
+                // While the long-read share is full, lookups go through (the deadline only bounds a hang).
                 for (int i = 0; i < 5; i++) {
-                    long started = System.nanoTime();
-                    ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                             .getExperiment(GetExperimentRequest.newBuilder().setName("bulkhead").build());
-                    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2_000);
                 }
                 assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(outcomes.keySet()).as(outcomes.keySet().toString())
-                        .containsOnly(Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED, Status.Code.OK);
+                        .isSubsetOf(Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED, Status.Code.OK);
                 List<Metadata> refused = outcomes.getOrDefault(Status.Code.RESOURCE_EXHAUSTED, List.of());
-                assertThat(refused).hasSizeGreaterThanOrEqualTo(READERS - 16 - 16);
+                assertThat(refused).hasSizeGreaterThanOrEqualTo(READERS - 4 - 16);
                 assertThat(refused).allSatisfy(trailers -> assertThat(trailers.get(RETRY_PUSHBACK)).isEqualTo("1000"));
                 stillServing(channel);
             } finally {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * hold is refused instead of running on.
  */
 @TrialGraphTest
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LineageBoundsIT {
 
     /** More consumers than a level is read whole (10,000 edges). */

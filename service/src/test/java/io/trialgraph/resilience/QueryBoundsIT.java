@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * beyond its timeout: each ends with a clear status near its timeout, and the server serves on.
  */
 @TrialGraphTest
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QueryBoundsIT {
 
     private TestServer server;

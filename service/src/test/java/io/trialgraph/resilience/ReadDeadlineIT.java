@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * cancels.
  */
 @TrialGraphTest
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ReadDeadlineIT {
 
     /** A read Neo4j keeps busy with for minutes, checking its timeout between rows. */
