@@ -308,8 +308,9 @@ public class LineageStore {
             if (edges <= LEVEL_EXPAND_LIMIT) {
                 return whole(direction, from, depth, false);
             }
-            // A large level: if the page fills here, only the page's part of it is read.
-            List<Reached> page = pagePart(direction, from, depth, edges, needed);
+            // A large level: if the page fills here, only the page's part of it is read (a level
+            // before the page token's was all on the pages before: it is read whole).
+            List<Reached> page = query.afterDepth() > depth ? List.of() : pagePart(direction, from, depth, edges, needed);
             if (page.size() >= needed) {
                 List<String> ids = new ArrayList<>();
                 for (Reached r : page) {

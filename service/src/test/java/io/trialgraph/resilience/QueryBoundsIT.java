@@ -84,11 +84,12 @@ class QueryBoundsIT {
         Status refused = run("RETURN reduce(l = [], i IN range(1, 5000) | [l]) AS deep", 1500);
         assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(refused.getDescription()).contains("reduce() at offset 7 puts 'l' inside a list or map on every step");
-        // Written so that the check cannot see it, the call still ends: the embedded Neo4j tells the
-        // driver to drop a connection silent for 10 s, and the service stops retrying at the timeout.
+        // Written so that the check cannot see it, the call still ends: refused when the value
+        // arrives, or, when Neo4j fails to send it, once the embedded Neo4j's driver drops the
+        // silent connection (10 s) and the service stops at the timeout.
         long started = System.nanoTime();
         Status stopped = run("RETURN reduce(l = [], i IN range(1, 5000) | [(l)]) AS deep", 1500);
-        assertThat(stopped.getCode()).as(stopped.toString()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(stopped.getCode()).as(stopped.toString()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
         assertThat(secondsSince(started)).isLessThan(25);
         for (int i = 0; i < 3; i++) {
             assertThat(query.runQuery(RunQueryRequest.newBuilder().setCypher("RETURN 1 AS one").build()).next()
