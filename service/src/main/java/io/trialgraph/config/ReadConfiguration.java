@@ -14,6 +14,7 @@ public class ReadConfiguration {
     private int longReadConnections;
     private Duration longReadWait = Duration.ofSeconds(1);
     private int maxLineageNodes = 100_000;
+    private Duration httpDefaultTime = Duration.ofSeconds(30);
 
     /**
      * @return the longest a read transaction may run, whatever deadline its caller set; a read
@@ -60,9 +61,10 @@ public class ReadConfiguration {
             return Math.max(1, poolSize / 4);
         }
         if (longReadConnections >= poolSize) {
-            throw new InvalidConfigurationException("trialgraph.reads.long-read-connections (TRIALGRAPH_READS_LONG_READ_CONNECTIONS): "
-                    + "must be less than neo4j.max-connection-pool-size (" + poolSize
-                    + ") so that writes and lookups always have connections, is " + longReadConnections);
+            throw new InvalidConfigurationException(
+                    "trialgraph.reads.long-read-connections (TRIALGRAPH_READS_LONG_READ_CONNECTIONS): "
+                            + "must be less than neo4j.max-connection-pool-size (" + poolSize
+                            + ") so that writes and lookups always have connections, is " + longReadConnections);
         }
         return longReadConnections;
     }
@@ -82,17 +84,37 @@ public class ReadConfiguration {
 
     public void setMaxLineageNodes(int maxLineageNodes) {
         if (maxLineageNodes < 1) {
-            throw new InvalidConfigurationException("trialgraph.reads.max-lineage-nodes (TRIALGRAPH_READS_MAX_LINEAGE_NODES): "
-                    + "must be at least 1, is " + maxLineageNodes);
+            throw new InvalidConfigurationException(
+                    "trialgraph.reads.max-lineage-nodes (TRIALGRAPH_READS_MAX_LINEAGE_NODES): "
+                            + "must be at least 1, is " + maxLineageNodes);
         }
         this.maxLineageNodes = maxLineageNodes;
     }
 
     public void setLongReadWait(Duration longReadWait) {
         if (longReadWait == null || longReadWait.isNegative()) {
-            throw new InvalidConfigurationException("trialgraph.reads.long-read-wait (TRIALGRAPH_READS_LONG_READ_WAIT): "
-                    + "must be a duration of 0s or more, is " + longReadWait);
+            throw new InvalidConfigurationException(
+                    "trialgraph.reads.long-read-wait (TRIALGRAPH_READS_LONG_READ_WAIT): "
+                            + "must be a duration of 0s or more, is " + longReadWait);
         }
         this.longReadWait = longReadWait;
+    }
+
+    /**
+     * @return how long the reads of an HTTP API request may run when the request names no time of
+     *     its own (header {@code X-Timeout-Ms}); a time named is capped by {@link #getMaxTime()}.
+     *     Default 30 seconds.
+     */
+    public Duration getHttpDefaultTime() {
+        return httpDefaultTime;
+    }
+
+    public void setHttpDefaultTime(Duration httpDefaultTime) {
+        if (httpDefaultTime == null || httpDefaultTime.isNegative() || httpDefaultTime.isZero()) {
+            throw new InvalidConfigurationException(
+                    "trialgraph.reads.http-default-time (TRIALGRAPH_READS_HTTP_DEFAULT_TIME): "
+                            + "must be a positive duration such as 30s, is " + httpDefaultTime);
+        }
+        this.httpDefaultTime = httpDefaultTime;
     }
 }

@@ -147,8 +147,7 @@ public final class CallBudget {
             }
         }
         hook.run();
-        return () -> {
-        };
+        return () -> {};
     }
 
     /** @return {@code work} that runs with this budget current, for work handed to another thread */

@@ -7,8 +7,7 @@ import java.util.Set;
 /** The types of lineage questions and answers. */
 public final class Lineage {
 
-    private Lineage() {
-    }
+    private Lineage() {}
 
     /** Which way to walk the data-flow edges. */
     public enum Direction {
@@ -24,8 +23,7 @@ public final class Lineage {
     public static final Set<String> EDGE_TYPES = Set.of("CONSUMED_BY", "PRODUCED");
 
     /** A start node: exactly one of the three is set. */
-    public record NodeRef(String artifactUri, String artifactId, String componentName) {
-    }
+    public record NodeRef(String artifactUri, String artifactId, String componentName) {}
 
     /**
      * A lineage question.
@@ -35,9 +33,16 @@ public final class Lineage {
      * @param stopKinds kinds of nodes not to walk on from
      * @param afterDepth with {@code afterKey}: continue after this node of an earlier answer (-1: from the start)
      */
-    public record Query(List<NodeRef> start, Direction direction, int maxDepth, Set<String> includeKinds, Set<String> edgeTypes,
-            Set<String> stopKinds, int maxNodes, int afterDepth, String afterKey) {
-    }
+    public record Query(
+            List<NodeRef> start,
+            Direction direction,
+            int maxDepth,
+            Set<String> includeKinds,
+            Set<String> edgeTypes,
+            Set<String> stopKinds,
+            int maxNodes,
+            int afterDepth,
+            String afterKey) {}
 
     /**
      * A node of an answer.
@@ -45,7 +50,14 @@ public final class Lineage {
      * @param key "artifact:&lt;uri&gt;" or "component:&lt;name&gt;"
      * @param kind an artifact kind, or "component:&lt;kind&gt;"
      */
-    public record Node(String key, String kind, String name, String uri, String artifactId, String status, String digest,
+    public record Node(
+            String key,
+            String kind,
+            String name,
+            String uri,
+            String artifactId,
+            String status,
+            String digest,
             int depth) {
 
         public boolean isArtifact() {
@@ -54,17 +66,15 @@ public final class Lineage {
     }
 
     /** A data-flow edge, from where the data comes to where it goes. */
-    public record Edge(String fromKey, String toKey, String type, String name) {
-    }
+    public record Edge(String fromKey, String toKey, String type, String name) {}
 
     /**
      * An answer.
      *
      * @param nextDepth with {@code nextKey}: where the next page starts; -1 when not truncated
      */
-    public record Subgraph(List<Node> nodes, List<Edge> edges, boolean truncated, int nextDepth, String nextKey,
-            boolean hasCycle) {
-    }
+    public record Subgraph(
+            List<Node> nodes, List<Edge> edges, boolean truncated, int nextDepth, String nextKey, boolean hasCycle) {}
 
     /**
      * Strings in Unicode code point order, the order of Neo4j's indexes and {@code ORDER BY}
@@ -86,8 +96,8 @@ public final class Lineage {
     };
 
     /** The order of an answer's nodes: nearest first, then by key. Pages are cut in this order. */
-    public static final Comparator<Node> NEAREST_FIRST = Comparator.comparingInt(Node::depth)
-            .thenComparing(Node::key, CODE_POINT_ORDER);
+    public static final Comparator<Node> NEAREST_FIRST =
+            Comparator.comparingInt(Node::depth).thenComparing(Node::key, CODE_POINT_ORDER);
 
     /** @return true when {@code node} belongs in an answer to {@code query}: a start node, or of an included kind */
     public static boolean shown(Node node, Query query) {

@@ -9,14 +9,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.micronaut.core.order.Ordered;
-import io.trialgraph.api.v1.AnalyticsServiceGrpc;
-import io.trialgraph.api.v1.LineageServiceGrpc;
-import io.trialgraph.api.v1.MetricServiceGrpc;
-import io.trialgraph.api.v1.QueryServiceGrpc;
 import io.trialgraph.domain.CallBudget;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,20 +22,10 @@ import java.util.concurrent.TimeoutException;
  * callbacks. The database layer reads it, so every read of the call times out with the call and
  * stops when the caller leaves.
  *
- * <p>Also the one place that says which calls are long reads: those whose cost the caller decides
- * (ad-hoc Cypher, tables, lineage walks, series). They draw from a bounded share of connections.
+ * <p>Which calls are long reads, drawing from a bounded share of connections, {@link ReadLanes} says.
  */
 @Singleton
 class CallBudgetInterceptor implements ServerInterceptor, Ordered {
-
-    /** The RPCs whose reads draw from the long-read share of connections. */
-    static final Set<String> LONG_READS = Set.of(
-            QueryServiceGrpc.getRunQueryMethod().getFullMethodName(),
-            AnalyticsServiceGrpc.getGetTableMethod().getFullMethodName(),
-            AnalyticsServiceGrpc.getExportTableCsvMethod().getFullMethodName(),
-            LineageServiceGrpc.getGetLineageMethod().getFullMethodName(),
-            LineageServiceGrpc.getGetLineageDotMethod().getFullMethodName(),
-            MetricServiceGrpc.getReadMetricSeriesMethod().getFullMethodName());
 
     @Override
     public int getOrder() {
@@ -48,15 +33,21 @@ class CallBudgetInterceptor implements ServerInterceptor, Ordered {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Context context = Context.current();
         Deadline deadline = context.getDeadline();
-        CallBudget budget = CallBudget.of(deadline == null ? null : Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)),
-                LONG_READS.contains(call.getMethodDescriptor().getFullMethodName()) ? CallBudget.Lane.LONG : CallBudget.Lane.SHORT);
+        CallBudget budget = CallBudget.of(
+                deadline == null ? null : Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)),
+                ReadLanes.of(call.getMethodDescriptor().getFullMethodName()));
         // Runs on the thread that cancels the context (transport, deadline timer); also when the
         // call ends normally, when nothing of it runs any more.
-        context.addListener(cancelled -> budget.stop(cancelled.cancellationCause() instanceof TimeoutException
-                ? CallBudget.Reason.DEADLINE : CallBudget.Reason.CANCELLED), MoreExecutors.directExecutor());
+        context.addListener(
+                cancelled -> budget.stop(
+                        cancelled.cancellationCause() instanceof TimeoutException
+                                ? CallBudget.Reason.DEADLINE
+                                : CallBudget.Reason.CANCELLED),
+                MoreExecutors.directExecutor());
         ServerCall.Listener<Q> delegate;
         try (CallBudget.Scope scope = budget.enter()) {
             delegate = next.startCall(call, headers);

@@ -31,6 +31,5 @@ final class InterceptorOrder {
     /** Turns what an endpoint threw into a status. */
     static final int ERROR_TRANSLATION = Ordered.LOWEST_PRECEDENCE;
 
-    private InterceptorOrder() {
-    }
+    private InterceptorOrder() {}
 }

@@ -56,7 +56,8 @@ class QueryEndpoint extends QueryServiceGrpc.QueryServiceImplBase {
     @Override
     public void runQuery(RunQueryRequest request, StreamObserver<RunQueryResponse> response) {
         Map<String, Object> parameters = new LinkedHashMap<>();
-        request.getParametersMap().forEach((name, value) -> parameters.put(name, fromProto("parameters[" + name + "]", value)));
+        request.getParametersMap()
+                .forEach((name, value) -> parameters.put(name, fromProto("parameters[" + name + "]", value)));
         RowStreamer streamer = new RowStreamer((ServerCallStreamObserver<RunQueryResponse>) response);
         try {
             service.run(request.getCypher(), parameters, request.getTimeoutMs(), request.getMaxRows(), streamer);
@@ -102,8 +103,9 @@ class QueryEndpoint extends QueryServiceGrpc.QueryServiceImplBase {
             CypherRow row = builder.build();
             int size = row.getSerializedSize();
             if (size > MAX_ROW_BYTES) {
-                throw new ResourceExhaustedException("row " + rows + " is " + size + " bytes; rows of at most " + MAX_ROW_BYTES
-                        + " bytes come back (clients refuse larger messages): return fewer or smaller values");
+                throw new ResourceExhaustedException(
+                        "row " + rows + " is " + size + " bytes; rows of at most " + MAX_ROW_BYTES
+                                + " bytes come back (clients refuse larger messages): return fewer or smaller values");
             }
             if (pending && partBytes + size > BYTES_PER_RESPONSE) {
                 flush();
@@ -146,7 +148,8 @@ class QueryEndpoint extends QueryServiceGrpc.QueryServiceImplBase {
         private void awaitReady() {
             long pause = FIRST_PAUSE_NANOS;
             while (!response.isReady()) {
-                if (response.isCancelled() || Thread.currentThread().isInterrupted()
+                if (response.isCancelled()
+                        || Thread.currentThread().isInterrupted()
                         || CallBudget.current().stopped().isPresent()) {
                     throw new CancelledException("the caller stopped reading the query's rows");
                 }
@@ -167,18 +170,23 @@ class QueryEndpoint extends QueryServiceGrpc.QueryServiceImplBase {
             case LIST_VALUE -> {
                 List<Object> list = new ArrayList<>();
                 for (int i = 0; i < value.getListValue().getValuesCount(); i++) {
-                    list.add(fromProto(field + "[" + i + "]", value.getListValue().getValues(i)));
+                    list.add(fromProto(
+                            field + "[" + i + "]", value.getListValue().getValues(i)));
                 }
                 yield list;
             }
             case MAP_VALUE -> {
                 Map<String, Object> map = new LinkedHashMap<>();
-                value.getMapValue().getEntriesMap().forEach((key, element) -> map.put(key, fromProto(field + "." + key, element)));
+                value.getMapValue()
+                        .getEntriesMap()
+                        .forEach((key, element) -> map.put(key, fromProto(field + "." + key, element)));
                 yield map;
             }
             case NODE_VALUE, RELATIONSHIP_VALUE, PATH_VALUE, TEMPORAL_VALUE, POINT_VALUE ->
-                    throw new InvalidArgumentException(field, "parameters may be null, bool, int, float, string, bytes, "
-                            + "lists and maps; pass dates as strings and convert them in Cypher, e.g. datetime($at)");
+                throw new InvalidArgumentException(
+                        field,
+                        "parameters may be null, bool, int, float, string, bytes, "
+                                + "lists and maps; pass dates as strings and convert them in Cypher, e.g. datetime($at)");
         };
     }
 
@@ -208,7 +216,8 @@ class QueryEndpoint extends QueryServiceGrpc.QueryServiceImplBase {
             return builder.setListValue(elements).build();
         }
         if (value instanceof Map<?, ?> map) {
-            return builder.setMapValue(CypherMap.newBuilder().putAllEntries(entries(map))).build();
+            return builder.setMapValue(CypherMap.newBuilder().putAllEntries(entries(map)))
+                    .build();
         }
         if (value instanceof GraphValue.Node node) {
             return builder.setNodeValue(node(node)).build();
@@ -238,8 +247,11 @@ class QueryEndpoint extends QueryServiceGrpc.QueryServiceImplBase {
     }
 
     private static CypherNode node(GraphValue.Node node) {
-        return CypherNode.newBuilder().setElementId(node.elementId()).addAllLabels(node.labels())
-                .putAllProperties(entries(node.properties())).build();
+        return CypherNode.newBuilder()
+                .setElementId(node.elementId())
+                .addAllLabels(node.labels())
+                .putAllProperties(entries(node.properties()))
+                .build();
     }
 
     private static CypherRelationship relationship(GraphValue.Relationship relationship) {

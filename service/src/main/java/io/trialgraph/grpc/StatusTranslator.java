@@ -1,9 +1,9 @@
 package io.trialgraph.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
-import io.grpc.Metadata;
 import io.trialgraph.domain.AlreadyExistsException;
 import io.trialgraph.domain.CancelledException;
 import io.trialgraph.domain.DeadlineExceededException;
@@ -12,6 +12,7 @@ import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.PermissionDeniedException;
 import io.trialgraph.domain.ResourceExhaustedException;
+import io.trialgraph.domain.UnauthenticatedException;
 import io.trialgraph.domain.UnavailableException;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,13 +35,13 @@ public final class StatusTranslator {
     private static final Logger LOG = LoggerFactory.getLogger(StatusTranslator.class);
 
     /** The gRPC retry pushback trailer (gRFC A6): how many milliseconds a client should wait before it retries. */
-    static final Metadata.Key<String> RETRY_PUSHBACK = Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> RETRY_PUSHBACK =
+            Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
     /** How long a client should wait before retrying when every Neo4j connection of the driver's pool was busy. */
     private static final Duration POOL_RETRY = Duration.ofSeconds(1);
 
-    private StatusTranslator() {
-    }
+    private StatusTranslator() {}
 
     public static Status toStatus(Throwable failure) {
         if (failure instanceof StatusRuntimeException sre) {
@@ -61,6 +62,9 @@ public final class StatusTranslator {
         if (failure instanceof FailedPreconditionException) {
             return Status.FAILED_PRECONDITION.withDescription(failure.getMessage());
         }
+        if (failure instanceof UnauthenticatedException) {
+            return Status.UNAUTHENTICATED.withDescription(failure.getMessage());
+        }
         if (failure instanceof PermissionDeniedException) {
             return Status.PERMISSION_DENIED.withDescription(failure.getMessage());
         }
@@ -78,15 +82,17 @@ public final class StatusTranslator {
         }
         if (isMemoryGuard(failure)) {
             // A transient error to Neo4j, but retrying a query that does not fit is pointless.
-            return Status.RESOURCE_EXHAUSTED.withDescription("Neo4j stopped the work because it needed more memory than "
-                    + "Neo4j allows one transaction (or all of them together): " + failure.getMessage());
+            return Status.RESOURCE_EXHAUSTED.withDescription(
+                    "Neo4j stopped the work because it needed more memory than "
+                            + "Neo4j allows one transaction (or all of them together): " + failure.getMessage());
         }
         if (isPoolFull(failure)) {
             LOG.warn("Neo4j connection pool full: {}", failure.getMessage());
             return Status.UNAVAILABLE.withDescription("every Neo4j connection of this server stayed busy "
                     + "(neo4j.max-connection-pool-size); retry in a moment: " + failure.getMessage());
         }
-        if (failure instanceof ServiceUnavailableException || failure instanceof SessionExpiredException
+        if (failure instanceof ServiceUnavailableException
+                || failure instanceof SessionExpiredException
                 || failure instanceof TransientException) {
             LOG.warn("Neo4j unavailable: {}", failure.getMessage());
             return Status.UNAVAILABLE.withDescription("Neo4j is unavailable, retry later: " + failure.getMessage());
@@ -94,7 +100,8 @@ public final class StatusTranslator {
         String reference = UUID.randomUUID().toString();
         LOG.error("Internal error {}", reference, failure);
         // The cause stays on the server (gRPC never sends it): it carries the reference to the call log.
-        return Status.INTERNAL.withDescription("internal error; the server log has the details under reference " + reference)
+        return Status.INTERNAL
+                .withDescription("internal error; the server log has the details under reference " + reference)
                 .withCause(new ReferencedFailure(reference, failure));
     }
 
@@ -104,31 +111,43 @@ public final class StatusTranslator {
      */
     public static Metadata trailers(Throwable failure) {
         Metadata trailers = new Metadata();
-        Optional<Duration> retry = Optional.empty();
-        if (failure instanceof ResourceExhaustedException exhausted) {
-            retry = exhausted.retryAfter();
-        } else if (failure instanceof UnavailableException unavailable) {
-            retry = Optional.of(unavailable.retryAfter());
-        } else if (isPoolFull(failure)) {
-            retry = Optional.of(POOL_RETRY);
-        }
-        retry.ifPresent(after -> trailers.put(RETRY_PUSHBACK, Long.toString(after.toMillis())));
+        retryAfter(failure).ifPresent(after -> trailers.put(RETRY_PUSHBACK, Long.toString(after.toMillis())));
         return trailers;
+    }
+
+    /**
+     * @return how long a caller should wait before it sends the same request again, when it may
+     *     then succeed (a full share of connections, a busy pool); empty when retrying will not help
+     */
+    public static Optional<Duration> retryAfter(Throwable failure) {
+        if (failure instanceof ResourceExhaustedException exhausted) {
+            return exhausted.retryAfter();
+        }
+        if (failure instanceof UnavailableException unavailable) {
+            return Optional.of(unavailable.retryAfter());
+        }
+        if (isPoolFull(failure)) {
+            return Optional.of(POOL_RETRY);
+        }
+        return Optional.empty();
     }
 
     /** @return true for Neo4j's refusal of a transaction that needs more memory than it may have */
     private static boolean isMemoryGuard(Throwable failure) {
         if (failure instanceof Neo4jException neo4j && neo4j.code() != null) {
             String code = neo4j.code();
-            return code.endsWith(".General.TransactionOutOfMemoryError") || code.endsWith(".General.TransactionMemoryLimit")
-                    || code.endsWith(".General.MemoryPoolOutOfMemoryError") || code.endsWith(".General.OutOfMemoryError");
+            return code.endsWith(".General.TransactionOutOfMemoryError")
+                    || code.endsWith(".General.TransactionMemoryLimit")
+                    || code.endsWith(".General.MemoryPoolOutOfMemoryError")
+                    || code.endsWith(".General.OutOfMemoryError");
         }
         return false;
     }
 
     /** @return true when the driver gave up waiting for a free connection of its pool */
     private static boolean isPoolFull(Throwable failure) {
-        return failure instanceof ClientException && failure.getMessage() != null
+        return failure instanceof ClientException
+                && failure.getMessage() != null
                 && failure.getMessage().startsWith("Unable to acquire connection from the pool");
     }
 

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Factory;
 import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.Neo4jConfiguration;
 import io.trialgraph.config.ReadConfiguration;
+import io.trialgraph.config.TlsConfiguration;
 import jakarta.inject.Singleton;
 
 /** Creates the one {@link Neo4jConnection} of the application and closes it on shutdown. */
@@ -13,7 +14,11 @@ class Neo4jFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    Neo4jConnection neo4jConnection(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embedded, ReadConfiguration reads) {
-        return Neo4jConnection.open(config, embedded, reads);
+    Neo4jConnection neo4jConnection(
+            Neo4jConfiguration config,
+            EmbeddedNeo4jConfiguration embedded,
+            TlsConfiguration tls,
+            ReadConfiguration reads) {
+        return Neo4jConnection.open(config, embedded, tls, reads);
     }
 }

@@ -83,8 +83,7 @@ final class ReadGuard implements AutoCloseable {
     }
 
     /** A limit on a read besides the caller's deadline, e.g. a query's own timeout. */
-    record Limit(Duration time, String description) {
-    }
+    record Limit(Duration time, String description) {}
 
     /**
      * Runs one read under the current budget.
@@ -120,10 +119,14 @@ final class ReadGuard implements AutoCloseable {
         String token = UUID.randomUUID().toString();
         Map<String, Object> tagged = new HashMap<>(metadata);
         tagged.put(TOKEN, token);
-        TransactionConfig config = TransactionConfig.builder().withTimeout(timeout).withMetadata(tagged).build();
+        TransactionConfig config = TransactionConfig.builder()
+                .withTimeout(timeout)
+                .withMetadata(tagged)
+                .build();
         Stopper stopper = new Stopper(Thread.currentThread(), token);
         // Past its timeout, Neo4j should have stopped the transaction itself: if not, stop it from outside.
-        ScheduledFuture<?> alarm = alarms.schedule(stopper::stop, timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm =
+                alarms.schedule(stopper::stop, timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
         // A cancel is stopped at once; at the deadline Neo4j's own timeout acts first.
         CallBudget.Scope hook = budget.onStop(() -> {
             if (budget.stopped().orElse(CallBudget.Reason.DEADLINE) == CallBudget.Reason.CANCELLED) {
@@ -161,9 +164,11 @@ final class ReadGuard implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CancelledException("the call was cancelled while it waited for a connection for long reads");
         }
-        throw new ResourceExhaustedException("all " + longReadConnections + " Neo4j connections for long reads (RunQuery, "
-                + "GetTable, ExportTableCsv, GetLineage, ReadMetricSeries) stayed busy for " + waitMillis
-                + " ms (trialgraph.reads.long-read-connections); retry in a moment", Duration.ofSeconds(1));
+        throw new ResourceExhaustedException(
+                "all " + longReadConnections + " Neo4j connections for long reads (RunQuery, "
+                        + "GetTable, ExportTableCsv, GetLineage, ReadMetricSeries) stayed busy for " + waitMillis
+                        + " ms (trialgraph.reads.long-read-connections); retry in a moment",
+                Duration.ofSeconds(1));
     }
 
     /** @return the permits of the long-read share in use now */

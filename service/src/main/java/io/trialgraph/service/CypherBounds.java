@@ -39,10 +39,15 @@ public final class CypherBounds {
     /** Most elements one {@code range()} may produce, multiplied by the ranges it is iterated inside. */
     public static final long MAX_RANGE_ELEMENTS = 10_000_000;
 
-    private CypherBounds() {
-    }
+    private CypherBounds() {}
 
-    private enum Kind { WORD, NUMBER, STRING, PARAMETER, SYMBOL }
+    private enum Kind {
+        WORD,
+        NUMBER,
+        STRING,
+        PARAMETER,
+        SYMBOL
+    }
 
     private record Token(Kind kind, String text, int offset) {
         boolean is(String symbol) {
@@ -76,8 +81,12 @@ public final class CypherBounds {
             }
         }
         for (int i = 0; i + 3 < tokens.size(); i++) {
-            if (tokens.get(i).kind() != Kind.WORD || !tokens.get(i).is("reduce") || !tokens.get(i + 1).is("(")
-                    || match[i + 1] < 0 || tokens.get(i + 2).kind() != Kind.WORD || (i > 0 && tokens.get(i - 1).is("."))) {
+            if (tokens.get(i).kind() != Kind.WORD
+                    || !tokens.get(i).is("reduce")
+                    || !tokens.get(i + 1).is("(")
+                    || match[i + 1] < 0
+                    || tokens.get(i + 2).kind() != Kind.WORD
+                    || (i > 0 && tokens.get(i - 1).is("."))) {
                 continue;
             }
             int open1 = i + 1;
@@ -101,18 +110,22 @@ public final class CypherBounds {
             }
             BigInteger elements = elements(tokens, match, in + 1, bar, parameters);
             if (elements == null || elements.compareTo(BigInteger.valueOf(QueryStore.MAX_VALUE_DEPTH)) > 0) {
-                throw new InvalidArgumentException("cypher", "reduce() at offset " + tokens.get(i).offset() + " puts '"
-                        + accumulator + "' inside a list or map on every step, so its result nests as deep as its list is long; "
-                        + "results nest at most " + QueryStore.MAX_VALUE_DEPTH + " levels (Neo4j cannot send values a few "
-                        + "thousand levels deep), so it may go over a range() or list literal of at most "
-                        + QueryStore.MAX_VALUE_DEPTH + " elements");
+                throw new InvalidArgumentException(
+                        "cypher",
+                        "reduce() at offset " + tokens.get(i).offset() + " puts '"
+                                + accumulator
+                                + "' inside a list or map on every step, so its result nests as deep as its list is long; "
+                                + "results nest at most " + QueryStore.MAX_VALUE_DEPTH
+                                + " levels (Neo4j cannot send values a few "
+                                + "thousand levels deep), so it may go over a range() or list literal of at most "
+                                + QueryStore.MAX_VALUE_DEPTH + " elements");
             }
         }
     }
 
     /** @return true when {@code accumulator} stands whole as an element of a list or a value of a map in the tokens */
-    private static boolean nestsAccumulator(List<Token> tokens, int[] match, int[] enclosingAny, String accumulator, int from,
-            int to) {
+    private static boolean nestsAccumulator(
+            List<Token> tokens, int[] match, int[] enclosingAny, String accumulator, int from, int to) {
         for (int k = from; k < to; k++) {
             Token token = tokens.get(k);
             if (token.kind() != Kind.WORD || !token.text().equals(accumulator) || enclosingAny[k] < from) {
@@ -131,8 +144,12 @@ public final class CypherBounds {
     }
 
     /** @return how many elements the list expression has, when it is a visible range() or a list literal; else null */
-    private static BigInteger elements(List<Token> tokens, int[] match, int from, int to, Map<String, Object> parameters) {
-        if (to - from >= 3 && tokens.get(from).is("range") && tokens.get(from + 1).is("(") && match[from + 1] == to - 1) {
+    private static BigInteger elements(
+            List<Token> tokens, int[] match, int from, int to, Map<String, Object> parameters) {
+        if (to - from >= 3
+                && tokens.get(from).is("range")
+                && tokens.get(from + 1).is("(")
+                && match[from + 1] == to - 1) {
             return size(arguments(tokens, from + 1, to - 1, match), parameters);
         }
         if (to - from >= 2 && tokens.get(from).is("[") && match[from] == to - 1) {
@@ -155,15 +172,16 @@ public final class CypherBounds {
             }
             nots = token.kind() == Kind.WORD && token.is("NOT") ? nots + 1 : 0;
             if (brackets + nots > MAX_NESTING) {
-                throw new InvalidArgumentException("cypher", "nests brackets and NOTs more than " + MAX_NESTING
-                        + " levels deep (at offset " + token.offset() + "); Neo4j's parser cannot take that many");
+                throw new InvalidArgumentException(
+                        "cypher",
+                        "nests brackets and NOTs more than " + MAX_NESTING + " levels deep (at offset " + token.offset()
+                                + "); Neo4j's parser cannot take that many");
             }
         }
     }
 
     /** A {@code range()} call: where its brackets are, its size if visible, and the group it is iterated in. */
-    private record RangeCall(int open, int close, BigInteger size, int scopeOpen, int scopeClose) {
-    }
+    private record RangeCall(int open, int close, BigInteger size, int scopeOpen, int scopeClose) {}
 
     private static void checkRanges(List<Token> tokens, Map<String, Object> parameters) {
         int[] match = matchingBrackets(tokens);
@@ -171,7 +189,10 @@ public final class CypherBounds {
         List<RangeCall> calls = new ArrayList<>();
         for (int i = 0; i + 1 < tokens.size(); i++) {
             Token token = tokens.get(i);
-            if (token.kind() != Kind.WORD || !token.is("range") || !tokens.get(i + 1).is("(") || match[i + 1] < 0
+            if (token.kind() != Kind.WORD
+                    || !token.is("range")
+                    || !tokens.get(i + 1).is("(")
+                    || match[i + 1] < 0
                     || (i > 0 && tokens.get(i - 1).is("."))) {
                 continue;
             }
@@ -179,8 +200,8 @@ public final class CypherBounds {
             int close = match[open];
             BigInteger size = size(arguments(tokens, open, close, match), parameters);
             // "x IN range(...)" inside brackets: the rest of those brackets runs once per element.
-            boolean iterated = i >= 2 && tokens.get(i - 1).is("IN") && tokens.get(i - 2).kind() == Kind.WORD
-                    && enclosing[i] >= 0;
+            boolean iterated =
+                    i >= 2 && tokens.get(i - 1).is("IN") && tokens.get(i - 2).kind() == Kind.WORD && enclosing[i] >= 0;
             int scopeOpen = iterated ? enclosing[i] : -1;
             calls.add(new RangeCall(open, close, size, scopeOpen, iterated ? match[scopeOpen] : -1));
         }
@@ -190,17 +211,22 @@ public final class CypherBounds {
             }
             BigInteger elements = call.size();
             for (RangeCall outer : calls) {
-                if (outer != call && outer.size() != null && outer.scopeOpen() >= 0 && outer.close() < call.open()
+                if (outer != call
+                        && outer.size() != null
+                        && outer.scopeOpen() >= 0
+                        && outer.close() < call.open()
                         && call.close() < outer.scopeClose()) {
                     elements = elements.multiply(outer.size());
                 }
             }
             if (elements.compareTo(BigInteger.valueOf(MAX_RANGE_ELEMENTS)) > 0) {
-                throw new InvalidArgumentException("cypher", "range() at offset " + tokens.get(call.open() - 1).offset()
-                        + " produces " + String.format(Locale.ROOT, "%,d", elements) + " elements"
-                        + (elements.equals(call.size()) ? "" : " counting the ranges it is iterated in")
-                        + "; at most " + String.format(Locale.ROOT, "%,d", MAX_RANGE_ELEMENTS)
-                        + " are allowed, since Neo4j cannot stop one expression at its timeout");
+                throw new InvalidArgumentException(
+                        "cypher",
+                        "range() at offset " + tokens.get(call.open() - 1).offset()
+                                + " produces " + String.format(Locale.ROOT, "%,d", elements) + " elements"
+                                + (elements.equals(call.size()) ? "" : " counting the ranges it is iterated in")
+                                + "; at most " + String.format(Locale.ROOT, "%,d", MAX_RANGE_ELEMENTS)
+                                + " are allowed, since Neo4j cannot stop one expression at its timeout");
             }
         }
     }
@@ -233,7 +259,10 @@ public final class CypherBounds {
             if (closes && !open.isEmpty() && open.peek() == match[i]) {
                 open.pop();
             }
-            enclosing[i] = open.stream().filter(index -> !tokens.get(index).is("{")).findFirst().orElse(-1);
+            enclosing[i] = open.stream()
+                    .filter(index -> !tokens.get(index).is("{"))
+                    .findFirst()
+                    .orElse(-1);
             if ((token.is("(") || token.is("[") || token.is("{")) && match[i] >= 0) {
                 open.push(i);
             }
@@ -269,7 +298,8 @@ public final class CypherBounds {
         }
         BigInteger start = new ConstantInteger(arguments.get(0), parameters).value();
         BigInteger end = new ConstantInteger(arguments.get(1), parameters).value();
-        BigInteger step = arguments.size() == 3 ? new ConstantInteger(arguments.get(2), parameters).value() : BigInteger.ONE;
+        BigInteger step =
+                arguments.size() == 3 ? new ConstantInteger(arguments.get(2), parameters).value() : BigInteger.ONE;
         if (start == null || end == null || step == null || step.signum() == 0) {
             return null;
         }
@@ -306,7 +336,8 @@ public final class CypherBounds {
 
         private BigInteger sum() {
             BigInteger value = product();
-            while (position < tokens.size() && (tokens.get(position).is("+") || tokens.get(position).is("-"))) {
+            while (position < tokens.size()
+                    && (tokens.get(position).is("+") || tokens.get(position).is("-"))) {
                 boolean plus = tokens.get(position++).is("+");
                 value = bounded(plus ? value.add(product()) : value.subtract(product()));
             }
@@ -315,7 +346,8 @@ public final class CypherBounds {
 
         private BigInteger product() {
             BigInteger value = unary();
-            while (position < tokens.size() && (tokens.get(position).is("*") || tokens.get(position).is("/"))) {
+            while (position < tokens.size()
+                    && (tokens.get(position).is("*") || tokens.get(position).is("/"))) {
                 boolean times = tokens.get(position++).is("*");
                 value = bounded(times ? value.multiply(unary()) : value.divide(unary()));
             }
@@ -419,8 +451,10 @@ public final class CypherBounds {
                 }
                 tokens.add(new Token(Kind.PARAMETER, name, start));
             } else if (Character.isDigit(c)) {
-                while (i < n && (Character.isLetterOrDigit(cypher.charAt(i)) || cypher.charAt(i) == '_'
-                        || (cypher.charAt(i) == '.' && i + 1 < n && Character.isDigit(cypher.charAt(i + 1))))) {
+                while (i < n
+                        && (Character.isLetterOrDigit(cypher.charAt(i))
+                                || cypher.charAt(i) == '_'
+                                || (cypher.charAt(i) == '.' && i + 1 < n && Character.isDigit(cypher.charAt(i + 1))))) {
                     i++;
                 }
                 tokens.add(new Token(Kind.NUMBER, cypher.substring(start, i), start));

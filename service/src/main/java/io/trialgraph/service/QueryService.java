@@ -38,12 +38,15 @@ public class QueryService {
             throw new InvalidArgumentException("cypher", "must be at most " + MAX_QUERY_LENGTH + " characters");
         }
         if (timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
-            throw new InvalidArgumentException("timeout_ms", "must be between 0 (meaning " + DEFAULT_TIMEOUT_MS + ") and "
-                    + MAX_TIMEOUT_MS + ", is " + timeoutMs);
+            throw new InvalidArgumentException(
+                    "timeout_ms",
+                    "must be between 0 (meaning " + DEFAULT_TIMEOUT_MS + ") and " + MAX_TIMEOUT_MS + ", is "
+                            + timeoutMs);
         }
         if (maxRows < 0 || maxRows > MAX_ROWS) {
-            throw new InvalidArgumentException("max_rows", "must be between 0 (meaning " + DEFAULT_MAX_ROWS + ") and "
-                    + MAX_ROWS + ", is " + maxRows);
+            throw new InvalidArgumentException(
+                    "max_rows",
+                    "must be between 0 (meaning " + DEFAULT_MAX_ROWS + ") and " + MAX_ROWS + ", is " + maxRows);
         }
         CypherBounds.check(cypher, parameters);
         long timeout = timeoutMs == 0 ? DEFAULT_TIMEOUT_MS : timeoutMs;

@@ -61,7 +61,8 @@ public class LineageStore {
             OPTIONAL MATCH (c:TrialComponent {name: ref.component})
             RETURN ref.index AS index, coalesce(elementId(a), elementId(b), elementId(c)) AS id""";
 
-    private static final String NODE_COLUMNS = "m:Artifact AS artifact, m {.uri, .id, .kind, .name, .status, .digest} AS properties";
+    private static final String NODE_COLUMNS =
+            "m:Artifact AS artifact, m {.uri, .id, .kind, .name, .status, .digest} AS properties";
 
     /**
      * The whole walk of one direction from each start node, nearest first, at most $limit nodes a
@@ -157,12 +158,10 @@ public class LineageStore {
     }
 
     /** A node reached by a walk, with its database id for the edge query. */
-    public record Reached(String elementId, Node node) {
-    }
+    public record Reached(String elementId, Node node) {}
 
     /** An edge between database ids. */
-    public record Link(String fromId, String toId, String type, String name) {
-    }
+    public record Link(String fromId, String toId, String type, String name) {}
 
     /**
      * One page of an answer.
@@ -172,8 +171,7 @@ public class LineageStore {
      * @param truncated whether nodes follow this page
      * @param links the edges among {@code upToPageEnd}
      */
-    public record Walk(List<Reached> upToPageEnd, int pageStart, boolean truncated, List<Link> links) {
-    }
+    public record Walk(List<Reached> upToPageEnd, int pageStart, boolean truncated, List<Link> links) {}
 
     /**
      * Walks from the start nodes and reads one page of the answer with its edges, in one read
@@ -209,9 +207,14 @@ public class LineageStore {
         int to = Math.min(shown.size(), from + query.maxNodes());
         List<Reached> upToPageEnd = List.copyOf(shown.subList(0, to));
         List<String> ids = upToPageEnd.stream().map(Reached::elementId).toList();
-        List<Link> links = ids.isEmpty() ? List.of()
-                : tx.run(EDGES, Map.of("ids", ids, "types", List.copyOf(query.edgeTypes()))).list(r -> new Link(
-                        r.get("from").asString(), r.get("to").asString(), r.get("type").asString(), r.get("name").asString("")));
+        List<Link> links = ids.isEmpty()
+                ? List.of()
+                : tx.run(EDGES, Map.of("ids", ids, "types", List.copyOf(query.edgeTypes())))
+                        .list(r -> new Link(
+                                r.get("from").asString(),
+                                r.get("to").asString(),
+                                r.get("type").asString(),
+                                r.get("name").asString("")));
         return new Walk(upToPageEnd, from, to < shown.size(), links);
     }
 
@@ -227,8 +230,10 @@ public class LineageStore {
             String pattern = (direction == Direction.UPSTREAM ? "<-[:%s*0..%d]-" : "-[:%s*0..%d]->")
                     .formatted(types(query), query.maxDepth());
             Map<String, Integer> perStart = new HashMap<>();
-            for (Record record : tx.run(WHOLE_WALK.formatted(pattern, NODE_COLUMNS),
-                    Map.of("starts", starts, "limit", WHOLE_WALK_LIMIT + 1)).list()) {
+            for (Record record : tx.run(
+                            WHOLE_WALK.formatted(pattern, NODE_COLUMNS),
+                            Map.of("starts", starts, "limit", WHOLE_WALK_LIMIT + 1))
+                    .list()) {
                 if (perStart.merge(record.get("start").asString(), 1, Integer::sum) > WHOLE_WALK_LIMIT) {
                     return null;
                 }
@@ -262,8 +267,10 @@ public class LineageStore {
                 visited.put(direction, new HashSet<>(starts));
                 frontier.put(direction, List.copyOf(new TreeSet<>(starts)));
             }
-            for (Record record : tx.run("UNWIND $starts AS id MATCH (m) WHERE elementId(m) = id RETURN id, " + NODE_COLUMNS,
-                    Map.of("starts", List.copyOf(new TreeSet<>(starts)))).list()) {
+            for (Record record : tx.run(
+                            "UNWIND $starts AS id MATCH (m) WHERE elementId(m) = id RETURN id, " + NODE_COLUMNS,
+                            Map.of("starts", List.copyOf(new TreeSet<>(starts))))
+                    .list()) {
                 count(add(reached, record, 0));
             }
         }
@@ -304,13 +311,17 @@ public class LineageStore {
         /** Reads one level of one direction; returns its new nodes (the next frontier). */
         private List<String> level(Direction direction, List<String> from, int depth, int needed) {
             String step = step(direction);
-            long edges = tx.run(LEVEL_DEGREE.formatted(step), Map.of("frontier", from)).single().get("edges").asLong();
+            long edges = tx.run(LEVEL_DEGREE.formatted(step), Map.of("frontier", from))
+                    .single()
+                    .get("edges")
+                    .asLong();
             if (edges <= LEVEL_EXPAND_LIMIT) {
                 return whole(direction, from, depth, false);
             }
             // A large level: if the page fills here, only the page's part of it is read (a level
             // before the page token's was all on the pages before: it is read whole).
-            List<Reached> page = query.afterDepth() > depth ? List.of() : pagePart(direction, from, depth, edges, needed);
+            List<Reached> page =
+                    query.afterDepth() > depth ? List.of() : pagePart(direction, from, depth, edges, needed);
             if (page.size() >= needed) {
                 List<String> ids = new ArrayList<>();
                 for (Reached r : page) {
@@ -333,7 +344,9 @@ public class LineageStore {
          */
         private List<String> whole(Direction direction, List<String> from, int depth, boolean large) {
             int limit = large ? walkLimit - reached.size() + 1 : LEVEL_EXPAND_LIMIT + 1;
-            List<Record> records = tx.run(LEVEL.formatted(step(direction), NODE_COLUMNS), Map.of("frontier", from, "limit", limit)).list();
+            List<Record> records = tx.run(
+                            LEVEL.formatted(step(direction), NODE_COLUMNS), Map.of("frontier", from, "limit", limit))
+                    .list();
             List<String> level = new ArrayList<>();
             for (Record record : records) {
                 String id = record.get("id").asString();
@@ -364,13 +377,15 @@ public class LineageStore {
             Map<String, List<String>> byLabel = frontierLabels(from);
             // One step turns artifacts into components and components into artifacts.
             for (String label : List.of("Artifact", "TrialComponent")) {
-                List<String> sources = byLabel.getOrDefault(label.equals("Artifact") ? "TrialComponent" : "Artifact", List.of());
+                List<String> sources =
+                        byLabel.getOrDefault(label.equals("Artifact") ? "TrialComponent" : "Artifact", List.of());
                 Object kinds = shownKinds(label);
                 String after = afterKeyValue(label, depth);
                 if (sources.isEmpty() || kinds == Boolean.FALSE || after == null || part.size() >= needed) {
                     continue;
                 }
-                for (Record record : topOfLevel(direction, label, sources, edges, after, null, kinds, needed - part.size())) {
+                for (Record record :
+                        topOfLevel(direction, label, sources, edges, after, null, kinds, needed - part.size())) {
                     Node node = node(record, depth);
                     if (Lineage.shown(node, query) && Lineage.afterCursor(node, query)) {
                         part.add(new Reached(record.get("id").asString(), node));
@@ -386,28 +401,44 @@ public class LineageStore {
          * in order where the level's nodes are dense enough in it, else (or if the scan does not
          * find enough) by expanding the level and sorting its top.
          */
-        private List<Record> topOfLevel(Direction direction, String label, List<String> sources, long edges, String after,
-                String until, Object kinds, int wanted) {
+        private List<Record> topOfLevel(
+                Direction direction,
+                String label,
+                List<String> sources,
+                long edges,
+                String after,
+                String until,
+                Object kinds,
+                int wanted) {
             String key = label.equals("Artifact") ? "uri" : "name";
             Map<String, Object> parameters = new HashMap<>();
             parameters.put("frontier", sources);
             parameters.put("after", after);
             parameters.put("until", until);
             parameters.put("kinds", kinds);
-            long labelled = labelCounts.computeIfAbsent(label, l -> tx.run(LABEL_COUNT.formatted(l)).single().get("nodes").asLong());
+            long labelled = labelCounts.computeIfAbsent(
+                    label,
+                    l -> tx.run(LABEL_COUNT.formatted(l)).single().get("nodes").asLong());
             // Up to an upper bound the scan ends by itself; without one it stops after enough entries.
             boolean dense = (double) edges * SCAN_PER_NODE >= labelled;
             if (dense && (until != null || (long) wanted * SCAN_PER_NODE < edges)) {
-                String query = LEVEL_TOP_BY_INDEX.formatted(label, key, back(direction), NODE_COLUMNS,
-                        until == null ? "" : "AND m." + key + " <= $until");
-                List<Record> found = top(query, parameters, wanted,
+                String query = LEVEL_TOP_BY_INDEX.formatted(
+                        label, key, back(direction), NODE_COLUMNS, until == null ? "" : "AND m." + key + " <= $until");
+                List<Record> found = top(
+                        query,
+                        parameters,
+                        wanted,
                         limit -> until != null ? Long.MAX_VALUE : (long) wanted * SCAN_PER_NODE + limit - wanted);
                 if (found.size() >= wanted || until != null) {
                     return found;
                 }
             }
-            return top(LEVEL_TOP_BY_EXPANDING.formatted(step(direction), label, key, NODE_COLUMNS,
-                    until == null ? "" : "AND key <= $until"), parameters, wanted, limit -> Long.MAX_VALUE);
+            return top(
+                    LEVEL_TOP_BY_EXPANDING.formatted(
+                            step(direction), label, key, NODE_COLUMNS, until == null ? "" : "AND key <= $until"),
+                    parameters,
+                    wanted,
+                    limit -> Long.MAX_VALUE);
         }
 
         /**
@@ -416,7 +447,8 @@ public class LineageStore {
          *
          * @param scan the index entries the query may read for a given row limit
          */
-        private List<Record> top(String query, Map<String, Object> parameters, int wanted, java.util.function.LongUnaryOperator scan) {
+        private List<Record> top(
+                String query, Map<String, Object> parameters, int wanted, java.util.function.LongUnaryOperator scan) {
             long limit = wanted + 16L;
             while (true) {
                 parameters.put("limit", limit);
@@ -442,17 +474,22 @@ public class LineageStore {
             List<String> ids = new ArrayList<>();
             Map<String, List<String>> byLabel = frontierLabels(from);
             for (String label : List.of("Artifact", "TrialComponent")) {
-                List<String> sources = byLabel.getOrDefault(label.equals("Artifact") ? "TrialComponent" : "Artifact", List.of());
+                List<String> sources =
+                        byLabel.getOrDefault(label.equals("Artifact") ? "TrialComponent" : "Artifact", List.of());
                 Object kinds = shownKinds(label);
                 String prefix = label.equals("Artifact") ? "artifact:" : "component:";
-                String until = query.afterKey().startsWith(prefix) ? query.afterKey().substring(prefix.length()) : null;
-                if (sources.isEmpty() || kinds == Boolean.FALSE
+                String until =
+                        query.afterKey().startsWith(prefix) ? query.afterKey().substring(prefix.length()) : null;
+                if (sources.isEmpty()
+                        || kinds == Boolean.FALSE
                         || until == null && Lineage.CODE_POINT_ORDER.compare(query.afterKey(), prefix) < 0) {
                     continue;
                 }
-                for (Record record : topOfLevel(direction, label, sources, edges, "", until, kinds, walkLimit - reached.size() + 1)) {
+                for (Record record : topOfLevel(
+                        direction, label, sources, edges, "", until, kinds, walkLimit - reached.size() + 1)) {
                     Node node = node(record, depth);
-                    if (Lineage.shown(node, query) && visited.get(direction).add(record.get("id").asString())) {
+                    if (Lineage.shown(node, query)
+                            && visited.get(direction).add(record.get("id").asString())) {
                         ids.add(record.get("id").asString());
                         put(new Reached(record.get("id").asString(), node));
                     }
@@ -509,8 +546,10 @@ public class LineageStore {
         private Map<String, List<String>> frontierLabels(List<String> from) {
             Map<String, List<String>> byLabel = new HashMap<>();
             for (String id : from) {
-                byLabel.computeIfAbsent(reached.get(id).node().isArtifact() ? "Artifact" : "TrialComponent",
-                        l -> new ArrayList<>()).add(id);
+                byLabel.computeIfAbsent(
+                                reached.get(id).node().isArtifact() ? "Artifact" : "TrialComponent",
+                                l -> new ArrayList<>())
+                        .add(id);
             }
             return byLabel;
         }
@@ -540,9 +579,10 @@ public class LineageStore {
         }
 
         private ResourceExhaustedException tooLarge(int depth) {
-            return new ResourceExhaustedException("lineage: the walk reaches more than " + walkLimit + " nodes by depth " + depth
-                    + " (trialgraph.reads.max-lineage-nodes); narrow it with max_depth, include_kinds, stop_at_kinds or "
-                    + "fewer start nodes");
+            return new ResourceExhaustedException(
+                    "lineage: the walk reaches more than " + walkLimit + " nodes by depth " + depth
+                            + " (trialgraph.reads.max-lineage-nodes); narrow it with max_depth, include_kinds, stop_at_kinds or "
+                            + "fewer start nodes");
         }
     }
 
@@ -597,11 +637,25 @@ public class LineageStore {
         Map<String, Object> p = record.get("properties").asMap();
         if (record.get("artifact").asBoolean()) {
             String uri = GraphValues.string(p, "uri");
-            return new Node("artifact:" + uri, GraphValues.string(p, "kind"), GraphValues.string(p, "name"), uri,
-                    GraphValues.string(p, "id"), "", GraphValues.string(p, "digest"), depth);
+            return new Node(
+                    "artifact:" + uri,
+                    GraphValues.string(p, "kind"),
+                    GraphValues.string(p, "name"),
+                    uri,
+                    GraphValues.string(p, "id"),
+                    "",
+                    GraphValues.string(p, "digest"),
+                    depth);
         }
         String name = GraphValues.string(p, "name");
-        return new Node("component:" + name, "component:" + GraphValues.string(p, "kind"), name, "", "",
-                GraphValues.string(p, "status"), "", depth);
+        return new Node(
+                "component:" + name,
+                "component:" + GraphValues.string(p, "kind"),
+                name,
+                "",
+                "",
+                GraphValues.string(p, "status"),
+                "",
+                depth);
     }
 }

@@ -9,21 +9,16 @@ import io.trialgraph.domain.RowSink;
 import io.trialgraph.neo4j.Neo4jConnection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.neo4j.driver.QueryRunner;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.Neo4jException;
-import org.neo4j.driver.summary.Plan;
-import org.neo4j.driver.summary.QueryType;
 import org.neo4j.driver.summary.ResultSummary;
 import org.neo4j.driver.types.Node;
 import org.neo4j.driver.types.Path;
@@ -33,17 +28,12 @@ import org.neo4j.driver.types.TypeSystem;
 
 /**
  * Runs user Cypher read-only. Whether a query writes is decided by Neo4j, not by looking at
- * keywords: the query is planned first ({@code EXPLAIN}) and only a plan Neo4j calls read-only,
- * without LOAD CSV, transaction commands or procedures that are not in READ mode, may run; it
- * then runs in a read-access transaction, so Neo4j itself refuses any write that got through.
+ * keywords: the query is planned first ({@code EXPLAIN}) and only a plan that
+ * {@link ReadOnlyQueryPolicy} allows may run; it then runs in a read-access transaction, so Neo4j
+ * itself refuses any write that got through.
  */
 @Singleton
 public class QueryStore {
-
-    /** Plan operators that read outside the graph or act on the DBMS although the plan reads. */
-    private static final Set<String> REFUSED_OPERATORS = Set.of("LoadCSV", "TerminateTransactions", "ShowTransactions");
-
-    private static final String PROCEDURE_MODE = "SHOW PROCEDURES YIELD name, mode WHERE name = $name RETURN mode";
 
     /** Tags the transactions of ad-hoc queries, so that SHOW TRANSACTIONS tells them apart. */
     private static final Map<String, Object> METADATA = Map.of("app", "trialgraph-query");
@@ -82,26 +72,31 @@ public class QueryStore {
      */
     public void run(String cypher, Map<String, Object> parameters, Duration timeout, int maxRows, RowSink sink) {
         try {
-            neo4j.readOnce("the query", timeout, "its timeout of " + timeout.toMillis() + " ms (timeout_ms)", METADATA, tx -> {
-                refuseWrites(tx, cypher, parameters);
-                Result result = tx.run(cypher, parameters);
-                sink.columns(result.keys());
-                int rows = 0;
-                while (result.hasNext()) {
-                    Record record = result.next();
-                    if (++rows > maxRows) {
-                        throw new ResourceExhaustedException("the query returns more than " + maxRows
-                                + " rows (max_rows); add LIMIT or raise max_rows");
-                    }
-                    List<Object> values = new ArrayList<>(record.size());
-                    for (int column = 0; column < record.size(); column++) {
-                        values.add(toJava(record.get(column), 1, rows, record.keys().get(column)));
-                    }
-                    sink.row(values);
-                }
-                tx.rollback();
-                return null;
-            });
+            neo4j.readOnce(
+                    "the query", timeout, "its timeout of " + timeout.toMillis() + " ms (timeout_ms)", METADATA, tx -> {
+                        refuseWrites(tx, cypher, parameters);
+                        Result result = tx.run(cypher, parameters);
+                        sink.columns(result.keys());
+                        int rows = 0;
+                        while (result.hasNext()) {
+                            Record record = result.next();
+                            if (++rows > maxRows) {
+                                throw new ResourceExhaustedException("the query returns more than " + maxRows
+                                        + " rows (max_rows); add LIMIT or raise max_rows");
+                            }
+                            List<Object> values = new ArrayList<>(record.size());
+                            for (int column = 0; column < record.size(); column++) {
+                                values.add(toJava(
+                                        record.get(column),
+                                        1,
+                                        rows,
+                                        record.keys().get(column)));
+                            }
+                            sink.row(values);
+                        }
+                        tx.rollback();
+                        return null;
+                    });
         } catch (Neo4jException e) {
             throw translate(e);
         }
@@ -109,63 +104,24 @@ public class QueryStore {
 
     private static void refuseWrites(QueryRunner tx, String cypher, Map<String, Object> parameters) {
         ResultSummary plan = tx.run("EXPLAIN " + cypher, parameters).consume();
-        QueryType type = plan.queryType();
-        if (type != QueryType.READ_ONLY) {
-            throw new PermissionDeniedException("the query " + describe(type)
-                    + "; only read-only Cypher may run here (use the API to change the graph)");
+        try {
+            ReadOnlyQueryPolicy.check(
+                    plan,
+                    name -> tx.run(ReadOnlyQueryPolicy.PROCEDURE_QUERY, Map.of("name", name)).list().stream()
+                            .findFirst()
+                            .map(record -> new ReadOnlyQueryPolicy.Procedure(
+                                    record.get("mode").asString(),
+                                    record.get("admin").asBoolean())));
+        } catch (StackOverflowError tooDeep) {
+            throw new ResourceExhaustedException("the query's plan is nested too deep to be checked; split the query");
         }
-        if (plan.hasPlan()) {
-            try {
-                checkOperators(tx, plan.plan());
-            } catch (StackOverflowError tooDeep) {
-                throw new ResourceExhaustedException("the query's plan is nested too deep to be checked; split the query");
-            }
-        }
-    }
-
-    /** Walks the plan with a stack of its own, so that a deep plan cannot overflow the thread's stack. */
-    private static void checkOperators(QueryRunner tx, Plan root) {
-        Deque<Plan> pending = new ArrayDeque<>();
-        pending.push(root);
-        while (!pending.isEmpty()) {
-            Plan plan = pending.pop();
-            String operator = plan.operatorType().replaceAll("@.*$", "");
-            if (REFUSED_OPERATORS.contains(operator)) {
-                throw new PermissionDeniedException("the query uses " + operator + ", which is not allowed here");
-            }
-            if (operator.startsWith("ProcedureCall")) {
-                String procedure = procedureName(plan);
-                String mode = tx.run(PROCEDURE_MODE, Map.of("name", procedure)).list().stream().findFirst()
-                        .map(record -> record.get("mode").asString()).orElse("UNKNOWN");
-                if (!"READ".equals(mode)) {
-                    throw new PermissionDeniedException("the query calls procedure " + procedure + " (mode " + mode
-                            + "); only READ procedures may run here");
-                }
-            }
-            plan.children().forEach(pending::push);
-        }
-    }
-
-    /** The procedure's name, from the plan's details, e.g. {@code db.labels() :: (label :: STRING)}. */
-    private static String procedureName(Plan plan) {
-        Value signature = plan.arguments().getOrDefault("Details", plan.arguments().get("Signature"));
-        String text = signature == null || signature.isNull() ? "" : signature.asString();
-        int paren = text.indexOf('(');
-        return (paren > 0 ? text.substring(0, paren) : text).trim();
-    }
-
-    private static String describe(QueryType type) {
-        return switch (type) {
-            case READ_WRITE, WRITE_ONLY -> "writes to the graph";
-            case SCHEMA_WRITE -> "changes the schema";
-            default -> "is not read-only";
-        };
     }
 
     private static RuntimeException translate(Neo4jException e) {
         String code = e.code() == null ? "" : e.code();
         if (code.equals("Neo.ClientError.Statement.AccessMode") || code.startsWith("Neo.ClientError.Security")) {
-            return new PermissionDeniedException("Neo4j refused the query in a read-only transaction: " + shorten(e.getMessage()));
+            return new PermissionDeniedException(
+                    "Neo4j refused the query in a read-only transaction: " + shorten(e.getMessage()));
         }
         // Any other error Neo4j reports as the client's (syntax, semantics, a procedure's arguments,
         // a command this database does not run) is the query's fault: the caller gets Neo4j's own
@@ -192,7 +148,10 @@ public class QueryStore {
             String line = lines[i];
             boolean quoted = line.startsWith("\"") && line.endsWith("\"") && line.length() >= 2;
             int caret = i + 1 < lines.length ? lines[i + 1].indexOf('^') : -1;
-            if (quoted && caret >= 0 && lines[i + 1].isBlank() == false && lines[i + 1].strip().equals("^")) {
+            if (quoted
+                    && caret >= 0
+                    && lines[i + 1].isBlank() == false
+                    && lines[i + 1].strip().equals("^")) {
                 int from = Math.max(1, caret - QUOTE_CONTEXT);
                 int to = Math.min(line.length() - 1, caret + QUOTE_CONTEXT);
                 String before = from > 1 ? "..." : "";
@@ -201,9 +160,11 @@ public class QueryStore {
                 kept.add(" ".repeat(1 + before.length() + caret - from) + "^");
                 i++;
             } else {
-                kept.add(line.length() > MAX_MESSAGE_LINE
-                        ? line.substring(0, MAX_MESSAGE_LINE) + "... (" + (line.length() - MAX_MESSAGE_LINE) + " more characters)"
-                        : line);
+                kept.add(
+                        line.length() > MAX_MESSAGE_LINE
+                                ? line.substring(0, MAX_MESSAGE_LINE) + "... (" + (line.length() - MAX_MESSAGE_LINE)
+                                        + " more characters)"
+                                : line);
             }
             if (kept.size() >= MAX_MESSAGE_LINES) {
                 break;
@@ -223,9 +184,14 @@ public class QueryStore {
         if (value.isNull()) {
             return null;
         }
-        if (depth > MAX_VALUE_DEPTH && (type.equals(types.LIST()) || type.equals(types.MAP()) || type.equals(types.NODE())
-                || type.equals(types.RELATIONSHIP()) || type.equals(types.PATH()))) {
-            throw new ResourceExhaustedException("row " + row + ", column '" + shortName(column) + "': the value nests lists, "
+        if (depth > MAX_VALUE_DEPTH
+                && (type.equals(types.LIST())
+                        || type.equals(types.MAP())
+                        || type.equals(types.NODE())
+                        || type.equals(types.RELATIONSHIP())
+                        || type.equals(types.PATH()))) {
+            throw new ResourceExhaustedException("row " + row + ", column '" + shortName(column)
+                    + "': the value nests lists, "
                     + "maps, nodes and paths more than " + MAX_VALUE_DEPTH + " levels deep; at most " + MAX_VALUE_DEPTH
                     + " come back (protobuf clients refuse deeper messages)");
         }
@@ -240,7 +206,8 @@ public class QueryStore {
             List<GraphValue.Node> nodes = new ArrayList<>();
             path.nodes().forEach(node -> nodes.add(node(node, depth + 1, row, column)));
             List<GraphValue.Relationship> relationships = new ArrayList<>();
-            path.relationships().forEach(relationship -> relationships.add(relationship(relationship, depth + 1, row, column)));
+            path.relationships()
+                    .forEach(relationship -> relationships.add(relationship(relationship, depth + 1, row, column)));
             return new GraphValue.Path(nodes, relationships);
         }
         if (type.equals(types.LIST())) {
@@ -253,15 +220,27 @@ public class QueryStore {
         if (type.equals(types.MAP())) {
             return map(value.asMap(v -> v), depth, row, column);
         }
-        if (type.equals(types.DATE()) || type.equals(types.TIME()) || type.equals(types.LOCAL_TIME())
-                || type.equals(types.DATE_TIME()) || type.equals(types.LOCAL_DATE_TIME()) || type.equals(types.DURATION())) {
+        if (type.equals(types.DATE())
+                || type.equals(types.TIME())
+                || type.equals(types.LOCAL_TIME())
+                || type.equals(types.DATE_TIME())
+                || type.equals(types.LOCAL_DATE_TIME())
+                || type.equals(types.DURATION())) {
             return new GraphValue.Temporal(value.asObject().toString());
         }
         if (type.equals(types.POINT())) {
             var point = value.asPoint();
-            return new GraphValue.Point(Double.isNaN(point.z())
-                    ? String.format(Locale.ROOT, "point({srid:%d, x:%s, y:%s})", point.srid(), point.x(), point.y())
-                    : String.format(Locale.ROOT, "point({srid:%d, x:%s, y:%s, z:%s})", point.srid(), point.x(), point.y(), point.z()));
+            return new GraphValue.Point(
+                    Double.isNaN(point.z())
+                            ? String.format(
+                                    Locale.ROOT, "point({srid:%d, x:%s, y:%s})", point.srid(), point.x(), point.y())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "point({srid:%d, x:%s, y:%s, z:%s})",
+                                    point.srid(),
+                                    point.x(),
+                                    point.y(),
+                                    point.z()));
         }
         return value.asObject();
     }
@@ -279,8 +258,12 @@ public class QueryStore {
     }
 
     private static GraphValue.Relationship relationship(Relationship relationship, int depth, int row, String column) {
-        return new GraphValue.Relationship(relationship.elementId(), relationship.type(), relationship.startNodeElementId(),
-                relationship.endNodeElementId(), map(relationship.asMap(v -> v), depth, row, column));
+        return new GraphValue.Relationship(
+                relationship.elementId(),
+                relationship.type(),
+                relationship.startNodeElementId(),
+                relationship.endNodeElementId(),
+                map(relationship.asMap(v -> v), depth, row, column));
     }
 
     private static String shortName(String column) {

@@ -40,8 +40,11 @@ class QueryBoundsIT {
     }
 
     private Status run(String cypher, int timeoutMs) {
-        return failure(() -> query.runQuery(RunQueryRequest.newBuilder().setCypher(cypher).setTimeoutMs(timeoutMs).build())
-                .forEachRemaining(part -> { }));
+        return failure(() -> query.runQuery(RunQueryRequest.newBuilder()
+                        .setCypher(cypher)
+                        .setTimeoutMs(timeoutMs)
+                        .build())
+                .forEachRemaining(part -> {}));
     }
 
     private static long secondsSince(long started) {
@@ -53,13 +56,21 @@ class QueryBoundsIT {
         long started = System.nanoTime();
         Status refused = run("RETURN reduce(s = 0, x IN range(1, 2000000000) | s + x) AS total", 3000);
         assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(refused.getDescription()).startsWith("cypher: range() at offset").contains("2,000,000,000 elements")
+        assertThat(refused.getDescription())
+                .startsWith("cypher: range() at offset")
+                .contains("2,000,000,000 elements")
                 .contains("10,000,000");
         Status nested = run("RETURN [x IN range(1, 100000) | size([y IN range(1, 1000) | y])] AS sizes", 3000);
         assertThat(nested.getDescription()).contains("100,000,000 elements counting the ranges it is iterated in");
         Status parameter = failure(() -> query.runQuery(RunQueryRequest.newBuilder()
-                .setCypher("RETURN reduce(s = 0, x IN range(1, $n) | s + x) AS total")
-                .putParameters("n", CypherValue.newBuilder().setIntValue(3_000_000_000L).build()).build()).forEachRemaining(p -> { }));
+                        .setCypher("RETURN reduce(s = 0, x IN range(1, $n) | s + x) AS total")
+                        .putParameters(
+                                "n",
+                                CypherValue.newBuilder()
+                                        .setIntValue(3_000_000_000L)
+                                        .build())
+                        .build())
+                .forEachRemaining(p -> {}));
         assertThat(parameter.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(secondsSince(started)).isLessThan(5);
         stillServing(server.channel());
@@ -83,17 +94,26 @@ class QueryBoundsIT {
         // Neo4j fails to write 5,000 nested lists and never answers; the driver would wait 120 s.
         Status refused = run("RETURN reduce(l = [], i IN range(1, 5000) | [l]) AS deep", 1500);
         assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(refused.getDescription()).contains("reduce() at offset 7 puts 'l' inside a list or map on every step");
+        assertThat(refused.getDescription())
+                .contains("reduce() at offset 7 puts 'l' inside a list or map on every step");
         // Written so that the check cannot see it, the call still ends: refused when the value
         // arrives, or, when Neo4j fails to send it, once the embedded Neo4j's driver drops the
         // silent connection (10 s) and the service stops at the timeout.
         long started = System.nanoTime();
         Status stopped = run("RETURN reduce(l = [], i IN range(1, 5000) | [(l)]) AS deep", 1500);
-        assertThat(stopped.getCode()).as(stopped.toString()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
+        assertThat(stopped.getCode())
+                .as(stopped.toString())
+                .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
         assertThat(secondsSince(started)).isLessThan(25);
         for (int i = 0; i < 3; i++) {
-            assertThat(query.runQuery(RunQueryRequest.newBuilder().setCypher("RETURN 1 AS one").build()).next()
-                    .getRows(0).getValues(0).getIntValue()).isEqualTo(1);
+            assertThat(query.runQuery(RunQueryRequest.newBuilder()
+                                    .setCypher("RETURN 1 AS one")
+                                    .build())
+                            .next()
+                            .getRows(0)
+                            .getValues(0)
+                            .getIntValue())
+                    .isEqualTo(1);
         }
         stillServing(server.channel());
     }
@@ -104,7 +124,9 @@ class QueryBoundsIT {
         assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(refused.getDescription()).contains("row 1, column 'deep'").contains("24 levels");
         RunQueryResponse fits = query.runQuery(RunQueryRequest.newBuilder()
-                .setCypher("RETURN reduce(l = [], i IN range(1, 23) | [l]) AS deep").build()).next();
+                        .setCypher("RETURN reduce(l = [], i IN range(1, 23) | [l]) AS deep")
+                        .build())
+                .next();
         assertThat(fits.getRows(0).getValues(0).hasListValue()).isTrue();
         stillServing(server.channel());
     }
@@ -141,7 +163,10 @@ class QueryBoundsIT {
         assertThat(invalid.length()).isGreaterThan(10_000);
         Status refused = run(invalid, 3000);
         assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(refused.getDescription()).startsWith("cypher: ").contains("^").contains("...");
+        assertThat(refused.getDescription())
+                .startsWith("cypher: ")
+                .contains("^")
+                .contains("...");
         assertThat(refused.getDescription().length()).isLessThan(1_500);
         stillServing(server.channel());
     }
@@ -156,38 +181,50 @@ class QueryBoundsIT {
         AtomicReference<ClientCallStreamObserver<RunQueryRequest>> call = new AtomicReference<>();
         AtomicInteger received = new AtomicInteger();
         // 100,000 rows of 1 KB: 100 parts of about 1 MB. The client takes the first part, then none.
-        QueryServiceGrpc.newStub(server.channel()).withDeadlineAfter(30, TimeUnit.SECONDS).runQuery(RunQueryRequest.newBuilder()
-                .setCypher("UNWIND range(1, 100000) AS i RETURN i, $padding AS padding")
-                .putParameters("padding", CypherValue.newBuilder().setStringValue(padding).build())
-                .setMaxRows(1_000_000).setTimeoutMs(20_000).build(), new ClientResponseObserver<RunQueryRequest, RunQueryResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<RunQueryRequest> requests) {
-                        call.set(requests);
-                        requests.disableAutoRequestWithInitial(1);
-                    }
+        QueryServiceGrpc.newStub(server.channel())
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .runQuery(
+                        RunQueryRequest.newBuilder()
+                                .setCypher("UNWIND range(1, 100000) AS i RETURN i, $padding AS padding")
+                                .putParameters(
+                                        "padding",
+                                        CypherValue.newBuilder()
+                                                .setStringValue(padding)
+                                                .build())
+                                .setMaxRows(1_000_000)
+                                .setTimeoutMs(20_000)
+                                .build(),
+                        new ClientResponseObserver<RunQueryRequest, RunQueryResponse>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<RunQueryRequest> requests) {
+                                call.set(requests);
+                                requests.disableAutoRequestWithInitial(1);
+                            }
 
-                    @Override
-                    public void onNext(RunQueryResponse part) {
-                        received.incrementAndGet();
-                        firstPart.countDown();
-                    }
+                            @Override
+                            public void onNext(RunQueryResponse part) {
+                                received.incrementAndGet();
+                                firstPart.countDown();
+                            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        ended.countDown();
-                    }
+                            @Override
+                            public void onError(Throwable t) {
+                                ended.countDown();
+                            }
 
-                    @Override
-                    public void onCompleted() {
-                        ended.countDown();
-                    }
-                });
+                            @Override
+                            public void onCompleted() {
+                                ended.countDown();
+                            }
+                        });
         assertThat(firstPart.await(20, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(1_500);
         double sentWhileStalled = sentParts(meters) - sentBefore;
         assertThat(received.get()).isEqualTo(1);
         // Without flow control all 100 parts (100 MB) would be queued in the server by now.
-        assertThat(sentWhileStalled).as("parts handed to gRPC while the client read none").isLessThan(10);
+        assertThat(sentWhileStalled)
+                .as("parts handed to gRPC while the client read none")
+                .isLessThan(10);
         call.get().cancel("the test stops reading", null);
         assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
         ReadResilience.awaitNoneRunning(server.neo4j().driver(), "$padding AS padding", 5);
@@ -196,6 +233,7 @@ class QueryBoundsIT {
 
     private static double sentParts(MeterRegistry meters) {
         return meters.find("grpc.server.responses.sent.messages").tag("method", "RunQuery").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 }

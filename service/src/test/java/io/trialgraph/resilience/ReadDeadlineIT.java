@@ -58,13 +58,17 @@ class ReadDeadlineIT {
     void aReadEndsWithTheCallersDeadline() throws Exception {
         long started = System.nanoTime();
         Throwable failure;
-        try (CallBudget.Scope scope = CallBudget.of(Duration.ofMillis(800), CallBudget.Lane.SHORT).enter()) {
-            failure = catchThrowable(() -> neo4j.read(tx -> tx.run(SLOW.formatted("deadlineMarker")).single()));
+        try (CallBudget.Scope scope =
+                CallBudget.of(Duration.ofMillis(800), CallBudget.Lane.SHORT).enter()) {
+            failure = catchThrowable(() ->
+                    neo4j.read(tx -> tx.run(SLOW.formatted("deadlineMarker")).single()));
         }
         assertThat(failure).isInstanceOf(DeadlineExceededException.class).hasMessageContaining("the call's deadline");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
         ReadResilience.awaitNoneRunning(server.neo4j().driver(), "deadlineMarker", 2);
-        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt stays inside the read").isFalse();
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("the interrupt stays inside the read")
+                .isFalse();
         stillServing(server.channel());
     }
 
@@ -75,7 +79,8 @@ class ReadDeadlineIT {
         long started = System.nanoTime();
         Throwable failure;
         try (CallBudget.Scope scope = budget.enter()) {
-            failure = catchThrowable(() -> neo4j.read(tx -> tx.run(SLOW.formatted("cancelMarker")).single()));
+            failure = catchThrowable(() ->
+                    neo4j.read(tx -> tx.run(SLOW.formatted("cancelMarker")).single()));
         }
         assertThat(failure).isInstanceOf(CancelledException.class);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
@@ -90,9 +95,13 @@ class ReadDeadlineIT {
     void aClientThatCancelsStopsItsQueryInNeo4j() throws Exception {
         Context.CancellableContext call = Context.current().withCancellation();
         Iterator<?> parts = call.call(() -> QueryServiceGrpc.newBlockingStub(server.channel())
-                .runQuery(RunQueryRequest.newBuilder().setCypher(SLOW.formatted("clientCancelMarker")).setTimeoutMs(120_000).build()));
+                .runQuery(RunQueryRequest.newBuilder()
+                        .setCypher(SLOW.formatted("clientCancelMarker"))
+                        .setTimeoutMs(120_000)
+                        .build()));
         timer.schedule(() -> call.cancel(null), 700, TimeUnit.MILLISECONDS);
-        StatusRuntimeException cancelled = (StatusRuntimeException) catchThrowable(() -> parts.forEachRemaining(part -> { }));
+        StatusRuntimeException cancelled =
+                (StatusRuntimeException) catchThrowable(() -> parts.forEachRemaining(part -> {}));
         assertThat(cancelled.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
         // The query had 120 s; the server stopped it when its caller left.
         ReadResilience.awaitNoneRunning(server.neo4j().driver(), "clientCancelMarker", 3);
@@ -102,14 +111,18 @@ class ReadDeadlineIT {
     @Test
     void theServerCapsEveryRead() throws Exception {
         // No caller deadline at all: trialgraph.reads.max-time still ends the read.
-        try (var capped = TestServer.dedicated(server.neo4j(), java.util.Map.of("trialgraph.reads.max-time", "1s",
-                "trialgraph.management.enabled", false))) {
+        try (var capped = TestServer.dedicated(
+                server.neo4j(),
+                java.util.Map.of("trialgraph.reads.max-time", "1s", "trialgraph.management.enabled", false))) {
             Neo4jConnection connection = capped.context().getBean(Neo4jConnection.class);
             long started = System.nanoTime();
-            Throwable failure = catchThrowable(() -> connection.read(tx -> tx.run(SLOW.formatted("capMarker")).single()));
-            assertThat(failure).isInstanceOf(DeadlineExceededException.class)
+            Throwable failure = catchThrowable(() ->
+                    connection.read(tx -> tx.run(SLOW.formatted("capMarker")).single()));
+            assertThat(failure)
+                    .isInstanceOf(DeadlineExceededException.class)
                     .hasMessageContaining("trialgraph.reads.max-time of 1000 ms");
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                    .isLessThan(5_000);
             ReadResilience.awaitNoneRunning(server.neo4j().driver(), "capMarker", 2);
         }
     }

@@ -8,8 +8,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.trialgraph.api.v1.ListExperimentsRequest;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
+import io.trialgraph.api.v1.ListExperimentsRequest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.neo4j.driver.Driver;
@@ -18,22 +18,27 @@ import org.neo4j.driver.Session;
 /** What every resilience case of the read path checks afterwards, and how it looks at Neo4j. */
 final class ReadResilience {
 
-    private ReadResilience() {
-    }
+    private ReadResilience() {}
 
     /** The server still says SERVING and answers a small call, each within 2 s. */
     static void stillServing(Channel channel) {
-        assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
-        ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+        assertThat(HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus())
+                .isEqualTo(ServingStatus.SERVING);
+        ExperimentServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(2, TimeUnit.SECONDS)
                 .listExperiments(ListExperimentsRequest.getDefaultInstance());
     }
 
     /** @return the texts of the queries Neo4j runs now whose text contains {@code marker} */
     static List<String> running(Driver driver, String marker) {
         try (Session session = driver.session()) {
-            return session.run("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $marker RETURN currentQuery",
-                    java.util.Map.of("marker", marker)).list(r -> r.get(0).asString());
+            return session.run(
+                            "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $marker RETURN currentQuery",
+                            java.util.Map.of("marker", marker))
+                    .list(r -> r.get(0).asString());
         }
     }
 
