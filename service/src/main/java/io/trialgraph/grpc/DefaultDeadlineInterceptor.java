@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Gives a call with one request (unary, or server-streaming like a query, a series read or a CSV
@@ -38,8 +39,9 @@ class DefaultDeadlineInterceptor implements ServerInterceptor, Ordered {
 
     DefaultDeadlineInterceptor(ServerConfiguration config) {
         if (config.getDefaultDeadline() == null || config.getDefaultDeadline().isNegative()) {
-            throw new InvalidConfigurationException("trialgraph.server.default-deadline (TRIALGRAPH_SERVER_DEFAULT_DEADLINE): "
-                    + "must be a positive duration such as 5m, or 0s for none");
+            throw new InvalidConfigurationException(
+                    "trialgraph.server.default-deadline (TRIALGRAPH_SERVER_DEFAULT_DEADLINE): "
+                            + "must be a positive duration such as 5m, or 0s for none");
         }
         this.deadlineMillis = config.getDefaultDeadline().toMillis();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,18 +57,28 @@ class DefaultDeadlineInterceptor implements ServerInterceptor, Ordered {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         MethodType type = call.getMethodDescriptor().getType();
-        if (deadlineMillis == 0 || (type != MethodType.UNARY && type != MethodType.SERVER_STREAMING)
+        if (deadlineMillis == 0
+                || (type != MethodType.UNARY && type != MethodType.SERVER_STREAMING)
                 || Context.current().getDeadline() != null) {
             return next.startCall(call, headers);
         }
-        Context.CancellableContext context = Context.current().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS, timer);
+        Context.CancellableContext context =
+                Context.current().withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS, timer);
         ClosableOnce<Q, R> guarded = new ClosableOnce<>(call);
-        // Runs on the timer thread when the deadline passes (and, harmlessly, when the call ends first).
-        context.addListener(ended -> guarded.closeIfOpen(Status.DEADLINE_EXCEEDED.withDescription(
-                "the call ran longer than the server's default deadline of " + deadlineMillis
-                        + " ms for calls that set none (trialgraph.server.default-deadline); set a deadline to allow more")),
+        // Runs on the timer thread when the deadline passes; also when the call ends first or the
+        // client cancels (the parent context's cancel reaches this one), which is not a deadline.
+        context.addListener(
+                ended -> {
+                    if (ended.cancellationCause() instanceof TimeoutException) {
+                        guarded.closeIfOpen(
+                                Status.DEADLINE_EXCEEDED.withDescription(
+                                        "the call ran longer than the server's default deadline of " + deadlineMillis
+                                                + " ms for calls that set none (trialgraph.server.default-deadline); set a deadline to allow more"));
+                    }
+                },
                 MoreExecutors.directExecutor());
         ServerCall.Listener<Q> listener = Contexts.interceptCall(context, guarded, headers, next);
         return new SimpleForwardingServerCallListener<>(listener) {

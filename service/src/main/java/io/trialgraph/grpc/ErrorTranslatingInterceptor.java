@@ -90,7 +90,7 @@ class ErrorTranslatingInterceptor implements ServerInterceptor, Ordered {
 
     private static void closeQuietly(ServerCall<?, ?> call, RuntimeException failure) {
         try {
-            call.close(StatusTranslator.toStatus(failure), new Metadata());
+            call.close(StatusTranslator.toStatus(failure), StatusTranslator.trailers(failure));
         } catch (IllegalStateException alreadyClosed) {
             // The handler closed the call before it threw; nothing more to tell the caller.
         }

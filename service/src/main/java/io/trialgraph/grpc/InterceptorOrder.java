@@ -22,9 +22,14 @@ final class InterceptorOrder {
     /** The deadline of calls that came without one: after authentication, a refused call needs no timer. */
     static final int DEFAULT_DEADLINE = -100;
 
+    /**
+     * The call's budget for database work (its deadline, its cancellation, its connection share):
+     * inside the default deadline, so that it sees that deadline.
+     */
+    static final int CALL_BUDGET = -50;
+
     /** Turns what an endpoint threw into a status. */
     static final int ERROR_TRANSLATION = Ordered.LOWEST_PRECEDENCE;
 
-    private InterceptorOrder() {
-    }
+    private InterceptorOrder() {}
 }

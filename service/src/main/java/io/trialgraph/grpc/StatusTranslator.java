@@ -1,9 +1,11 @@
 package io.trialgraph.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.trialgraph.domain.AlreadyExistsException;
+import io.trialgraph.domain.CancelledException;
 import io.trialgraph.domain.DeadlineExceededException;
 import io.trialgraph.domain.FailedPreconditionException;
 import io.trialgraph.domain.InvalidArgumentException;
@@ -11,8 +13,12 @@ import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.PermissionDeniedException;
 import io.trialgraph.domain.ResourceExhaustedException;
 import io.trialgraph.domain.UnauthenticatedException;
+import io.trialgraph.domain.UnavailableException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.neo4j.driver.exceptions.ClientException;
+import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.neo4j.driver.exceptions.TransientException;
@@ -27,6 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class StatusTranslator {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusTranslator.class);
+
+    /** The gRPC retry pushback trailer (gRFC A6): how many milliseconds a client should wait before it retries. */
+    static final Metadata.Key<String> RETRY_PUSHBACK =
+            Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+
+    /** How long a client should wait before retrying when every Neo4j connection of the driver's pool was busy. */
+    private static final Duration POOL_RETRY = Duration.ofSeconds(1);
 
     private StatusTranslator() {}
 
@@ -109,6 +122,23 @@ public final class StatusTranslator {
         if (failure instanceof ResourceExhaustedException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage());
         }
+        if (failure instanceof CancelledException) {
+            return Status.CANCELLED.withDescription(failure.getMessage());
+        }
+        if (failure instanceof UnavailableException) {
+            return Status.UNAVAILABLE.withDescription(failure.getMessage());
+        }
+        if (isMemoryGuard(failure)) {
+            // A transient error to Neo4j, but retrying a query that does not fit is pointless.
+            return Status.RESOURCE_EXHAUSTED.withDescription(
+                    "Neo4j stopped the work because it needed more memory than "
+                            + "Neo4j allows one transaction (or all of them together): " + failure.getMessage());
+        }
+        if (isPoolFull(failure)) {
+            LOG.warn("Neo4j connection pool full: {}", failure.getMessage());
+            return Status.UNAVAILABLE.withDescription("every Neo4j connection of this server stayed busy "
+                    + "(neo4j.max-connection-pool-size); retry in a moment: " + failure.getMessage());
+        }
         if (failure instanceof ServiceUnavailableException
                 || failure instanceof SessionExpiredException
                 || failure instanceof TransientException) {
@@ -121,6 +151,52 @@ public final class StatusTranslator {
         return Status.INTERNAL
                 .withDescription("internal error; the server log has the details under reference " + reference)
                 .withCause(new ReferencedFailure(reference, failure));
+    }
+
+    /**
+     * @return the trailers to send with the status of {@code failure}: a retry pushback
+     *     ({@code grpc-retry-pushback-ms}) when the same request may succeed in a moment
+     */
+    public static Metadata trailers(Throwable failure) {
+        Metadata trailers = new Metadata();
+        retryAfter(failure).ifPresent(after -> trailers.put(RETRY_PUSHBACK, Long.toString(after.toMillis())));
+        return trailers;
+    }
+
+    /**
+     * @return how long a caller should wait before it sends the same request again, when it may
+     *     then succeed (a full share of connections, a busy pool); empty when retrying will not help
+     */
+    public static Optional<Duration> retryAfter(Throwable failure) {
+        if (failure instanceof ResourceExhaustedException exhausted) {
+            return exhausted.retryAfter();
+        }
+        if (failure instanceof UnavailableException unavailable) {
+            return Optional.of(unavailable.retryAfter());
+        }
+        if (isPoolFull(failure)) {
+            return Optional.of(POOL_RETRY);
+        }
+        return Optional.empty();
+    }
+
+    /** @return true for Neo4j's refusal of a transaction that needs more memory than it may have */
+    private static boolean isMemoryGuard(Throwable failure) {
+        if (failure instanceof Neo4jException neo4j && neo4j.code() != null) {
+            String code = neo4j.code();
+            return code.endsWith(".General.TransactionOutOfMemoryError")
+                    || code.endsWith(".General.TransactionMemoryLimit")
+                    || code.endsWith(".General.MemoryPoolOutOfMemoryError")
+                    || code.endsWith(".General.OutOfMemoryError");
+        }
+        return false;
+    }
+
+    /** @return true when the driver gave up waiting for a free connection of its pool */
+    private static boolean isPoolFull(Throwable failure) {
+        return failure instanceof ClientException
+                && failure.getMessage() != null
+                && failure.getMessage().startsWith("Unable to acquire connection from the pool");
     }
 
     /**

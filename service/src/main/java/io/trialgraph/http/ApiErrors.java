@@ -58,6 +58,10 @@ public final class ApiErrors {
         if (status.getCode() == Status.Code.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
+        // gRPC's retry pushback, as HTTP says it: whole seconds, at least one.
+        StatusTranslator.retryAfter(failure)
+                .ifPresent(after -> response.header(
+                        HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
         return response;
     }
 

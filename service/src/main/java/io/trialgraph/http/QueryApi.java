@@ -10,8 +10,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.trialgraph.api.v1.QueryServiceGrpc;
 import io.trialgraph.domain.GraphValue;
 import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.domain.RowSink;
 import io.trialgraph.service.QueryService;
-import io.trialgraph.store.QueryStore;
 import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -64,7 +64,7 @@ final class QueryApi {
         return StreamedBody.respond(streams, MediaType.APPLICATION_JSON_TYPE, out -> {
             RowWriter rows = new RowWriter(out);
             try {
-                service.run(cypher, parameters, timeoutMs, -1, maxRows, rows);
+                service.run(cypher, parameters, timeoutMs, maxRows, rows);
             } catch (RuntimeException failure) {
                 if (!rows.started) {
                     throw failure;
@@ -119,7 +119,7 @@ final class QueryApi {
     }
 
     /** Writes the answer as the rows arrive, {@value #ROWS_PER_CHUNK} at a time. */
-    private static final class RowWriter implements QueryStore.RowSink {
+    private static final class RowWriter implements RowSink {
 
         private final StreamedBody out;
         private final StringBuilder chunk = new StringBuilder();

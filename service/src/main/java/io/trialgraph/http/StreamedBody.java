@@ -2,6 +2,7 @@ package io.trialgraph.http;
 
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.trialgraph.domain.CallBudget;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +40,7 @@ final class StreamedBody {
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
     private volatile boolean cancelled;
+    private CallBudget budget;
 
     private StreamedBody() {}
 
@@ -55,7 +57,10 @@ final class StreamedBody {
             ExecutorService executor, MediaType type, Producer producer) {
         StreamedBody body = new StreamedBody();
         CompletableFuture<Object> first = new CompletableFuture<>();
-        executor.execute(() -> {
+        // The request's budget goes with the work; a reader that leaves stops its reads at once.
+        CallBudget budget = CallBudget.current();
+        body.budget = budget;
+        executor.execute(budget.wrap(() -> {
             try {
                 producer.produce(body);
                 body.put(END);
@@ -68,7 +73,7 @@ final class StreamedBody {
                     // nothing more to do
                 }
             }
-        });
+        }));
         CompletableFuture.runAsync(
                 () -> {
                     try {
@@ -80,7 +85,7 @@ final class StreamedBody {
                 Schedulers.boundedElastic()::schedule);
         return first.thenApply(item -> {
             if (item instanceof Throwable failure) {
-                body.cancelled = true;
+                body.cancel();
                 // The declared body type stays byte chunks (written raw, never as a JSON array of them).
                 return (HttpResponse) ApiErrors.response(failure);
             }
@@ -102,7 +107,7 @@ final class StreamedBody {
                         }
                     })
                     .subscribeOn(Schedulers.boundedElastic());
-            Flux<byte[]> all = Flux.concat(Flux.just((byte[]) item), rest).doOnCancel(() -> body.cancelled = true);
+            Flux<byte[]> all = Flux.concat(Flux.just((byte[]) item), rest).doOnCancel(body::cancel);
             return (HttpResponse) HttpResponse.ok(all).contentType(type);
         });
     }
@@ -110,6 +115,12 @@ final class StreamedBody {
     /** Writes a chunk; waits while the reader is behind. */
     void write(String text) {
         put(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The reader went away (or the answer is an error): the producer's reads stop. */
+    private void cancel() {
+        cancelled = true;
+        budget.stop(CallBudget.Reason.CANCELLED);
     }
 
     /** @return true when the reader went away */
@@ -123,7 +134,7 @@ final class StreamedBody {
             while (!queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
                 // A reader that takes nothing for this long is gone even if no one said so.
                 if (cancelled || System.nanoTime() > giveUp) {
-                    cancelled = true;
+                    cancel();
                     throw new Cancelled();
                 }
             }

@@ -155,7 +155,12 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                     // replay, over a minute on a busy two-core machine; a checkpoint per 32 MiB or 30 s
                     // keeps the replay short (README, "Limits and resilience").
                     .setConfig(GraphDatabaseSettings.check_point_interval_volume, CHECKPOINT_LOG_BYTES)
-                    .setConfig(GraphDatabaseSettings.check_point_interval_time, CHECKPOINT_INTERVAL);
+                    .setConfig(GraphDatabaseSettings.check_point_interval_time, CHECKPOINT_INTERVAL)
+                    // Transaction timeouts (the caller's deadline) take effect within 100 ms, not 2 s.
+                    .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval, Duration.ofMillis(100))
+                    // Bolt tells drivers to give up on a connection silent for twice this (a reply Neo4j
+                    // failed to write): 10 s instead of 120 s. Running queries send keep-alives meanwhile.
+                    .setConfig(BoltConnector.connection_keep_alive, Duration.ofSeconds(5));
             bolt.tls().ifPresent(tls -> requireTls(builder, home, tls));
             dbms = builder.build();
         } catch (RuntimeException e) {

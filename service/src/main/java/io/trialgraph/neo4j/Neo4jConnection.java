@@ -3,10 +3,15 @@ package io.trialgraph.neo4j;
 import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.Neo4jConfiguration;
+import io.trialgraph.config.ReadConfiguration;
 import io.trialgraph.config.TlsConfiguration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.AuthToken;
@@ -18,6 +23,7 @@ import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionCallback;
 import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.FatalDiscoveryException;
@@ -28,7 +34,9 @@ import org.neo4j.driver.observation.metrics.MetricsObservationProvider;
 
 /**
  * The service's one way to Neo4j: a driver connected either to the configured server or to an
- * embedded DBMS this object started (and stops on {@link #close()}).
+ * embedded DBMS this object started (and stops on {@link #close()}). Every read runs within the
+ * current {@link io.trialgraph.domain.CallBudget}: its transaction times out with the caller's
+ * deadline and ends when the caller cancels (see {@link ReadGuard}).
  */
 public final class Neo4jConnection implements AutoCloseable {
 
@@ -37,13 +45,17 @@ public final class Neo4jConnection implements AutoCloseable {
     private final EmbeddedNeo4j embedded;
     private final String boltUri;
     private final String database;
+    private final ReadGuard reads;
 
     private Neo4jConnection(
             Driver driver,
             MetricsObservationProvider driverMetrics,
             EmbeddedNeo4j embedded,
             String boltUri,
-            String database) {
+            String database,
+            ReadConfiguration readConfig,
+            int longReads) {
+        this.reads = new ReadGuard(readConfig, longReads, this::terminate);
         this.driver = driver;
         this.driverMetrics = driverMetrics;
         this.embedded = embedded;
@@ -57,7 +69,11 @@ public final class Neo4jConnection implements AutoCloseable {
      * @throws InvalidConfigurationException naming the setting when Neo4j cannot be reached or used
      */
     public static Neo4jConnection open(
-            Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig, TlsConfiguration tlsConfig) {
+            Neo4jConfiguration config,
+            EmbeddedNeo4jConfiguration embeddedConfig,
+            TlsConfiguration tlsConfig,
+            ReadConfiguration readConfig) {
+        int longReads = readConfig.longReadConnections(config.getMaxConnectionPoolSize());
         EmbeddedNeo4j embedded = null;
         String uri = config.getUri();
         String connectUri = uri;
@@ -93,7 +109,8 @@ public final class Neo4jConnection implements AutoCloseable {
             Driver driver = createDriver(
                     connectUri, auth, config, driverMetrics, embedded == null ? Optional.empty() : embedded.tls());
             verify(driver, connectUri, config);
-            return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase());
+            return new Neo4jConnection(
+                    driver, driverMetrics, embedded, uri, config.getDatabase(), readConfig, longReads);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -198,13 +215,65 @@ public final class Neo4jConnection implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one read transaction, retried by the driver on transient failures.
-     * Exceptions thrown by {@code work} roll back and propagate unchanged.
+     * Runs {@code work} in one read transaction, retried by the driver on transient failures, within
+     * the current call's budget. Exceptions thrown by {@code work} roll back and propagate unchanged.
+     *
+     * @throws io.trialgraph.domain.DeadlineExceededException when the caller's time ran out
+     * @throws io.trialgraph.domain.CancelledException when the caller cancelled
+     * @throws io.trialgraph.domain.ResourceExhaustedException when the share of long reads stayed full
      */
     public <T> T read(TransactionCallback<T> work) {
+        return reads.run("the read", null, Map.of(), config -> {
+            try (Session session = session(AccessMode.READ)) {
+                return session.executeRead(work, config);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} once (never retried: what it streams to its caller cannot be taken back) in
+     * one read transaction within the current call's budget and {@code limit}; the transaction is
+     * rolled back unless {@code work} commits it.
+     *
+     * @param what what runs, for messages, e.g. "the query"
+     * @param limit the caller's own, tighter time limit, or null
+     * @param limitDescription how messages name {@code limit}, e.g. "its timeout of 500 ms (timeout_ms)"
+     * @throws io.trialgraph.domain.DeadlineExceededException when the time ran out
+     * @throws io.trialgraph.domain.CancelledException when the caller cancelled
+     * @throws io.trialgraph.domain.ResourceExhaustedException when the share of long reads stayed full
+     */
+    public <T> T readOnce(
+            String what,
+            Duration limit,
+            String limitDescription,
+            Map<String, Object> metadata,
+            Function<Transaction, T> work) {
+        return reads.run(
+                what, limit == null ? null : new ReadGuard.Limit(limit, limitDescription), metadata, config -> {
+                    try (Session session = session(AccessMode.READ);
+                            Transaction tx = session.beginTransaction(config)) {
+                        return work.apply(tx);
+                    }
+                });
+    }
+
+    /** Terminates the transactions whose metadata carries {@code token} (see {@link ReadGuard}). */
+    private void terminate(String token) {
         try (Session session = session(AccessMode.READ)) {
-            return session.executeRead(work);
+            List<String> ids = session.run(
+                            "SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData[$key] = $token "
+                                    + "RETURN transactionId",
+                            Map.of("key", ReadGuard.TOKEN, "token", token))
+                    .list(r -> r.get(0).asString());
+            if (!ids.isEmpty()) {
+                session.run("TERMINATE TRANSACTIONS $ids", Map.of("ids", ids)).consume();
+            }
         }
+    }
+
+    /** @return the connections of the long-read share in use now */
+    public int longReadsInUse() {
+        return reads.longReadsInUse();
     }
 
     /**
@@ -237,10 +306,12 @@ public final class Neo4jConnection implements AutoCloseable {
      * returned the same token just before, no transaction committed in between or during the read.
      */
     public <T> Versioned<T> readVersioned(TransactionCallback<T> work) {
-        try (Session session = session(AccessMode.READ)) {
-            T value = session.executeRead(work);
-            return new Versioned<>(value, bookmarkOf(session));
-        }
+        return reads.run("the read", null, Map.of(), config -> {
+            try (Session session = session(AccessMode.READ)) {
+                T value = session.executeRead(work, config);
+                return new Versioned<>(value, bookmarkOf(session));
+            }
+        });
     }
 
     /**
@@ -249,10 +320,12 @@ public final class Neo4jConnection implements AutoCloseable {
      * bookmark Neo4j returns for an empty read transaction; one round trip.
      */
     public String version() {
-        try (Session session = session(AccessMode.READ)) {
-            session.executeRead(tx -> tx.run("RETURN 1").consume());
-            return bookmarkOf(session);
-        }
+        return reads.run("the read", null, Map.of(), config -> {
+            try (Session session = session(AccessMode.READ)) {
+                session.executeRead(tx -> tx.run("RETURN 1").consume(), config);
+                return bookmarkOf(session);
+            }
+        });
     }
 
     private static String bookmarkOf(Session session) {
@@ -310,6 +383,7 @@ public final class Neo4jConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        reads.close();
         try {
             driver.close();
         } finally {

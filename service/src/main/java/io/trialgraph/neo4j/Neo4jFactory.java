@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.Neo4jConfiguration;
+import io.trialgraph.config.ReadConfiguration;
 import io.trialgraph.config.TlsConfiguration;
 import jakarta.inject.Singleton;
 
@@ -14,7 +15,10 @@ class Neo4jFactory {
     @Singleton
     @Bean(preDestroy = "close")
     Neo4jConnection neo4jConnection(
-            Neo4jConfiguration config, EmbeddedNeo4jConfiguration embedded, TlsConfiguration tls) {
-        return Neo4jConnection.open(config, embedded, tls);
+            Neo4jConfiguration config,
+            EmbeddedNeo4jConfiguration embedded,
+            TlsConfiguration tls,
+            ReadConfiguration reads) {
+        return Neo4jConnection.open(config, embedded, tls, reads);
     }
 }

@@ -32,9 +32,6 @@ public class LineageService {
     public static final int MAX_NODES = 10_000;
     public static final int MAX_START_NODES = 100;
 
-    private static final Comparator<Node> NEAREST_FIRST =
-            Comparator.comparingInt(Node::depth).thenComparing(Node::key);
-
     private final LineageStore store;
 
     LineageService(LineageStore store) {
@@ -116,18 +113,25 @@ public class LineageService {
 
     /** Answers a lineage question (one page of it). */
     public Lineage.Subgraph lineage(Lineage.Query query) {
-        Page page = new Page(query);
-        LineageStore.Walk walk = store.walk(
-                query.start(), query.direction(), query.maxDepth(), query.edgeTypes(), query.stopKinds(), page::select);
+        LineageStore.Walk walk = store.walk(query);
         Map<String, Node> byId = new HashMap<>();
-        page.upToPageEnd.forEach(r -> byId.put(r.elementId(), r.node()));
+        Set<String> onPage = new HashSet<>();
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < walk.upToPageEnd().size(); i++) {
+            LineageStore.Reached reached = walk.upToPageEnd().get(i);
+            byId.put(reached.elementId(), reached.node());
+            if (i >= walk.pageStart()) {
+                onPage.add(reached.elementId());
+                nodes.add(reached.node());
+            }
+        }
         List<Edge> edges = new ArrayList<>();
         List<Edge> all = new ArrayList<>();
         for (LineageStore.Link link : walk.links()) {
             Edge edge = new Edge(
                     byId.get(link.fromId()).key(), byId.get(link.toId()).key(), link.type(), link.name());
             all.add(edge);
-            if (page.onPage.contains(link.fromId()) || page.onPage.contains(link.toId())) {
+            if (onPage.contains(link.fromId()) || onPage.contains(link.toId())) {
                 edges.add(edge);
             }
         }
@@ -135,58 +139,14 @@ public class LineageService {
                 .thenComparing(Edge::toKey)
                 .thenComparing(Edge::type)
                 .thenComparing(Edge::name));
-        Node last = page.truncated ? page.nodes.get(page.nodes.size() - 1) : null;
+        Node last = walk.truncated() ? nodes.get(nodes.size() - 1) : null;
         return new Lineage.Subgraph(
-                page.nodes,
+                nodes,
                 edges,
-                page.truncated,
+                walk.truncated(),
                 last == null ? -1 : last.depth(),
                 last == null ? "" : last.key(),
                 hasCycle(all));
-    }
-
-    /**
-     * Which of the nodes reached an answer shows: the included kinds, nearest first, after the
-     * cursor, up to max_nodes; the edges wanted are those among this page and the pages before.
-     */
-    private static final class Page {
-
-        private final Lineage.Query query;
-        private List<LineageStore.Reached> upToPageEnd = List.of();
-        private final Set<String> onPage = new HashSet<>();
-        private List<Node> nodes = List.of();
-        private boolean truncated;
-
-        Page(Lineage.Query query) {
-            this.query = query;
-        }
-
-        List<String> select(List<LineageStore.Reached> reached) {
-            List<LineageStore.Reached> shown = new ArrayList<>();
-            for (LineageStore.Reached r : reached) {
-                if (query.includeKinds().isEmpty()
-                        || r.node().depth() == 0
-                        || Lineage.matches(r.node(), query.includeKinds())) {
-                    shown.add(r);
-                }
-            }
-            shown.sort(Comparator.comparing(LineageStore.Reached::node, NEAREST_FIRST));
-            int from = 0;
-            if (query.afterDepth() >= 0) {
-                Node after = new Node(query.afterKey(), "", "", "", "", "", "", query.afterDepth());
-                while (from < shown.size()
-                        && NEAREST_FIRST.compare(shown.get(from).node(), after) <= 0) {
-                    from++;
-                }
-            }
-            int to = Math.min(shown.size(), from + query.maxNodes());
-            truncated = to < shown.size();
-            upToPageEnd = shown.subList(0, to);
-            List<LineageStore.Reached> page = shown.subList(from, to);
-            page.forEach(r -> onPage.add(r.elementId()));
-            nodes = page.stream().map(LineageStore.Reached::node).toList();
-            return upToPageEnd.stream().map(LineageStore.Reached::elementId).toList();
-        }
     }
 
     /** @return the page token that continues after {@code subgraph}, empty when it was the last page */

@@ -1,6 +1,7 @@
 package io.trialgraph.service;
 
 import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.domain.RowSink;
 import io.trialgraph.store.QueryStore;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -23,14 +24,13 @@ public class QueryService {
     }
 
     /**
-     * Runs a read-only query.
+     * Runs a read-only query. It ends at its timeout or at the caller's deadline, whichever comes
+     * first (the caller's deadline reaches the database through the call's budget).
      *
      * @param timeoutMs 0 for the default
-     * @param callerDeadlineMs milliseconds left of the caller's gRPC deadline, or -1 when it has none
      * @param maxRows 0 for the default
      */
-    public void run(String cypher, Map<String, Object> parameters, int timeoutMs, long callerDeadlineMs, int maxRows,
-            QueryStore.RowSink sink) {
+    public void run(String cypher, Map<String, Object> parameters, int timeoutMs, int maxRows, RowSink sink) {
         if (cypher == null || cypher.isBlank()) {
             throw new InvalidArgumentException("cypher", "is required");
         }
@@ -38,17 +38,18 @@ public class QueryService {
             throw new InvalidArgumentException("cypher", "must be at most " + MAX_QUERY_LENGTH + " characters");
         }
         if (timeoutMs < 0 || timeoutMs > MAX_TIMEOUT_MS) {
-            throw new InvalidArgumentException("timeout_ms", "must be between 0 (meaning " + DEFAULT_TIMEOUT_MS + ") and "
-                    + MAX_TIMEOUT_MS + ", is " + timeoutMs);
+            throw new InvalidArgumentException(
+                    "timeout_ms",
+                    "must be between 0 (meaning " + DEFAULT_TIMEOUT_MS + ") and " + MAX_TIMEOUT_MS + ", is "
+                            + timeoutMs);
         }
         if (maxRows < 0 || maxRows > MAX_ROWS) {
-            throw new InvalidArgumentException("max_rows", "must be between 0 (meaning " + DEFAULT_MAX_ROWS + ") and "
-                    + MAX_ROWS + ", is " + maxRows);
+            throw new InvalidArgumentException(
+                    "max_rows",
+                    "must be between 0 (meaning " + DEFAULT_MAX_ROWS + ") and " + MAX_ROWS + ", is " + maxRows);
         }
+        CypherBounds.check(cypher, parameters);
         long timeout = timeoutMs == 0 ? DEFAULT_TIMEOUT_MS : timeoutMs;
-        if (callerDeadlineMs >= 0) {
-            timeout = Math.max(1, Math.min(timeout, callerDeadlineMs));
-        }
         store.run(cypher, parameters, Duration.ofMillis(timeout), maxRows == 0 ? DEFAULT_MAX_ROWS : maxRows, sink);
     }
 }

@@ -1,33 +1,58 @@
 package io.trialgraph.store;
 
+import io.trialgraph.config.ReadConfiguration;
 import io.trialgraph.domain.Lineage;
 import io.trialgraph.domain.Lineage.Direction;
+import io.trialgraph.domain.Lineage.Node;
 import io.trialgraph.domain.NotFoundException;
+import io.trialgraph.domain.ResourceExhaustedException;
 import io.trialgraph.neo4j.Neo4jConnection;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
 
 /**
- * Walks the data-flow edges {@code (:Artifact)-[:CONSUMED_BY]->(:TrialComponent)-[:PRODUCED]->(:Artifact)}.
- * All lineage Cypher is here.
+ * Walks the data-flow edges {@code (:Artifact)-[:CONSUMED_BY]->(:TrialComponent)-[:PRODUCED]->(:Artifact)}
+ * and cuts one page of the answer (nearest nodes first, then by key, after the page token, up to
+ * {@code max_nodes}). All lineage Cypher is here.
  *
- * <p>The walk is one {@code ANY SHORTEST} quantified path pattern per direction: Neo4j runs it as
- * a breadth-first search from the start nodes, so every node is visited once at its shortest
- * distance, cycles end by themselves, and diamonds (a dataset reached along many paths) cost
- * nothing extra. Relationship types come from the fixed set {@link Lineage#EDGE_TYPES} only, so
- * building them into the query text is safe.
+ * <p>The work is bounded by the page, not by the graph:
+ * <ul>
+ *   <li><b>Small walks</b> (everything within {@code max_depth} of each start node is at most
+ *       {@value #WHOLE_WALK_LIMIT} nodes, and no stop kinds): one breadth-first variable-length
+ *       match per start node and direction, which Neo4j runs with its pruning BFS, visiting each
+ *       node once, and stops after {@value #WHOLE_WALK_LIMIT} + 1 nodes.</li>
+ *   <li><b>Larger walks</b> go level by level. A level whose edges number at most
+ *       {@value #LEVEL_EXPAND_LIMIT} is read whole; the walk stops at the level where the page
+ *       fills. On a larger level only the page's nodes are read: the smallest keys among the
+ *       level's nodes, either by expanding the level with a top-k sort or by scanning the name (or
+ *       URI) index in order and keeping the nodes linked to the level before, whichever touches
+ *       fewer entries. A dataset used by 200,000 jobs thus costs about as much as its first
+ *       1,000.</li>
+ *   <li>No walk holds more than {@code trialgraph.reads.max-lineage-nodes} nodes: one that would
+ *       is refused with RESOURCE_EXHAUSTED rather than answered slowly.</li>
+ * </ul>
+ * Relationship types come from the fixed set {@link Lineage#EDGE_TYPES} only, so building them
+ * into the query text is safe.
  */
 @Singleton
 public class LineageStore {
+
+    /** Most nodes per start node and direction that a walk reads in one match. */
+    static final int WHOLE_WALK_LIMIT = 2_000;
+
+    /** Most edges of one level that are read whole; beyond, only the page's part of the level is read. */
+    static final int LEVEL_EXPAND_LIMIT = 10_000;
 
     private static final String RESOLVE = """
             UNWIND $refs AS ref
@@ -36,17 +61,80 @@ public class LineageStore {
             OPTIONAL MATCH (c:TrialComponent {name: ref.component})
             RETURN ref.index AS index, coalesce(elementId(a), elementId(b), elementId(c)) AS id""";
 
-    /** The walk, for one direction; {@code %s} is the relationship pattern. */
-    private static final String WALK = """
-            MATCH (s) WHERE elementId(s) IN $starts
-            MATCH p = ANY SHORTEST (s)((a)%s(b)
-                WHERE elementId(a) IN $starts OR NOT (
-                    (a:Artifact AND (a.kind IN $stop OR 'artifact' IN $stop))
-                    OR (a:TrialComponent AND ('component' IN $stop OR ('component:' + coalesce(a.kind, '')) IN $stop))
-                )){0,%d}(m)
-            WITH m, min(length(p)) AS depth
-            RETURN elementId(m) AS id, depth, m:Artifact AS artifact,
-                   m {.uri, .id, .kind, .name, .status, .digest} AS properties""";
+    private static final String NODE_COLUMNS =
+            "m:Artifact AS artifact, m {.uri, .id, .kind, .name, .status, .digest} AS properties";
+
+    /**
+     * The whole walk of one direction from each start node, nearest first, at most $limit nodes a
+     * start; {@code %s} is the variable-length relationship pattern. Neo4j plans
+     * {@code min(length(p))} over a variable-length match as a pruning breadth-first search.
+     */
+    private static final String WHOLE_WALK = """
+            UNWIND $starts AS start
+            MATCH (s) WHERE elementId(s) = start
+            CALL (s) {
+                MATCH p = (s)%s(m)
+                RETURN m, min(length(p)) AS depth
+                LIMIT $limit
+            }
+            RETURN start, elementId(m) AS id, depth, %s""";
+
+    /** Edges of one level: how many the frontier has in the walk's direction; {@code %s} is the pattern from f. */
+    private static final String LEVEL_DEGREE = """
+            UNWIND $frontier AS id
+            MATCH (f) WHERE elementId(f) = id
+            RETURN sum(COUNT { (f)%s() }) AS edges""";
+
+    /** The nodes one step from the frontier; {@code %s} is the pattern from f to m. */
+    private static final String LEVEL = """
+            UNWIND $frontier AS id
+            MATCH (f) WHERE elementId(f) = id
+            MATCH (f)%s(m)
+            WITH DISTINCT m
+            RETURN elementId(m) AS id, %s
+            LIMIT $limit""";
+
+    /**
+     * The smallest keys of one step from the frontier, by expanding it and sorting the top (a node
+     * linked twice comes twice; nodes already reached are left to the caller, which asks for a
+     * few more): {@code %1$s} the pattern from f to m, {@code %2$s} the label (implied by the
+     * step: artifacts lead to components and back), {@code %3$s} the key property, {@code %4$s}
+     * the node columns, {@code %5$s} an upper bound on the key or nothing. Per edge it reads one
+     * property and nothing else: 200,000 edges cost about as much as counting them.
+     */
+    private static final String LEVEL_TOP_BY_EXPANDING = """
+            UNWIND $frontier AS id
+            MATCH (f) WHERE elementId(f) = id
+            MATCH (f)%1$s(m)
+            WITH m, m.%3$s AS key
+            WHERE key > $after %5$s AND ($kinds IS NULL OR m.kind IN $kinds)
+            WITH m, key ORDER BY key LIMIT $limit
+            RETURN elementId(m) AS id, %4$s""";
+
+    /**
+     * The smallest keys of one step from the frontier, by scanning at most $scan entries of the
+     * key's index in order and keeping the nodes linked to the frontier: {@code %1$s} the label,
+     * {@code %2$s} the key property, {@code %3$s} the pattern from m back to f, {@code %4$s} the
+     * node columns, {@code %5$s} an upper bound on the key or nothing.
+     */
+    private static final String LEVEL_TOP_BY_INDEX = """
+            MATCH (m:%1$s) WHERE m.%2$s > $after %5$s
+            WITH m ORDER BY m.%2$s
+            LIMIT $scan
+            WITH m WHERE ($kinds IS NULL OR m.kind IN $kinds)
+              AND EXISTS { MATCH (m)%3$s(f) WHERE elementId(f) IN $frontier }
+            RETURN elementId(m) AS id, %4$s
+            LIMIT $limit""";
+
+    /**
+     * How many index entries per node wanted a scan of the index may read: scanning is tried when
+     * at least one node in this many of the label is on the level, and given up past this many
+     * entries per node wanted (then the level is expanded and its top sorted instead).
+     */
+    private static final int SCAN_PER_NODE = 20;
+
+    /** How many nodes carry a label: Neo4j answers from its counts store. */
+    private static final String LABEL_COUNT = "MATCH (m:%s) RETURN count(m) AS nodes";
 
     /**
      * Edges between the given nodes, found from their incoming side: in lineage graphs in-degrees
@@ -62,51 +150,460 @@ public class LineageStore {
             RETURN elementId(a) AS from, elementId(b) AS to, type(r) AS type, r.name AS name""";
 
     private final Neo4jConnection neo4j;
+    private final int walkLimit;
 
-    LineageStore(Neo4jConnection neo4j) {
+    LineageStore(Neo4jConnection neo4j, ReadConfiguration config) {
         this.neo4j = neo4j;
+        this.walkLimit = config.getMaxLineageNodes();
     }
 
     /** A node reached by a walk, with its database id for the edge query. */
-    public record Reached(String elementId, Lineage.Node node) {
-    }
+    public record Reached(String elementId, Node node) {}
 
     /** An edge between database ids. */
-    public record Link(String fromId, String toId, String type, String name) {
+    public record Link(String fromId, String toId, String type, String name) {}
+
+    /**
+     * One page of an answer.
+     *
+     * @param upToPageEnd the nodes shown on this page and the pages before, nearest first
+     * @param pageStart where in {@code upToPageEnd} this page begins
+     * @param truncated whether nodes follow this page
+     * @param links the edges among {@code upToPageEnd}
+     */
+    public record Walk(List<Reached> upToPageEnd, int pageStart, boolean truncated, List<Link> links) {}
+
+    /**
+     * Walks from the start nodes and reads one page of the answer with its edges, in one read
+     * transaction.
+     *
+     * @throws NotFoundException when a start node does not exist
+     * @throws ResourceExhaustedException when the walk would hold more than {@code trialgraph.reads.max-lineage-nodes} nodes
+     */
+    public Walk walk(Lineage.Query query) {
+        return neo4j.read(tx -> {
+            List<String> starts = resolve(tx, query.start());
+            Map<String, Reached> reached = query.stopKinds().isEmpty() ? wholeWalk(tx, query, starts) : null;
+            if (reached == null) {
+                reached = new LevelWalk(tx, query, starts, walkLimit).run();
+            }
+            return page(tx, query, reached.values());
+        });
     }
 
-    /** A walk's result: the nodes reached and the edges among the nodes the caller selected. */
-    public record Walk(List<Reached> reached, List<Link> links) {
+    /** Cuts the page out of the nodes reached and reads the edges among it and the pages before. */
+    private static Walk page(TransactionContext tx, Lineage.Query query, Collection<Reached> reached) {
+        List<Reached> shown = new ArrayList<>();
+        for (Reached r : reached) {
+            if (Lineage.shown(r.node(), query)) {
+                shown.add(r);
+            }
+        }
+        shown.sort(Comparator.comparing(Reached::node, Lineage.NEAREST_FIRST));
+        int from = 0;
+        while (from < shown.size() && !Lineage.afterCursor(shown.get(from).node(), query)) {
+            from++;
+        }
+        int to = Math.min(shown.size(), from + query.maxNodes());
+        List<Reached> upToPageEnd = List.copyOf(shown.subList(0, to));
+        List<String> ids = upToPageEnd.stream().map(Reached::elementId).toList();
+        List<Link> links = ids.isEmpty()
+                ? List.of()
+                : tx.run(EDGES, Map.of("ids", ids, "types", List.copyOf(query.edgeTypes())))
+                        .list(r -> new Link(
+                                r.get("from").asString(),
+                                r.get("to").asString(),
+                                r.get("type").asString(),
+                                r.get("name").asString("")));
+        return new Walk(upToPageEnd, from, to < shown.size(), links);
     }
 
     /**
-     * Walks from the start nodes, then reads the edges between the nodes {@code select} picks
-     * from those reached, all in one read transaction.
+     * The whole walk in one query, when it is small.
      *
-     * @param select given every node reached (each at its smallest depth), returns the database
-     *     ids of the nodes whose edges the answer needs
-     * @throws NotFoundException when a start node does not exist
+     * @return every node within max_depth, each at its smallest depth; null when some start node
+     *     reaches more than {@link #WHOLE_WALK_LIMIT} nodes in a direction
      */
-    public Walk walk(List<Lineage.NodeRef> start, Direction direction, int maxDepth, Set<String> edgeTypes,
-            Set<String> stopKinds, Function<List<Reached>, Collection<String>> select) {
-        return neo4j.read(tx -> {
-            List<String> starts = resolve(tx, start);
-            Map<String, Object> parameters = Map.of("starts", starts, "stop", List.copyOf(stopKinds));
-            String types = String.join("|", new TreeSet<>(edgeTypes));
-            Map<String, Reached> reached = new HashMap<>();
-            if (direction != Direction.DOWNSTREAM) {
-                collect(tx, WALK.formatted("<-[:" + types + "]-", maxDepth), parameters, reached);
+    private static Map<String, Reached> wholeWalk(TransactionContext tx, Lineage.Query query, List<String> starts) {
+        Map<String, Reached> reached = new HashMap<>();
+        for (Direction direction : directions(query.direction())) {
+            String pattern = (direction == Direction.UPSTREAM ? "<-[:%s*0..%d]-" : "-[:%s*0..%d]->")
+                    .formatted(types(query), query.maxDepth());
+            Map<String, Integer> perStart = new HashMap<>();
+            for (Record record : tx.run(
+                            WHOLE_WALK.formatted(pattern, NODE_COLUMNS),
+                            Map.of("starts", starts, "limit", WHOLE_WALK_LIMIT + 1))
+                    .list()) {
+                if (perStart.merge(record.get("start").asString(), 1, Integer::sum) > WHOLE_WALK_LIMIT) {
+                    return null;
+                }
+                add(reached, record, record.get("depth").asInt());
             }
-            if (direction != Direction.UPSTREAM) {
-                collect(tx, WALK.formatted("-[:" + types + "]->", maxDepth), parameters, reached);
+        }
+        return reached;
+    }
+
+    /**
+     * The walk level by level, stopping at the level where the page fills, and reading no more of
+     * a large level than the page needs.
+     */
+    private static final class LevelWalk {
+
+        private final TransactionContext tx;
+        private final int walkLimit;
+        private final Lineage.Query query;
+        private final Map<String, Reached> reached = new HashMap<>();
+        private final Map<Direction, Set<String>> visited = new LinkedHashMap<>();
+        private final Map<Direction, List<String>> frontier = new LinkedHashMap<>();
+        private final Map<String, Long> labelCounts = new HashMap<>();
+        /** Shown nodes after the page token found so far; the walk needs max_nodes + 1 of them. */
+        private int shownAfterCursor;
+
+        LevelWalk(TransactionContext tx, Lineage.Query query, List<String> starts, int walkLimit) {
+            this.tx = tx;
+            this.walkLimit = walkLimit;
+            this.query = query;
+            for (Direction direction : directions(query.direction())) {
+                visited.put(direction, new HashSet<>(starts));
+                frontier.put(direction, List.copyOf(new TreeSet<>(starts)));
             }
-            List<Reached> nodes = new ArrayList<>(reached.values());
-            List<String> ids = List.copyOf(select.apply(nodes));
-            List<Link> links = ids.isEmpty() ? List.of()
-                    : tx.run(EDGES, Map.of("ids", ids, "types", List.copyOf(edgeTypes))).list(r -> new Link(
-                            r.get("from").asString(), r.get("to").asString(), r.get("type").asString(), r.get("name").asString("")));
-            return new Walk(nodes, links);
-        });
+            for (Record record : tx.run(
+                            "UNWIND $starts AS id MATCH (m) WHERE elementId(m) = id RETURN id, " + NODE_COLUMNS,
+                            Map.of("starts", List.copyOf(new TreeSet<>(starts))))
+                    .list()) {
+                count(add(reached, record, 0));
+            }
+        }
+
+        Map<String, Reached> run() {
+            int wanted = query.maxNodes() + 1;
+            for (int depth = 1; depth <= query.maxDepth() && shownAfterCursor < wanted; depth++) {
+                boolean moved = false;
+                // Each direction brings its own smallest keys of this depth; the page takes the smallest of all.
+                int needed = wanted - shownAfterCursor;
+                Map<Direction, List<String>> next = new LinkedHashMap<>();
+                for (Map.Entry<Direction, List<String>> entry : frontier.entrySet()) {
+                    Direction direction = entry.getKey();
+                    List<String> from = expandable(entry.getValue());
+                    List<String> level = from.isEmpty() ? List.of() : level(direction, from, depth, needed);
+                    next.put(direction, level);
+                    moved |= !level.isEmpty();
+                }
+                frontier.putAll(next);
+                if (!moved) {
+                    break;
+                }
+            }
+            return reached;
+        }
+
+        /** The frontier without the nodes the walk stops at. */
+        private List<String> expandable(List<String> ids) {
+            List<String> expandable = new ArrayList<>();
+            for (String id : ids) {
+                if (!Lineage.stopsWalk(reached.get(id).node(), query)) {
+                    expandable.add(id);
+                }
+            }
+            return expandable;
+        }
+
+        /** Reads one level of one direction; returns its new nodes (the next frontier). */
+        private List<String> level(Direction direction, List<String> from, int depth, int needed) {
+            String step = step(direction);
+            long edges = tx.run(LEVEL_DEGREE.formatted(step), Map.of("frontier", from))
+                    .single()
+                    .get("edges")
+                    .asLong();
+            if (edges <= LEVEL_EXPAND_LIMIT) {
+                return whole(direction, from, depth, false);
+            }
+            // A large level: if the page fills here, only the page's part of it is read (a level
+            // before the page token's was all on the pages before: it is read whole).
+            List<Reached> page =
+                    query.afterDepth() > depth ? List.of() : pagePart(direction, from, depth, edges, needed);
+            if (page.size() >= needed) {
+                List<String> ids = new ArrayList<>();
+                for (Reached r : page) {
+                    ids.add(r.elementId());
+                    visited.get(direction).add(r.elementId());
+                    count(put(r));
+                }
+                if (query.afterDepth() == depth) {
+                    ids.addAll(beforeCursor(direction, from, depth, edges));
+                }
+                return ids;
+            }
+            return whole(direction, from, depth, true);
+        }
+
+        /**
+         * Reads all of a level, refusing one that would make the walk hold more than the walk limit.
+         *
+         * @param large whether the level is known to have more than {@link #LEVEL_EXPAND_LIMIT} edges
+         */
+        private List<String> whole(Direction direction, List<String> from, int depth, boolean large) {
+            int limit = large ? walkLimit - reached.size() + 1 : LEVEL_EXPAND_LIMIT + 1;
+            List<Record> records = tx.run(
+                            LEVEL.formatted(step(direction), NODE_COLUMNS), Map.of("frontier", from, "limit", limit))
+                    .list();
+            List<String> level = new ArrayList<>();
+            for (Record record : records) {
+                String id = record.get("id").asString();
+                if (visited.get(direction).add(id)) {
+                    level.add(id);
+                    Reached added = add(reached, record, depth);
+                    if (added != null) {
+                        count(added);
+                    }
+                }
+            }
+            if (reached.size() > walkLimit || large && records.size() >= limit) {
+                throw tooLarge(depth);
+            }
+            if (records.size() >= limit) {
+                // More nodes than the edges counted a moment ago: the graph grew meanwhile.
+                level.addAll(whole(direction, from, depth, true));
+            }
+            return level;
+        }
+
+        /**
+         * The nodes of a large level that the page needs: the {@code needed} smallest keys among
+         * those shown and after the page token, artifacts before components (their keys sort so).
+         */
+        private List<Reached> pagePart(Direction direction, List<String> from, int depth, long edges, int needed) {
+            List<Reached> part = new ArrayList<>();
+            Map<String, List<String>> byLabel = frontierLabels(from);
+            // One step turns artifacts into components and components into artifacts.
+            for (String label : List.of("Artifact", "TrialComponent")) {
+                List<String> sources =
+                        byLabel.getOrDefault(label.equals("Artifact") ? "TrialComponent" : "Artifact", List.of());
+                Object kinds = shownKinds(label);
+                String after = afterKeyValue(label, depth);
+                if (sources.isEmpty() || kinds == Boolean.FALSE || after == null || part.size() >= needed) {
+                    continue;
+                }
+                for (Record record :
+                        topOfLevel(direction, label, sources, edges, after, null, kinds, needed - part.size())) {
+                    Node node = node(record, depth);
+                    if (Lineage.shown(node, query) && Lineage.afterCursor(node, query)) {
+                        part.add(new Reached(record.get("id").asString(), node));
+                    }
+                }
+            }
+            return part;
+        }
+
+        /**
+         * The smallest keys of a level among the nodes of one label, between {@code after}
+         * (excluded) and {@code until} (included, null for no bound): by scanning the key's index
+         * in order where the level's nodes are dense enough in it, else (or if the scan does not
+         * find enough) by expanding the level and sorting its top.
+         */
+        private List<Record> topOfLevel(
+                Direction direction,
+                String label,
+                List<String> sources,
+                long edges,
+                String after,
+                String until,
+                Object kinds,
+                int wanted) {
+            String key = label.equals("Artifact") ? "uri" : "name";
+            Map<String, Object> parameters = new HashMap<>();
+            parameters.put("frontier", sources);
+            parameters.put("after", after);
+            parameters.put("until", until);
+            parameters.put("kinds", kinds);
+            long labelled = labelCounts.computeIfAbsent(
+                    label,
+                    l -> tx.run(LABEL_COUNT.formatted(l)).single().get("nodes").asLong());
+            // Up to an upper bound the scan ends by itself; without one it stops after enough entries.
+            boolean dense = (double) edges * SCAN_PER_NODE >= labelled;
+            if (dense && (until != null || (long) wanted * SCAN_PER_NODE < edges)) {
+                String query = LEVEL_TOP_BY_INDEX.formatted(
+                        label, key, back(direction), NODE_COLUMNS, until == null ? "" : "AND m." + key + " <= $until");
+                List<Record> found = top(
+                        query,
+                        parameters,
+                        wanted,
+                        limit -> until != null ? Long.MAX_VALUE : (long) wanted * SCAN_PER_NODE + limit - wanted);
+                if (found.size() >= wanted || until != null) {
+                    return found;
+                }
+            }
+            return top(
+                    LEVEL_TOP_BY_EXPANDING.formatted(
+                            step(direction), label, key, NODE_COLUMNS, until == null ? "" : "AND key <= $until"),
+                    parameters,
+                    wanted,
+                    limit -> Long.MAX_VALUE);
+        }
+
+        /**
+         * Runs a top query asking for a few more rows than wanted, as rows of nodes already reached
+         * (or linked twice) are dropped here; asks again for more when too many were.
+         *
+         * @param scan the index entries the query may read for a given row limit
+         */
+        private List<Record> top(
+                String query, Map<String, Object> parameters, int wanted, java.util.function.LongUnaryOperator scan) {
+            long limit = wanted + 16L;
+            while (true) {
+                parameters.put("limit", limit);
+                parameters.put("scan", scan.applyAsLong(limit));
+                List<Record> rows = tx.run(query, parameters).list();
+                List<Record> fresh = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
+                for (Record row : rows) {
+                    String id = row.get("id").asString();
+                    if (!reached.containsKey(id) && seen.add(id) && fresh.size() < wanted) {
+                        fresh.add(row);
+                    }
+                }
+                if (fresh.size() >= wanted || rows.size() < limit || limit >= walkLimit + (long) wanted) {
+                    return fresh;
+                }
+                limit *= 2;
+            }
+        }
+
+        /** The shown nodes of a large level that pages before this one held (those up to the page token). */
+        private List<String> beforeCursor(Direction direction, List<String> from, int depth, long edges) {
+            List<String> ids = new ArrayList<>();
+            Map<String, List<String>> byLabel = frontierLabels(from);
+            for (String label : List.of("Artifact", "TrialComponent")) {
+                List<String> sources =
+                        byLabel.getOrDefault(label.equals("Artifact") ? "TrialComponent" : "Artifact", List.of());
+                Object kinds = shownKinds(label);
+                String prefix = label.equals("Artifact") ? "artifact:" : "component:";
+                String until =
+                        query.afterKey().startsWith(prefix) ? query.afterKey().substring(prefix.length()) : null;
+                if (sources.isEmpty()
+                        || kinds == Boolean.FALSE
+                        || until == null && Lineage.CODE_POINT_ORDER.compare(query.afterKey(), prefix) < 0) {
+                    continue;
+                }
+                for (Record record : topOfLevel(
+                        direction, label, sources, edges, "", until, kinds, walkLimit - reached.size() + 1)) {
+                    Node node = node(record, depth);
+                    if (Lineage.shown(node, query)
+                            && visited.get(direction).add(record.get("id").asString())) {
+                        ids.add(record.get("id").asString());
+                        put(new Reached(record.get("id").asString(), node));
+                    }
+                }
+                if (reached.size() > walkLimit) {
+                    throw tooLarge(depth);
+                }
+            }
+            return ids;
+        }
+
+        /**
+         * @return the values of {@code kind} shown for nodes of {@code label}: null for all,
+         *     a list for some, FALSE for none
+         */
+        private Object shownKinds(String label) {
+            if (query.includeKinds().isEmpty()) {
+                return null;
+            }
+            List<String> kinds = new ArrayList<>();
+            for (String kind : query.includeKinds()) {
+                if (label.equals("Artifact")) {
+                    if (kind.equals("artifact")) {
+                        return null;
+                    }
+                    if (!kind.startsWith("component")) {
+                        kinds.add(kind);
+                    }
+                } else {
+                    if (kind.equals("component")) {
+                        return null;
+                    }
+                    if (kind.startsWith("component:")) {
+                        kinds.add(kind.substring("component:".length()));
+                    }
+                }
+            }
+            return kinds.isEmpty() ? Boolean.FALSE : kinds;
+        }
+
+        /** @return the key property value after which this level's page starts; null when none of the label comes after */
+        private String afterKeyValue(String label, int depth) {
+            if (query.afterDepth() != depth) {
+                return "";
+            }
+            String prefix = label.equals("Artifact") ? "artifact:" : "component:";
+            String after = query.afterKey();
+            if (after.startsWith(prefix)) {
+                return after.substring(prefix.length());
+            }
+            return Lineage.CODE_POINT_ORDER.compare(after, prefix) < 0 ? "" : null;
+        }
+
+        private Map<String, List<String>> frontierLabels(List<String> from) {
+            Map<String, List<String>> byLabel = new HashMap<>();
+            for (String id : from) {
+                byLabel.computeIfAbsent(
+                                reached.get(id).node().isArtifact() ? "Artifact" : "TrialComponent",
+                                l -> new ArrayList<>())
+                        .add(id);
+            }
+            return byLabel;
+        }
+
+        private String step(Direction direction) {
+            return (direction == Direction.UPSTREAM ? "<-[:%s]-" : "-[:%s]->").formatted(types(query));
+        }
+
+        /** The step from a level's node back to the frontier. */
+        private String back(Direction direction) {
+            return (direction == Direction.UPSTREAM ? "-[:%s]->" : "<-[:%s]-").formatted(types(query));
+        }
+
+        private Reached put(Reached r) {
+            Reached earlier = reached.get(r.elementId());
+            if (earlier == null || earlier.node().depth() > r.node().depth()) {
+                reached.put(r.elementId(), r);
+                return earlier == null ? r : null;
+            }
+            return null;
+        }
+
+        private void count(Reached r) {
+            if (r != null && Lineage.shown(r.node(), query) && Lineage.afterCursor(r.node(), query)) {
+                shownAfterCursor++;
+            }
+        }
+
+        private ResourceExhaustedException tooLarge(int depth) {
+            return new ResourceExhaustedException(
+                    "lineage: the walk reaches more than " + walkLimit + " nodes by depth " + depth
+                            + " (trialgraph.reads.max-lineage-nodes); narrow it with max_depth, include_kinds, stop_at_kinds or "
+                            + "fewer start nodes");
+        }
+    }
+
+    private static List<Direction> directions(Direction direction) {
+        return direction == Direction.BOTH ? List.of(Direction.UPSTREAM, Direction.DOWNSTREAM) : List.of(direction);
+    }
+
+    private static String types(Lineage.Query query) {
+        return String.join("|", new TreeSet<>(query.edgeTypes()));
+    }
+
+    /** Adds a node at a depth, keeping the smaller depth; @return it when it is new, else null. */
+    private static Reached add(Map<String, Reached> reached, Record record, int depth) {
+        String id = record.get("id").asString();
+        Reached earlier = reached.get(id);
+        if (earlier == null || earlier.node().depth() > depth) {
+            Reached r = new Reached(id, node(record, depth));
+            reached.put(id, r);
+            return earlier == null ? r : null;
+        }
+        return null;
     }
 
     private static List<String> resolve(TransactionContext tx, List<Lineage.NodeRef> start) {
@@ -136,26 +633,29 @@ public class LineageStore {
         return ids;
     }
 
-    private static void collect(TransactionContext tx, String query, Map<String, Object> parameters, Map<String, Reached> reached) {
-        for (Record record : tx.run(query, parameters).list()) {
-            String id = record.get("id").asString();
-            int depth = record.get("depth").asInt();
-            Reached earlier = reached.get(id);
-            if (earlier == null || earlier.node().depth() > depth) {
-                reached.put(id, new Reached(id, node(record, depth)));
-            }
-        }
-    }
-
-    private static Lineage.Node node(Record record, int depth) {
+    private static Node node(Record record, int depth) {
         Map<String, Object> p = record.get("properties").asMap();
         if (record.get("artifact").asBoolean()) {
             String uri = GraphValues.string(p, "uri");
-            return new Lineage.Node("artifact:" + uri, GraphValues.string(p, "kind"), GraphValues.string(p, "name"), uri,
-                    GraphValues.string(p, "id"), "", GraphValues.string(p, "digest"), depth);
+            return new Node(
+                    "artifact:" + uri,
+                    GraphValues.string(p, "kind"),
+                    GraphValues.string(p, "name"),
+                    uri,
+                    GraphValues.string(p, "id"),
+                    "",
+                    GraphValues.string(p, "digest"),
+                    depth);
         }
         String name = GraphValues.string(p, "name");
-        return new Lineage.Node("component:" + name, "component:" + GraphValues.string(p, "kind"), name, "", "",
-                GraphValues.string(p, "status"), "", depth);
+        return new Node(
+                "component:" + name,
+                "component:" + GraphValues.string(p, "kind"),
+                name,
+                "",
+                "",
+                GraphValues.string(p, "status"),
+                "",
+                depth);
     }
 }

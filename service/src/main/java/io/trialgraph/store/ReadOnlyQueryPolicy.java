@@ -1,6 +1,8 @@
 package io.trialgraph.store;
 
 import io.trialgraph.domain.PermissionDeniedException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,7 +83,18 @@ final class ReadOnlyQueryPolicy {
         }
     }
 
-    private static void checkOperators(Plan plan, Procedures procedures) {
+    /** Walks the plan with a stack of its own: a deep plan cannot overflow the thread's stack. */
+    private static void checkOperators(Plan root, Procedures procedures) {
+        Deque<Plan> pending = new ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            Plan plan = pending.pop();
+            checkOperator(plan, procedures);
+            plan.children().forEach(pending::push);
+        }
+    }
+
+    private static void checkOperator(Plan plan, Procedures procedures) {
         String operator = plan.operatorType().replaceAll("@.*$", "");
         String refused = REFUSED_OPERATORS.get(operator);
         if (refused != null) {
@@ -92,9 +105,6 @@ final class ReadOnlyQueryPolicy {
         }
         if (operator.startsWith("ProcedureCall")) {
             checkProcedure(procedureName(plan), procedures);
-        }
-        for (Plan child : plan.children()) {
-            checkOperators(child, procedures);
         }
     }
 

@@ -50,18 +50,10 @@ class LayersTest {
                 .whereLayer("neo4j")
                 .mayOnlyBeAccessedByLayers("stores")
                 .whereLayer("model")
-                .mayOnlyBeAccessedByLayers("endpoints", "services", "stores")
-                // RunQuery streams rows from the store's cursor straight to the endpoints (gRPC and HTTP); its
-                // flow-controlled rewrite (issue 19) moves the sink interface down. Until then it
-                // is the one exception, named here so that no other creeps in.
-                .ignoreDependency(
-                        com.tngtech.archunit.base.DescribedPredicate.describe(
-                                "QueryEndpoint, QueryApi",
-                                c -> c.getName().startsWith("io.trialgraph.grpc.QueryEndpoint")
-                                        || c.getName().startsWith("io.trialgraph.http.QueryApi")),
-                        com.tngtech.archunit.base.DescribedPredicate.describe(
-                                "QueryStore.RowSink",
-                                c -> c.getName().equals("io.trialgraph.store.QueryStore$RowSink")))
+                // The connection layer reads the call's budget (deadline, cancellation, connection
+                // share) and reports its end with the model's exceptions, so that no layer between
+                // the endpoint and the database has to pass the budget along.
+                .mayOnlyBeAccessedByLayers("endpoints", "services", "stores", "neo4j")
                 .check(service);
     }
 

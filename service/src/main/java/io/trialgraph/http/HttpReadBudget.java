@@ -1,0 +1,88 @@
+package io.trialgraph.http;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.propagation.MutablePropagatedContext;
+import io.micronaut.core.propagation.ThreadPropagatedContextElement;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.web.router.RouteAttributes;
+import io.trialgraph.config.ReadConfiguration;
+import io.trialgraph.domain.CallBudget;
+import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.grpc.ReadLanes;
+import java.time.Duration;
+
+/**
+ * Gives every API request the budget a gRPC call has: its reads run at most the time the request
+ * names in the header {@value #TIMEOUT_HEADER} (milliseconds, capped by
+ * {@code trialgraph.reads.max-time}) or else {@code trialgraph.reads.http-default-time}, and the
+ * routes that mirror long reads (query, table, export, lineage, series) draw from the same bounded
+ * share of Neo4j connections as those RPCs. The budget is current on the thread that runs the
+ * route (Micronaut carries it there with the request's propagated context).
+ */
+@ServerFilter(Api.PREFIX + "/**")
+final class HttpReadBudget {
+
+    /** The request header that names how long the request's reads may run, in milliseconds. */
+    static final String TIMEOUT_HEADER = "X-Timeout-Ms";
+
+    private final ReadConfiguration reads;
+
+    HttpReadBudget(ReadConfiguration reads) {
+        this.reads = reads;
+    }
+
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> open(HttpRequest<?> request, MutablePropagatedContext context) {
+        String rpc = RouteAttributes.getRouteMatch(request)
+                .flatMap(route -> route.getAnnotationMetadata().stringValue(Rpc.class))
+                .orElse(null);
+        if (rpc == null) {
+            return null; // refused by the access filter, or no such route
+        }
+        Duration time;
+        try {
+            time = time(request.getHeaders().get(TIMEOUT_HEADER));
+        } catch (InvalidArgumentException invalid) {
+            return ApiErrors.response(invalid);
+        }
+        context.add(new Current(CallBudget.of(time, ReadLanes.of(rpc))));
+        return null;
+    }
+
+    private Duration time(@Nullable String header) {
+        if (header == null || header.isBlank()) {
+            return reads.getHttpDefaultTime();
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
+        if (millis < 1) {
+            throw new InvalidArgumentException(
+                    TIMEOUT_HEADER,
+                    "must be a whole number of milliseconds, at least 1, is '" + Params.quoted(header) + "'");
+        }
+        Duration named = Duration.ofMillis(millis);
+        return named.compareTo(reads.getMaxTime()) > 0 ? reads.getMaxTime() : named;
+    }
+
+    /** Makes the request's budget current on each thread that works for the request, while it does. */
+    private record Current(CallBudget budget) implements ThreadPropagatedContextElement<CallBudget.Scope> {
+
+        @Override
+        public CallBudget.Scope updateThreadContext() {
+            return budget.enter();
+        }
+
+        @Override
+        public void restoreThreadContext(CallBudget.Scope previous) {
+            previous.close();
+        }
+    }
+}
