@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.trialgraph.TrialGraphServer;
 import io.trialgraph.client.MetricLogger;
 import io.trialgraph.client.TrialGraphClient;
+import io.trialgraph.web.Browser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -57,7 +56,7 @@ final class WebUiBenchmark {
                     logger.flush(Duration.ofSeconds(120));
                 }
                 String base = "http://127.0.0.1:" + server.httpPort() + "/";
-                ChromeDriver browser = browser(profile);
+                ChromeDriver browser = Browser.start(profile);
                 try {
                     JavascriptExecutor js = browser;
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(180));
@@ -222,32 +221,5 @@ final class WebUiBenchmark {
                 BenchmarkSupport.median(millis),
                 BenchmarkSupport.percentile(millis, 99),
                 millis.length);
-    }
-
-    private static ChromeDriver browser(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getenv().getOrDefault("TRIALGRAPH_CHROMIUM", "/usr/bin/chromium"));
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--window-size=1400,1000",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File(
-                        System.getenv().getOrDefault("TRIALGRAPH_CHROMEDRIVER", "/usr/bin/chromedriver")))
-                .usingAnyFreePort()
-                .build();
-        // A loaded machine may take a while to answer a command: wait for it rather than give up.
-        return new ChromeDriver(
-                service,
-                options,
-                org.openqa.selenium.remote.http.ClientConfig.defaultConfig().readTimeout(Duration.ofMinutes(5)));
     }
 }

@@ -15,13 +15,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) driven by
  * Selenium; never a downloaded driver. Missing browsers fail the test with what to install.
  */
-final class Browser {
+public final class Browser {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private Browser() {}
 
-    static ChromeDriver start(Path profile) {
+    /** A new headless Chromium with its own profile folder; the caller quits it. */
+    public static ChromeDriver start(Path profile) {
         File chromium = new File(System.getenv().getOrDefault("TRIALGRAPH_CHROMIUM", "/usr/bin/chromium"));
         File driver = new File(System.getenv().getOrDefault("TRIALGRAPH_CHROMEDRIVER", "/usr/bin/chromedriver"));
         if (!chromium.canExecute() || !driver.canExecute()) {
