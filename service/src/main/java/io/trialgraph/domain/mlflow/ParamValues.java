@@ -4,9 +4,9 @@ package io.trialgraph.domain.mlflow;
  * MLflow parameters are strings; trialgraph keeps parameters typed, so that analytics compare
  * {@code params.epochs = 60} as a number. A string becomes a number or a boolean only when that
  * value is written back as exactly the same string, so an MLflow client always reads back what
- * it logged: {@code "60"} is stored as 60, {@code "0.001"} as 0.001, {@code "True"} as true,
- * while {@code "1e-05"}, {@code "007"}, {@code "60.0"}... stay strings where the number would
- * not print the same.
+ * it logged: {@code "60"} is stored as 60, {@code "0.001"} as 0.001, {@code "60.0"} as 60.0,
+ * {@code "True"} as true, while {@code "1e-05"}, {@code "007"}, {@code "true"}... stay strings
+ * because the typed value would not print the same.
  */
 public final class ParamValues {
 

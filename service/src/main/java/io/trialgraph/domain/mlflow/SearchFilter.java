@@ -115,11 +115,13 @@ public final class SearchFilter {
         Identifier id = parser.identifier();
         boolean ascending = true;
         if (parser.skipSpace()) {
+            int start = parser.at;
             String direction = parser.word();
             if (direction.equalsIgnoreCase("DESC")) {
                 ascending = false;
             } else if (!direction.equalsIgnoreCase("ASC")) {
-                throw parser.expected("ASC, DESC or the end", direction);
+                parser.at = start;
+                throw parser.expected("ASC, DESC or the end", parser.rest());
             }
             if (parser.skipSpace()) {
                 throw parser.expected("the end of the order", parser.rest());
