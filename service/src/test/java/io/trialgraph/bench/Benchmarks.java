@@ -16,8 +16,9 @@ public final class Benchmarks {
             case "analytics" -> AnalyticsBenchmark.main(new String[0]);
             case "lineage" -> LineageBenchmark.main(new String[0]);
             case "logger" -> MetricLoggerBenchmark.main(new String[0]);
+            case "mlflow" -> MlflowBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger|mlflow");
                 System.exit(2);
             }
         }
