@@ -83,8 +83,11 @@ class MlflowErrorsIT {
                 {"run_id": "%s", "key": "loss", "value": 1.0, "timestamp": %d, "step": -1}""".formatted(runId, T0)), 400,
                 "INVALID_PARAMETER_VALUE")).isEqualTo("metrics[0].step: must not be negative, is -1");
         assertThat(MlflowRest.error(mlflow.post("runs/log-batch", """
-                {"run_id": "%s", "params": [{"key": "my param", "value": "1"}]}""".formatted(runId)), 400,
-                "INVALID_PARAMETER_VALUE")).startsWith("params[0].key: must be letters, digits");
+                {"run_id": "%s", "params": [{"key": "lr!", "value": "1"}]}""".formatted(runId)), 400,
+                "INVALID_PARAMETER_VALUE")).isEqualTo("params[0].key: must be letters, digits, '_', '-', '.', ' ' and '/': 'lr!'");
+        assertThat(MlflowRest.error(mlflow.post("runs/set-tag", """
+                {"run_id": "%s", "key": "../etc", "value": "1"}""".formatted(runId)), 400,
+                "INVALID_PARAMETER_VALUE")).startsWith("tags[0].key: must not be a path");
         assertThat(MlflowRest.error(mlflow.post("runs/log-batch", """
                 {"run_id": "%s", "params": [{"key": "a", "value": "%s"}]}""".formatted(runId, "x".repeat(6001))), 400,
                 "INVALID_PARAMETER_VALUE")).isEqualTo("params[0].value: must be at most 6000 characters, has 6001");
@@ -137,6 +140,16 @@ class MlflowErrorsIT {
 
         // The same API where MLflow's web UI calls it.
         assertThat(mlflow.ajax().okGet("runs/get", "run_id=" + runId).at("/run/info/run_name").asText()).isEqualTo("r");
+    }
+
+    @Test
+    void theApiCanBeTurnedOff(TestNeo4j neo4j) throws Exception {
+        try (TrialGraphServer server = TestServer.dedicated(neo4j, Map.of("trialgraph.mlflow.enabled", "false"))) {
+            MlflowRest mlflow = new MlflowRest(new HttpPort(server.httpPort()));
+            MlflowRest.error(mlflow.post("experiments/create", "{\"name\": \"off\"}"), 404, "ENDPOINT_NOT_FOUND");
+            MlflowRest.error(mlflow.ajax().get("experiments/get", "experiment_id=0"), 404, "ENDPOINT_NOT_FOUND");
+            assertThat(new HttpPort(server.httpPort()).get("/api/v1/experiments").status()).isEqualTo(200);
+        }
     }
 
     @Test

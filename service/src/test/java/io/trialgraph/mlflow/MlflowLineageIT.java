@@ -4,13 +4,16 @@ import static io.trialgraph.mlflow.MlflowTrackingIT.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trialgraph.client.Lineage;
 import io.trialgraph.client.LineageRequest;
 import io.trialgraph.client.TrialGraphClient;
 import io.trialgraph.testing.MlflowRest;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,14 +53,14 @@ class MlflowLineageIT {
         JsonNode inputs = run.at("/inputs/dataset_inputs");
         assertThat(inputs).hasSize(2);
         JsonNode train = inputs.get(1);
-        assertThat(entries(train.get("tags"))).containsExactlyEntriesOf(java.util.Map.of("mlflow.data.context", "training"));
+        assertThat(entries(train.get("tags"))).containsExactlyEntriesOf(Map.of("mlflow.data.context", "training"));
         assertThat(train.at("/dataset/name").asText()).isEqualTo("cifar-train");
         assertThat(train.at("/dataset/digest").asText()).isEqualTo("3f2a9c41");
         assertThat(train.at("/dataset/source_type").asText()).isEqualTo("s3");
         assertThat(train.at("/dataset/source").asText()).isEqualTo("{\"uri\": \"s3://bucket/cifar/train.csv\"}");
         assertThat(train.at("/dataset/profile").asText()).isEqualTo("{\"num_rows\": 50000}");
         assertThat(inputs.get(0).at("/dataset/name").asText()).isEqualTo("cifar-test");
-        JsonNode history = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        JsonNode history = new ObjectMapper().readTree(
                 entries(run.at("/data/tags")).get("mlflow.log-model.history"));
         assertThat(history).hasSize(1);
         assertThat(history.get(0).get("artifact_path").asText()).isEqualTo("model");
@@ -136,7 +139,7 @@ class MlflowLineageIT {
             assertThat(client.getTrialComponent(runId).inputs()).extracting(link -> link.artifact().uri())
                     .containsExactlyInAnyOrder("file:///data/my%20train.csv", "mlflow-dataset:imdb@bb");
         }
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         mlflow.okGet("runs/get", "run_id=" + runId).at("/run/inputs/dataset_inputs")
                 .forEach(input -> names.add(input.at("/dataset/name").asText()));
         assertThat(names).containsExactly("imdb", "local");

@@ -4,11 +4,15 @@ import static io.trialgraph.mlflow.MlflowTrackingIT.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trialgraph.client.Tracker;
+import io.trialgraph.client.TrialGraphClient;
+import io.trialgraph.testing.HttpPort;
 import io.trialgraph.testing.MlflowRest;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -157,8 +161,8 @@ class MlflowSearchIT {
         answer.get("experiments").forEach(e -> names.add(e.get("name").asText()));
         assertThat(names).containsExactly("cifar-b", "cifar-a");
         String token = answer.get("next_page_token").asText();
-        JsonNode next = mlflow.okGet("experiments/search", "max_results=2&filter=" + io.trialgraph.testing.HttpPort.encode("name LIKE 'cifar%'")
-                + "&order_by=" + io.trialgraph.testing.HttpPort.encode("name DESC") + "&page_token=" + token);
+        JsonNode next = mlflow.okGet("experiments/search", "max_results=2&filter=" + HttpPort.encode("name LIKE 'cifar%'")
+                + "&order_by=" + HttpPort.encode("name DESC") + "&page_token=" + token);
         assertThat(next.get("experiments")).hasSize(1);
         assertThat(next.at("/experiments/0/name").asText()).isEqualTo("cifar c");
         assertThat(next.has("next_page_token")).isFalse();
@@ -174,11 +178,11 @@ class MlflowSearchIT {
 
     @Test
     void experimentsCreatedThroughGrpcAreFoundWithAnId(TestServer server) {
-        try (io.trialgraph.client.TrialGraphClient client = MlflowTrackingIT.client(server)) {
-            client.createExperiment("from-grpc", "made by the Java client", java.util.Map.of("team", "vision"));
-            client.createTrial("from-grpc", "t1", java.util.Map.of());
-            try (io.trialgraph.client.Tracker job = client.tracker("t1-training", "training", "t1")) {
-                job.logParameters(java.util.Map.of("epochs", 30, "lr", 0.01));
+        try (TrialGraphClient client = MlflowTrackingIT.client(server)) {
+            client.createExperiment("from-grpc", "made by the Java client", Map.of("team", "vision"));
+            client.createTrial("from-grpc", "t1", Map.of());
+            try (Tracker job = client.tracker("t1-training", "training", "t1")) {
+                job.logParameters(Map.of("epochs", 30, "lr", 0.01));
             }
         }
         MlflowRest mlflow = MlflowRest.of(server);

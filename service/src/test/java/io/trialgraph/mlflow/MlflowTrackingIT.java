@@ -4,6 +4,7 @@ import static io.trialgraph.testing.HttpPort.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trialgraph.client.Experiment;
 import io.trialgraph.client.Table;
 import io.trialgraph.client.TableRequest;
 import io.trialgraph.client.TrialComponent;
@@ -194,14 +195,17 @@ class MlflowTrackingIT {
         mlflow.ok("runs/log-batch", """
                 {"run_id": "%s", "params": [{"key": "wd", "value": "1e-05"}, {"key": "seed", "value": "007"},
                   {"key": "shuffle", "value": "True"}, {"key": "scale", "value": "60.0"}, {"key": "layers", "value": "[64, 64]"},
-                  {"key": "batch", "value": "128"}, {"key": "momentum", "value": "0.9"}, {"key": "empty", "value": ""}]}"""
+                  {"key": "batch", "value": "128"}, {"key": "momentum", "value": "0.9"}, {"key": "empty", "value": ""},
+                  {"key": "_name_or_path", "value": "bert-base-uncased"}, {"key": "model/num hidden layers", "value": "12"}]}"""
                 .formatted(runId));
         // log_param of a value logged before is fine.
         mlflow.ok("runs/log-parameter", """
                 {"run_uuid": "%s", "run_id": "%s", "key": "batch", "value": "128"}""".formatted(runId, runId));
         JsonNode params = mlflow.okGet("runs/get", "run_id=" + runId).at("/run/data/params");
+        // Keys as MLflow allows them, Hugging Face's model configuration's among them.
         assertThat(entries(params)).containsExactlyEntriesOf(new TreeMap<>(Map.of("wd", "1e-05", "seed", "007",
-                "shuffle", "True", "scale", "60.0", "layers", "[64, 64]", "batch", "128", "momentum", "0.9", "empty", "")));
+                "shuffle", "True", "scale", "60.0", "layers", "[64, 64]", "batch", "128", "momentum", "0.9", "empty", "",
+                "_name_or_path", "bert-base-uncased", "model/num hidden layers", "12")));
         try (TrialGraphClient client = client(server)) {
             assertThat(client.getTrialComponent(runId).parameters()).containsEntry("batch", 128L).containsEntry("momentum", 0.9)
                     .containsEntry("shuffle", true).containsEntry("wd", "1e-05").containsEntry("seed", "007");
@@ -259,7 +263,7 @@ class MlflowTrackingIT {
         assertThat(entries(experiment.get("tags"))).containsEntry("team", "vision")
                 .containsEntry("mlflow.note.content", "custom beats resnet");
         try (TrialGraphClient client = client(server)) {
-            io.trialgraph.client.Experiment graph = client.getExperiment("Users-alice-example.com-My-Experiment-" + id);
+            Experiment graph = client.getExperiment("Users-alice-example.com-My-Experiment-" + id);
             assertThat(graph.displayName()).isEqualTo("/Users/alice@example.com/My Experiment");
             assertThat(graph.description()).isEqualTo("custom beats resnet");
             assertThat(graph.tags()).containsEntry("team", "vision");

@@ -2,12 +2,13 @@ package io.trialgraph.domain.mlflow;
 
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.Rules;
+import java.util.regex.Pattern;
 
 /**
- * The rules of MLflow's REST API that trialgraph's own rules do not already cover: its batch
- * limits and its lengths of values, which are MLflow's (an MLflow client may rely on them). Keys
- * of parameters and tags follow trialgraph's key rule ({@link Rules#key}), so that every surface
- * (analytics columns, Cypher, the CLI) can name what MLflow logged.
+ * The rules of MLflow's REST API where MLflow's contract differs from trialgraph's own rules:
+ * its batch limits, its keys and its lengths of values. MLflow clients rely on them (Hugging
+ * Face logs a model configuration's {@code _name_or_path}, scikit-learn's autolog long
+ * parameter values), so what MLflow accepts is accepted here and stored as it came.
  */
 public final class MlflowRules {
 
@@ -17,6 +18,7 @@ public final class MlflowRules {
     public static final int MAX_ENTITIES_PER_BATCH = 1_000;
     /** MLflow refuses log-batch bodies larger than this (bytes). */
     public static final int MAX_BATCH_REQUEST_BYTES = 1_000_000;
+    public static final int KEY_MAX = 250;
     public static final int PARAM_VALUE_MAX = 6_000;
     public static final int TAG_VALUE_MAX = 8_000;
     public static final int EXPERIMENT_TAG_VALUE_MAX = 20_000;
@@ -36,6 +38,8 @@ public final class MlflowRules {
     public static final int FILTER_MAX = 10_000;
     public static final int MAX_CLAUSES = 100;
     public static final int MAX_ORDER_BY = 10;
+
+    private static final Pattern KEY = Pattern.compile("[\\p{L}\\p{Nd}_/.\\- ]+");
 
     private MlflowRules() {
     }
@@ -60,9 +64,25 @@ public final class MlflowRules {
         }
     }
 
-    /** A parameter or tag key: trialgraph's key rule. */
+    /**
+     * A parameter or tag key, by MLflow's rule: 1-250 letters, digits, '_', '-', '.', ' ' and
+     * '/', and no path that reads as another ({@code a//b}, {@code ./a}, {@code /a}, {@code ..}).
+     */
     public static String key(String field, String key) {
-        return Rules.key(field, key);
+        if (key == null || key.isEmpty()) {
+            throw new InvalidArgumentException(field, "is required");
+        }
+        if (key.length() > KEY_MAX) {
+            throw new InvalidArgumentException(field, "must be at most " + KEY_MAX + " characters, has " + key.length());
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw new InvalidArgumentException(field, "must be letters, digits, '_', '-', '.', ' ' and '/': '" + quoted(key) + "'");
+        }
+        if (key.startsWith("/") || key.equals(".") || key.startsWith("..") || key.startsWith("./") || key.contains("//")
+                || key.contains("/./") || key.contains("/../") || key.endsWith("/") || key.endsWith("/.") || key.endsWith("/..")) {
+            throw new InvalidArgumentException(field, "must not be a path that reads as another name: '" + quoted(key) + "'");
+        }
+        return key;
     }
 
     /** A parameter value: required, at most 6,000 characters (MLflow's limit). */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * MLflow's search language for runs and experiments, parsed into typed clauses: comparisons
@@ -132,10 +133,10 @@ public final class SearchFilter {
         }
         if (id.entity == Entity.ATTRIBUTE && !target.orderable.contains(id.key)) {
             throw new InvalidArgumentException(field, "cannot order by attribute '" + id.key + "'; use one of "
-                    + new java.util.TreeSet<>(target.orderable) + ", metrics.<name>, params.<name> or tags.<name>");
+                    + new TreeSet<>(target.orderable) + ", metrics.<name>, params.<name> or tags.<name>");
         }
         if (target == Target.EXPERIMENTS && id.entity != Entity.ATTRIBUTE) {
-            throw new InvalidArgumentException(field, "experiments are ordered by " + new java.util.TreeSet<>(target.orderable)
+            throw new InvalidArgumentException(field, "experiments are ordered by " + new TreeSet<>(target.orderable)
                     + ", not '" + MlflowRules.quoted(orderBy) + "'");
         }
         return new OrderKey(id.entity, id.key, ascending);
@@ -185,7 +186,7 @@ public final class SearchFilter {
         }
         if (id.entity == Entity.ATTRIBUTE && !target.stringAttributes.contains(id.key)
                 && !target.numericAttributes.contains(id.key)) {
-            java.util.TreeSet<String> known = new java.util.TreeSet<>(target.stringAttributes);
+            TreeSet<String> known = new TreeSet<>(target.stringAttributes);
             known.addAll(target.numericAttributes);
             throw new InvalidArgumentException(field, where + "unknown attribute '" + MlflowRules.quoted(id.key)
                     + "'; expected one of " + known);

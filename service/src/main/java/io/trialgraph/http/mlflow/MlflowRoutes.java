@@ -15,6 +15,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.Page;
+import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.mlflow.LoggedModel;
 import io.trialgraph.domain.mlflow.MetricPoint;
 import io.trialgraph.domain.mlflow.MlflowExperiment;
@@ -510,8 +511,8 @@ abstract class MlflowRoutes {
     /** Key/value messages as a map: a later value of a key wins. */
     private static Map<String, String> entryMap(MlflowRequest request, String field) {
         List<MlflowRequest> messages = request.messages(field);
-        if (messages.size() > io.trialgraph.domain.Rules.MAX_ENTRIES) {
-            throw new InvalidArgumentException(field, "must have at most " + io.trialgraph.domain.Rules.MAX_ENTRIES
+        if (messages.size() > Rules.MAX_ENTRIES) {
+            throw new InvalidArgumentException(field, "must have at most " + Rules.MAX_ENTRIES
                     + " entries, has " + messages.size());
         }
         Map<String, String> map = new LinkedHashMap<>();

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -58,7 +60,7 @@ public class MlflowExperimentService {
         }
         String description = validateTags(tags);
         String id = newId();
-        Map<String, String> graphTags = new java.util.TreeMap<>(tags);
+        Map<String, String> graphTags = new TreeMap<>(tags);
         graphTags.remove(MlflowTags.NOTE);
         Names names = names(name, id);
         return store.create(id, names.graphName, names.mlflowName, names.displayName, description, artifactLocation, graphTags).id();
@@ -171,7 +173,7 @@ public class MlflowExperimentService {
      * Runs a read again after giving MLflow ids to experiments created through gRPC, when the
      * first answer met one without an id.
      */
-    <T> T withIds(Supplier<T> read, java.util.function.Predicate<T> missingId) {
+    <T> T withIds(Supplier<T> read, Predicate<T> missingId) {
         T answer = read.get();
         for (int attempt = 0; attempt < 3 && missingId.test(answer); attempt++) {
             store.assignMissingIds(MlflowExperimentService::newId, DEFAULT_NAME);

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -260,7 +261,7 @@ public class MlflowRunService {
         for (int i = 0; i < modelIds.size(); i++) {
             MlflowModelService.modelId("models[" + i + "].model_id", modelIds.get(i));
         }
-        store.logInputs(runId, inputs, List.copyOf(new java.util.LinkedHashSet<>(modelIds)));
+        store.logInputs(runId, inputs, List.copyOf(new LinkedHashSet<>(modelIds)));
     }
 
     private static MlflowRunStore.Input input(String at, DatasetRequest request) {
