@@ -188,6 +188,40 @@ class MlflowTrackingIT {
     }
 
     @Test
+    void historyComesInPagesWithoutLosingOrRepeatingPoints(TestServer server) {
+        MlflowRest mlflow = MlflowRest.of(server);
+        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"history\"}").get("experiment_id").asText();
+        String runId = mlflow.ok("runs/create", "{\"experiment_id\": \"%s\"}".formatted(experimentId)).at("/run/info/run_id").asText();
+        // mlflow.log_metric without a step logs at step 0 again and again; then steps 1, 2 three times each.
+        StringBuilder metrics = new StringBuilder();
+        List<Long> steps = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            long step = i < 5 ? 0 : (i - 5) / 3 + 1;
+            steps.add(step);
+            metrics.append(i == 0 ? "" : ", ").append("{\"key\": \"loss\", \"value\": %d, \"timestamp\": %d, \"step\": %d}"
+                    .formatted(i, T0 + i, step));
+        }
+        mlflow.ok("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": [%s]}".formatted(runId, metrics));
+        List<Long> values = new ArrayList<>();
+        List<Long> pageSteps = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            JsonNode page = mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=loss&max_results=3"
+                    + (token.isEmpty() ? "" : "&page_token=" + token));
+            page.get("metrics").forEach(p -> {
+                values.add(p.get("value").asLong());
+                pageSteps.add(p.get("step").asLong());
+            });
+            token = page.path("next_page_token").asText("");
+            pages++;
+        } while (!token.isEmpty() && pages < 10);
+        assertThat(values).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(pageSteps).isEqualTo(steps);
+        assertThat(pages).isEqualTo(4);
+    }
+
+    @Test
     void parametersReadBackAsLoggedAndNeverChange(TestServer server) {
         MlflowRest mlflow = MlflowRest.of(server);
         String experimentId = mlflow.ok("experiments/create", "{\"name\": \"params\"}").get("experiment_id").asText();

@@ -3,7 +3,6 @@ package io.trialgraph.http.mlflow;
 import io.grpc.Status;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.trialgraph.grpc.StatusTranslator;
@@ -66,7 +65,8 @@ final class MlflowErrors {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error_code", code.name());
         error.put("message", message == null ? "" : message);
-        return HttpResponse.<String>status(HttpStatus.valueOf(code.httpStatus()))
+        // By number and reason: Micronaut's HttpStatus has no 499 (CANCELLED).
+        return HttpResponse.<String>status(code.httpStatus(), code.name())
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(Json.write(error));
     }

@@ -410,20 +410,32 @@ public class MlflowRunService {
             throw new InvalidArgumentException("max_results", "must be between 1 and " + MAX_HISTORY_PAGE + ", is " + maxResults);
         }
         int limit = maxResults == 0 ? MAX_HISTORY_PAGE : (int) maxResults;
-        int offset = OffsetToken.decode("page_token", pageToken);
+        OffsetToken.StepPosition from = OffsetToken.decodeStep("page_token", pageToken);
         get(runId);
         MetricPoints points;
         try {
-            points = metrics.read(runId, key, null, null, 0).points();
+            points = metrics.read(runId, key, from.step(), null, 0).points();
         } catch (NotFoundException noSuchMetric) {
             return new Page<>(List.of(), "");
         }
-        List<MetricPoint> page = new ArrayList<>();
-        for (int i = offset; i < points.size() && page.size() < limit; i++) {
+        int start = 0;
+        while (start < points.size() && start < from.skip() && points.step(start) == from.step()) {
+            start++;
+        }
+        int end = (int) Math.min(points.size(), (long) start + limit);
+        List<MetricPoint> page = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
             page.add(new MetricPoint(key, points.value(i), points.timestamp(i), points.step(i), ""));
         }
-        boolean more = (long) offset + page.size() < points.size();
-        return new Page<>(page, more ? OffsetToken.encode(offset + page.size()) : "");
+        if (end >= points.size()) {
+            return new Page<>(page, "");
+        }
+        long lastStep = points.step(end - 1);
+        int sameStep = 0;
+        for (int i = end - 1; i >= 0 && points.step(i) == lastStep; i--) {
+            sameStep++;
+        }
+        return new Page<>(page, OffsetToken.encodeStep(new OffsetToken.StepPosition(lastStep, sameStep)));
     }
 
     /** A metric value of one of several runs. */
