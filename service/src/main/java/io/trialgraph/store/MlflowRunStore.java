@@ -388,10 +388,18 @@ public class MlflowRunStore {
             sortKeys.add(sortExpression(key, cypher) + " AS s" + i);
             orderBy.add("s" + i + " IS NULL, s" + i + (key.ascending() ? "" : " DESC"));
         }
-        orderBy.add("c.startTime DESC, c.name");
-        String query = "UNWIND $experiments AS experiment\n"
-                + "MATCH (e:Experiment {mlflowId: experiment})<-[:IN_EXPERIMENT]-(:Trial)<-[:PART_OF]-(c:TrialComponent)\n"
-                + "WITH c, min(e.mlflowId) AS experimentId\n"
+        // Ties of start time in a stable order that costs no property read (a run id is a long string, read from
+        // another record: ordering 10,000 runs by it doubled a search's time).
+        orderBy.add("c.startTime DESC, elementId(c)");
+        // One experiment (the usual search) needs no aggregation to name each run's experiment.
+        String runs = experimentIds.size() == 1
+                ? "MATCH (:Experiment {mlflowId: $experiment})<-[:IN_EXPERIMENT]-(:Trial)<-[:PART_OF]-(c:TrialComponent)\n"
+                        + "WITH DISTINCT c, $experiment AS experimentId\n"
+                : "UNWIND $experiments AS experiment\n"
+                        + "MATCH (e:Experiment {mlflowId: experiment})<-[:IN_EXPERIMENT]-(:Trial)<-[:PART_OF]-(c:TrialComponent)\n"
+                        + "WITH c, min(e.mlflowId) AS experimentId\n";
+        cypher.put("experiment", experimentIds.get(0));
+        String query = runs
                 + (conditions.isEmpty() ? "" : "WHERE " + String.join("\n  AND ", conditions) + "\n")
                 + "WITH c, experimentId" + (sortKeys.isEmpty() ? "" : ", " + String.join(", ", sortKeys)) + "\n"
                 + "ORDER BY " + String.join(", ", orderBy) + "\n"
@@ -403,11 +411,13 @@ public class MlflowRunStore {
     private static String condition(SearchClause clause, MlflowCypher cypher) {
         String key = clause.key();
         return switch (clause.entity()) {
-            case METRIC -> "EXISTS { MATCH (m:Metric {component: c.name, name: " + cypher.parameter(key) + "}) WHERE "
+            // Expanding the run's few metrics measured several times faster than a seek of the (component, name) index per run.
+            case METRIC -> "EXISTS { MATCH (c)-[:HAS_METRIC]->(m:Metric) WHERE m.name = " + cypher.parameter(key) + " AND "
                     + cypher.compare("m.last", clause.operator(), clause.value()) + " }";
             case PARAM -> cypher.compare(paramText("c[" + cypher.parameter(PARAM + key) + "]"), clause.operator(), clause.value());
             case TAG -> cypher.compare("toString(c[" + cypher.parameter(META + key) + "])", clause.operator(), clause.value());
-            case ATTRIBUTE -> cypher.compare(attribute(key), clause.operator(), clause.value());
+            case ATTRIBUTE -> cypher.compare(attribute(key), clause.operator(),
+                    clause.value() instanceof Long millis ? GraphValues.time(Instant.ofEpochMilli(millis)) : clause.value());
             case DATASET -> "EXISTS { MATCH (a:Artifact {kind: 'dataset'})-[r:CONSUMED_BY]->(c) WHERE "
                     + cypher.compare(switch (key) {
                         case "name" -> "coalesce(a.name, a.uri)";
@@ -419,7 +429,7 @@ public class MlflowRunStore {
 
     private static String sortExpression(OrderKey key, MlflowCypher cypher) {
         return switch (key.entity()) {
-            case METRIC -> "head([(c)-[:HAS_METRIC]->(m:Metric {name: " + cypher.parameter(key.key()) + "}) | m.last])";
+            case METRIC -> "head([(c)-[:HAS_METRIC]->(m:Metric) WHERE m.name = " + cypher.parameter(key.key()) + " | m.last])";
             case PARAM -> paramText("c[" + cypher.parameter(PARAM + key.key()) + "]");
             case TAG -> "toString(c[" + cypher.parameter(META + key.key()) + "])";
             case ATTRIBUTE -> key.key().equals("experiment_id") ? "experimentId" : attribute(key.key());
@@ -442,8 +452,9 @@ public class MlflowRunStore {
             case "user_id" -> "coalesce(c.mlflowUserId, c.`meta." + MlflowTags.USER + "`)";
             case "artifact_uri" -> "c.mlflowArtifactUri";
             case "lifecycle_stage" -> "coalesce(c.lifecycleStage, 'active')";
-            case "start_time" -> "c.startTime.epochMillis";
-            case "end_time" -> "c.endTime.epochMillis";
+            // Compared and ordered as DateTime values (a filter's milliseconds become one): no conversion per run.
+            case "start_time" -> "c.startTime";
+            case "end_time" -> "c.endTime";
             default -> throw new IllegalArgumentException("not a run attribute: " + key);
         };
     }

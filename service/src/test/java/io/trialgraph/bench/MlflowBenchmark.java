@@ -111,12 +111,23 @@ public final class MlflowBenchmark {
                 BenchmarkSupport.median(perThousand));
     }
 
+    /** Logs {@code runs} runs through the API into a new experiment; @return its id. */
+    static String seed(int port, int runs) throws Exception {
+        return new MlflowBenchmark(port).seed(runs);
+    }
+
     private void search() throws Exception {
-        String experiment = post("experiments/create", "{\"name\": \"bench-search\"}").get("experiment_id").asText();
         long started = System.nanoTime();
+        String experiment = seed(RUNS);
+        System.out.printf(Locale.ROOT, "%n%,d runs logged through the API in %.1f s%n", RUNS, (System.nanoTime() - started) / 1e9);
+        searches(experiment);
+    }
+
+    private String seed(int runs) throws Exception {
+        String experiment = post("experiments/create", "{\"name\": \"bench-search\"}").get("experiment_id").asText();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> work = new ArrayList<>();
-        for (int i = 0; i < RUNS; i++) {
+        for (int i = 0; i < runs; i++) {
             int run = i;
             work.add(pool.submit(() -> {
                 String runId = post("runs/create", "{\"experiment_id\": \"" + experiment + "\", \"run_name\": \"run-" + run
@@ -132,7 +143,6 @@ public final class MlflowBenchmark {
                 post("runs/log-batch", "{\"run_id\": \"" + runId + "\", \"params\": [{\"key\": \"optimizer\", \"value\": \""
                         + OPTIMIZERS[run % 3] + "\"}, {\"key\": \"epochs\", \"value\": \"" + (30 << (run % 3)) + "\"}, {\"key\": \"lr\","
                         + " \"value\": \"0.001\"}], \"metrics\": " + metrics + "}");
-                post("runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"FINISHED\", \"end_time\": " + (T0 + 100_000) + "}");
                 return null;
             }));
         }
@@ -140,8 +150,10 @@ public final class MlflowBenchmark {
             f.get();
         }
         pool.shutdown();
-        System.out.printf(Locale.ROOT, "%n%,d runs logged through the API in %.1f s%n", RUNS, (System.nanoTime() - started) / 1e9);
+        return experiment;
+    }
 
+    private void searches(String experiment) {
         String filter = "metrics.acc > 0.5 and params.optimizer = 'adam'";
         time("runs/search, MLflow UI's first page (100 runs, newest first)", () -> post("runs/search",
                 "{\"experiment_ids\": [\"" + experiment + "\"], \"max_results\": 100, \"order_by\": [\"attributes.start_time DESC\"]}"));

@@ -3,12 +3,17 @@ package io.trialgraph.mlflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.web.router.Router;
 import io.trialgraph.TrialGraphServer;
+import io.trialgraph.http.Rpc;
+import io.trialgraph.security.MethodRoles;
+import io.trialgraph.security.Role;
 import io.trialgraph.testing.HttpPort;
 import io.trialgraph.testing.MlflowRest;
 import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
@@ -140,6 +145,26 @@ class MlflowErrorsIT {
 
         // The same API where MLflow's web UI calls it.
         assertThat(mlflow.ajax().okGet("runs/get", "run_id=" + runId).at("/run/info/run_name").asText()).isEqualTo("r");
+    }
+
+    @Test
+    void everyRouteNamesAnRpcWithARole(TestServer server) {
+        List<String> routes = server.server().context().getBean(Router.class).uriRoutes()
+                .filter(route -> route.getUriMatchTemplate().toPathString().contains("/2.0/mlflow/")
+                        && !route.getHttpMethodName().equals("HEAD"))
+                .map(route -> route.getHttpMethodName() + " " + route.getUriMatchTemplate().toPathString() + " "
+                        + route.getAnnotationMetadata().stringValue(Rpc.class).orElse("(none)"))
+                .distinct() // the router lists each route twice (the HTTP port's routes too)
+                .toList();
+        assertThat(routes).hasSize(2 * 34);
+
+        assertThat(routes).allSatisfy(route -> assertThat(MethodRoles.requiredRole(route.substring(route.lastIndexOf(' ') + 1)))
+                .as(route).isPresent());
+        assertThat(routes).contains("POST /api/2.0/mlflow/runs/log-batch mlflow.MlflowService/logBatch",
+                "GET /ajax-api/2.0/mlflow/runs/get mlflow.MlflowService/getRun");
+        assertThat(MethodRoles.requiredRole("mlflow.MlflowService/deleteRun")).contains(Role.ADMIN);
+        assertThat(MethodRoles.requiredRole("mlflow.MlflowService/logBatch")).contains(Role.WRITER);
+        assertThat(MethodRoles.requiredRole("mlflow.MlflowService/searchRuns")).contains(Role.READER);
     }
 
     @Test
