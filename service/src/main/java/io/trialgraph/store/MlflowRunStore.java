@@ -116,6 +116,8 @@ public class MlflowRunStore {
             MATCH (c:TrialComponent {name: $id}), (a:Artifact {uri: $uri})
             MERGE (c)-[:PRODUCED {name: $name}]->(a)""";
 
+    private static final OrderKey NEWEST_FIRST = new OrderKey(SearchClause.Entity.ATTRIBUTE, "start_time", false);
+
     private final Neo4jConnection neo4j;
     private final ArtifactStore artifacts;
     private final MetricStore metrics;
@@ -383,14 +385,15 @@ public class MlflowRunStore {
         }
         List<String> sortKeys = new ArrayList<>();
         List<String> orderBy = new ArrayList<>();
-        for (int i = 0; i < order.size(); i++) {
+        boolean newestFirst = order.size() == 1 && order.get(0).equals(NEWEST_FIRST); // MLflow's UI asks for the default
+        for (int i = 0; i < order.size() && !newestFirst; i++) {
             OrderKey key = order.get(i);
             sortKeys.add(sortExpression(key, cypher) + " AS s" + i);
             orderBy.add("s" + i + " IS NULL, s" + i + (key.ascending() ? "" : " DESC"));
         }
         // Ties of start time in a stable order that costs no property read (a run id is a long string, read from
         // another record: ordering 10,000 runs by it doubled a search's time).
-        orderBy.add("c.startTime DESC, elementId(c)");
+        orderBy.add("c.startTime IS NULL, c.startTime DESC, elementId(c)");
         // One experiment (the usual search) needs no aggregation to name each run's experiment.
         String runs = experimentIds.size() == 1
                 ? "MATCH (:Experiment {mlflowId: $experiment})<-[:IN_EXPERIMENT]-(:Trial)<-[:PART_OF]-(c:TrialComponent)\n"
