@@ -40,6 +40,9 @@ export class Chart {
       if (!s) return;
       s.steps.push(...update.steps); s.values.push(...update.values); s.timestamps.push(...update.timestamps);
       this.box.dataset.liveUpdates = String(Number(this.box.dataset.liveUpdates || 0) + 1);
+      // When the newest step arrived (epoch ms): what the live-lag benchmark reads.
+      this.box.dataset.lastLiveStep = String(update.steps[update.steps.length - 1]);
+      this.box.dataset.lastLiveAt = String(Date.now());
       if (!this.range) this.draw();
     }, error => { if (error) status('Live updates stopped: ' + error.message, true); });
   }

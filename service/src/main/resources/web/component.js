@@ -13,11 +13,14 @@ export async function componentPage(name) {
       h('td', {}, link(lineage('artifact:' + l.uri), 'lineage'))))));
   const facts = (entries) => h('dl', { className: 'facts' }, ...entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, format(v))]));
 
+  const time = t => t ? t.replace(/\.\d+Z$/, 'Z') : '';
+  const metricsSection = h('section', { 'aria-label': 'metrics' });
   main.append(
     h('h1', {}, c.display_name || c.name),
     facts([['name', c.name], ['kind', c.kind], ['status', c.status || ''], ['message', c.status_message],
-      ['started', c.start_time], ['ended', c.end_time], ['created', c.create_time], ['updated', c.update_time]]),
+      ['started', time(c.start_time)], ['ended', time(c.end_time)], ['created', time(c.create_time)], ['updated', time(c.update_time)]]),
     h('p', {}, link(lineage('component:' + c.name), 'Lineage of this component')),
+    metricsSection,
     h('h2', {}, 'Trials'),
     h('p', {}, c.trial_names.length ? c.trial_names.join(', ') : h('span', { className: 'muted' }, 'none')),
     h('h2', {}, 'Parameters'), facts(Object.entries(c.parameters)),
@@ -27,7 +30,7 @@ export async function componentPage(name) {
 
   const summaries = (await get('/metric-summaries', { component: name })).summaries;
   const cards = h('div', { className: 'cards', id: 'metrics' });
-  main.append(h('h2', {}, 'Metrics'), summaries.length ? cards : h('p', { className: 'muted' }, 'none'));
+  metricsSection.append(h('h2', {}, 'Metrics'), summaries.length ? cards : h('p', { className: 'muted' }, 'none'));
   for (const s of summaries) {
     const card = h('div', { className: 'card' }, h('strong', {}, s.metric_name), ' ',
       facts([['last', s.last], ['min', s.min], ['max', s.max], ['mean', s.mean], ['points', s.count], ['steps', s.first_step + '-' + s.last_step]]));

@@ -49,12 +49,20 @@ export async function cypherPage() {
     graphBox.hidden = nodes.size === 0;
     if (cy) { cy.destroy(); cy = null; }
     if (nodes.size === 0) return;
-    cy = cytoscape({ container: graphBox, layout: { name: 'cose', animate: false },
-      elements: [...[...nodes.values()].map(n => ({ data: { id: n.element_id, label: (n.labels[0] || '') + ' ' + (n.properties.name || n.properties.uri || '') } })),
+    const label = n => {
+      const text = String(n.properties.name || n.properties.uri || n.labels.join(':'));
+      const last = text.split('/').filter(Boolean).pop() || text;
+      return last.length > 28 ? last.slice(0, 27) + '…' : last;
+    };
+    cy = cytoscape({ container: graphBox, maxZoom: 1.5, layout: { name: rels.size ? 'cose' : 'grid', animate: false, padding: 30 },
+      elements: [...[...nodes.values()].map(n => ({ data: { id: n.element_id, label: label(n), kind: n.labels.join(' ') } })),
         ...[...rels.values()].filter(r => nodes.has(r.start_element_id) && nodes.has(r.end_element_id))
           .map(r => ({ data: { id: r.element_id, source: r.start_element_id, target: r.end_element_id, label: r.type } }))],
-      style: [{ selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'background-color': '#2459c4' } },
+      style: [{ selector: 'node', style: { label: 'data(label)', 'font-size': 9, width: 18, height: 18, 'background-color': '#2459c4' } },
+        { selector: 'node[kind *= "Model"]', style: { 'background-color': '#d1495b' } },
+        { selector: 'node[kind *= "Dataset"]', style: { 'background-color': '#2a9d8f' } },
         { selector: 'edge', style: { label: 'data(label)', 'font-size': 8, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1 } }] });
+    cy.fit(undefined, 30);
     graphBox.dataset.nodes = String(nodes.size);
   }
 

@@ -8,7 +8,8 @@ const PAGE = 100;
 
 export async function experimentPage(name) {
   const main = document.getElementById('app');
-  const experiment = (await get('/experiments/' + encodeURIComponent(name))).experiment;
+  // The experiment and the first page of its table are asked for at once.
+  const experimentAnswer = get('/experiments/' + encodeURIComponent(name));
   const state = { filter: '', sort: [], groupBy: '', hidden: new Set(), tokens: [''], page: 0, columns: [], rows: [], selected: new Set() };
 
   const filter = h('input', { id: 'filter', type: 'text', placeholder: 'e.g. kind = "training" AND params.epochs = 60',
@@ -63,7 +64,8 @@ export async function experimentPage(name) {
     prev.disabled = state.page === 0;
     next.disabled = !answer.next_page_token;
     document.getElementById('table').dataset.loadedMs = String(Math.round(performance.now() - started));
-    renderParallel();
+    // After the table is painted: the chart library's work must not delay the rows.
+    requestAnimationFrame(() => setTimeout(() => renderParallel().catch(e => status(e.message, true))));
   }
 
   function initColumns(columns) {
@@ -112,7 +114,10 @@ export async function experimentPage(name) {
         ...cols.map(c => {
           const value = row[state.columns.indexOf(c)];
           if (c === 'name') return h('td', {}, link('#/components/' + encodeURIComponent(value), value));
-          return h('td', { className: typeof value === 'number' ? 'num' : '' }, format(value));
+          const text = format(value);
+          // Long lists (a component shared by many trials) stay one line; the whole value is in the tooltip.
+          return h('td', { className: typeof value === 'number' ? 'num' : '', title: text.length > 60 ? text : undefined },
+            text.length > 60 ? text.slice(0, 57) + '...' : text);
         }));
     }));
   }
@@ -120,13 +125,14 @@ export async function experimentPage(name) {
   async function renderParallel() {
     if (!pcMetric.value || state.rows.length === 0) return;
     const echarts = await script('/webjars/echarts/5.3.1/dist/echarts.min.js', 'echarts');
-    const params = state.columns.filter(c => c.startsWith('params.'));
-    const dims = [...params, pcMetric.value];
     const rows = state.rows.filter(r => r[state.columns.indexOf(pcMetric.value)] !== null);
+    // Only parameters these rows have (trackers' own parameters would be empty axes).
+    const params = state.columns.filter(c => c.startsWith('params.') && rows.some(r => r[state.columns.indexOf(c)] !== null));
+    const dims = [...params, pcMetric.value];
     const schema = dims.map((d, i) => {
       const values = rows.map(r => r[state.columns.indexOf(d)]);
       const numeric = values.every(v => v === null || typeof v === 'number');
-      return numeric ? { dim: i, name: d } : { dim: i, name: d, type: 'category', data: [...new Set(values.map(String))] };
+      return numeric ? { dim: i, name: d, scale: true } : { dim: i, name: d, type: 'category', data: [...new Set(values.map(String))] };
     });
     const plot = echarts.getInstanceByDom(pcBox) || echarts.init(pcBox);
     plot.setOption({
@@ -135,7 +141,7 @@ export async function experimentPage(name) {
         data: rows.map(r => dims.map((d, i) => schema[i].type === 'category' ? String(r[state.columns.indexOf(d)]) : r[state.columns.indexOf(d)])) }],
       visualMap: { min: Math.min(...rows.map(r => r[state.columns.indexOf(pcMetric.value)])),
         max: Math.max(...rows.map(r => r[state.columns.indexOf(pcMetric.value)])), dimension: dims.length - 1,
-        inRange: { color: ['#c6d4f5', '#2459c4'] }, right: 10, top: 'middle', calculable: true },
+        inRange: { color: ['#c6d4f5', '#2459c4'] }, right: 10, top: 'middle', calculable: true, precision: 3 },
     }, true);
     pcBox.dataset.lines = String(rows.length);
   }
@@ -153,9 +159,15 @@ export async function experimentPage(name) {
   groupBy.addEventListener('change', () => { state.groupBy = groupBy.value; state.page = 0; state.tokens = ['']; load().catch(e => status(e.message, true)); });
   pcMetric.addEventListener('change', () => renderParallel());
 
+  const title = h('h1', {}, name);
+  const about = h('p', { className: 'muted' });
+  experimentAnswer.then(({ experiment }) => {
+    title.textContent = experiment.display_name || experiment.name;
+    about.replaceChildren(experiment.description, ' · ', experiment.trial_count, ' trials');
+  }).catch(e => status(e.message, true));
   main.append(
-    h('h1', {}, experiment.display_name || experiment.name),
-    h('p', { className: 'muted' }, experiment.description, ' · ', experiment.trial_count, ' trials'),
+    title,
+    about,
     h('form', { className: 'toolbar', onsubmit: e => { e.preventDefault(); state.filter = filter.value; state.page = 0; state.tokens = [''];
       load().catch(err => status(err.message, true)); } },
       h('label', { htmlFor: 'filter' }, 'Filter'), filter, h('button', { type: 'submit', id: 'apply-filter' }, 'Apply'),
@@ -174,6 +186,6 @@ export async function experimentPage(name) {
     h('h2', {}, 'Parameters against a metric'),
     h('div', { className: 'toolbar' }, h('label', { htmlFor: 'pc-metric' }, 'Metric'), pcMetric),
     pcBox);
-  await load();
+  await Promise.all([load(), experimentAnswer]);
   return () => { if (chart) chart.destroy(); };
 }

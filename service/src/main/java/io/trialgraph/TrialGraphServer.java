@@ -10,9 +10,11 @@ import io.trialgraph.config.ServerConfiguration;
 import io.trialgraph.grpc.ServingStatusReporter;
 import io.trialgraph.http.WebServer;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
+import io.trialgraph.neo4j.EmbeddedPassword;
 import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.neo4j.SchemaMigrations;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,8 @@ public final class TrialGraphServer implements AutoCloseable {
     private final Duration gracePeriod;
     private boolean closed;
 
-    private TrialGraphServer(ApplicationContext context, Server grpc, NettyEmbeddedServer management, Duration gracePeriod) {
+    private TrialGraphServer(
+            ApplicationContext context, Server grpc, NettyEmbeddedServer management, Duration gracePeriod) {
         this.context = context;
         this.grpc = grpc;
         this.management = management;
@@ -67,8 +70,19 @@ public final class TrialGraphServer implements AutoCloseable {
             context.start();
             Neo4jConnection neo4j = context.getBean(Neo4jConnection.class);
             if (neo4j.isEmbedded()) {
-                LOG.info("Embedded Neo4j {}: data in {}; explore it with: cypher-shell -a {}",
-                        EmbeddedNeo4j.version(), neo4j.embeddedDataDir().orElseThrow(), neo4j.boltUri());
+                Path passwordFile = neo4j.embeddedPasswordFile().orElseThrow();
+                // cypher-shell reads the password from NEO4J_PASSWORD: it never shows in the process list.
+                LOG.info(
+                        "Embedded Neo4j {}: data in {}; Bolt at {}, user {}, password in {}; explore it with: "
+                                + "NEO4J_PASSWORD=\"$(cat {})\" ./mvnw -q -N -Pcypher-shell validate -Dcypher.args=\"-a {} -u {}\"",
+                        EmbeddedNeo4j.version(),
+                        neo4j.embeddedDataDir().orElseThrow(),
+                        neo4j.boltUri(),
+                        EmbeddedPassword.USER,
+                        passwordFile,
+                        passwordFile,
+                        neo4j.boltUri(),
+                        EmbeddedPassword.USER);
             } else {
                 LOG.info("Using the Neo4j at {} (nothing embedded)", neo4j.boltUri());
             }
@@ -80,16 +94,26 @@ public final class TrialGraphServer implements AutoCloseable {
             WebServer web = context.getBean(WebServer.class);
             web.start();
             context.getBean(ServingStatusReporter.class).ready();
-            LOG.info("trialgraph {} serving gRPC on port {} ({}){} (schema version {}, started in {} ms)",
-                    TrialGraphVersion.VERSION, server.getServer().getPort(),
-                    server.getServer().getListenSockets().stream().map(Object::toString)
+            LOG.info(
+                    "trialgraph {} serving gRPC on port {} ({}){} (schema version {}, started in {} ms)",
+                    TrialGraphVersion.VERSION,
+                    server.getServer().getPort(),
+                    server.getServer().getListenSockets().stream()
+                            .map(Object::toString)
                             .collect(java.util.stream.Collectors.joining(", ")),
-                    management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
-                    schemaVersion, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    management == null
+                            ? ""
+                            : ", health and metrics on http://" + management.getHost() + ":" + management.getPort()
+                                    + "/prometheus",
+                    schemaVersion,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             if (web.isRunning()) {
                 LOG.info("Web UI: {}", web.url());
             }
-            return new TrialGraphServer(context, server.getServer(), management,
+            return new TrialGraphServer(
+                    context,
+                    server.getServer(),
+                    management,
                     context.getBean(ServerConfiguration.class).getShutdownGracePeriod());
         } catch (RuntimeException e) {
             context.close();
@@ -119,9 +143,11 @@ public final class TrialGraphServer implements AutoCloseable {
                 root = cause;
             }
             if (listenFailure) {
-                throw new InvalidConfigurationException("grpc.server.port (GRPC_SERVER_PORT): cannot listen on port "
-                        + server.getServerConfiguration().getServerPort() + " (" + root.getMessage()
-                        + "); is another trialgraph running?", e);
+                throw new InvalidConfigurationException(
+                        "grpc.server.port (GRPC_SERVER_PORT): cannot listen on port "
+                                + server.getServerConfiguration().getServerPort() + " (" + root.getMessage()
+                                + "); is another trialgraph running?",
+                        e);
             }
             throw e;
         }
@@ -133,6 +159,7 @@ public final class TrialGraphServer implements AutoCloseable {
         if (!config.isEnabled()) {
             return null;
         }
+        // Where gRPC listens unless said otherwise (ManagementPortAddress).
         NettyEmbeddedServer http = context.getBean(NettyEmbeddedServer.class);
         try {
             http.start();
@@ -141,8 +168,11 @@ public final class TrialGraphServer implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            throw new InvalidConfigurationException("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
-                    + config.getPort() + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
+            throw new InvalidConfigurationException(
+                    "trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port " + config.getPort()
+                            + " on " + http.getHost() + " (" + root.getMessage()
+                            + "); set another port, or 0 for any free one",
+                    e);
         }
         return http;
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * The seed study of the reference workflow (DESIGN.md section 1), recorded through the client
+ * The seed study of the reference workflow (docs/workflow.md), recorded through the client
  * library the way training code would record it: the CIFAR-10 experiment "my custom model beats
  * ResNet50", what {@code trialgraph demo} records and what the tests record as their fixture.
  *
@@ -45,6 +45,7 @@ public final class Cifar10Study {
 
     /** Name of the experiment of the first copy; copies add their suffix. */
     public static final String EXPERIMENT = "cifar10-custom-vs-resnet";
+
     public static final String DESCRIPTION = "My custom model beats ResNet50 on CIFAR-10.";
     public static final String BUCKET = "s3://trialgraph-demo/cifar10";
     public static final String SCRIPT = BUCKET + "/code/generate_cifar10_tfrecords.py";
@@ -162,8 +163,7 @@ public final class Cifar10Study {
     }
 
     /** What {@link #record} recorded. */
-    public record Recorded(String experiment, List<String> trialNames, long metricPoints) {
-    }
+    public record Recorded(String experiment, List<String> trialNames, long metricPoints) {}
 
     /**
      * Records the whole study: the experiment, the preprocessing, the trials and their
@@ -174,11 +174,13 @@ public final class Cifar10Study {
      */
     public Recorded record(TrialGraphClient client) {
         // 1. The experiment states the hypothesis.
-        client.createExperiment(experiment(), "CIFAR-10: custom model vs ResNet50", DESCRIPTION, Map.of("dataset", "cifar10"));
+        client.createExperiment(
+                experiment(), "CIFAR-10: custom model vs ResNet50", DESCRIPTION, Map.of("dataset", "cifar10"));
 
         // 3. How the data was made: the script in, three datasets out.
         TrialComponentSpec.Builder processing = TrialComponentSpec.builder(preprocessing())
-                .kind("processing").status(ComponentStatus.COMPLETED)
+                .kind("processing")
+                .status(ComponentStatus.COMPLETED)
                 .input("code", SCRIPT, ArtifactKind.CODE);
         SPLITS.forEach(split -> processing.output(split, dataset(split), ArtifactKind.DATASET));
         client.createTrialComponent(processing.build());
@@ -198,10 +200,15 @@ public final class Cifar10Study {
         });
 
         // The experiment-wide metadata, shared by every trial (many-to-many).
-        TrialComponentSpec.Builder metadata = TrialComponentSpec.builder(experimentMetadata()).kind("tracker")
-                .parameter("batch-size", 128).parameter("learning-rate", 0.001).parameter("weight-decay", 1e-6)
-                .parameter("momentum", 0.9).parameter("model-space", String.join(",", MODELS))
-                .parameter("optimizer-space", String.join(",", OPTIMIZERS)).parameter("epochs-space", "30,60,120")
+        TrialComponentSpec.Builder metadata = TrialComponentSpec.builder(experimentMetadata())
+                .kind("tracker")
+                .parameter("batch-size", 128)
+                .parameter("learning-rate", 0.001)
+                .parameter("weight-decay", 1e-6)
+                .parameter("momentum", 0.9)
+                .parameter("model-space", String.join(",", MODELS))
+                .parameter("optimizer-space", String.join(",", OPTIMIZERS))
+                .parameter("epochs-space", "30,60,120")
                 .input("code", SCRIPT, ArtifactKind.CODE)
                 .trials(trialNames);
         SPLITS.forEach(split -> metadata.input(split, dataset(split), ArtifactKind.DATASET));
@@ -209,25 +216,44 @@ public final class Cifar10Study {
 
         // 4. Per trial: a metadata tracker with the trial's variables and the tracked training job.
         List<Long> points = inParallel(variableSets, v -> {
-            client.createTrialComponent(TrialComponentSpec.builder(trialMetadata(v.trial())).kind("tracker")
-                    .parameter("model", v.model()).parameter("optimizer", v.optimizer()).parameter("epochs", v.epochs())
-                    .trial(v.trial()).build());
+            client.createTrialComponent(TrialComponentSpec.builder(trialMetadata(v.trial()))
+                    .kind("tracker")
+                    .parameter("model", v.model())
+                    .parameter("optimizer", v.optimizer())
+                    .parameter("epochs", v.epochs())
+                    .trial(v.trial())
+                    .build());
             return train(client, v);
         });
-        return new Recorded(experiment(), trialNames, points.stream().mapToLong(Long::longValue).sum());
+        return new Recorded(
+                experiment(),
+                trialNames,
+                points.stream().mapToLong(Long::longValue).sum());
     }
 
-    private record Variables(String model, String optimizer, int epochs, String trial) {
-    }
+    private record Variables(String model, String optimizer, int epochs, String trial) {}
 
     /** One training job: parameters and inputs with its creation, metrics per step, test metrics and the model at the end. */
     private long train(TrialGraphClient client, Variables v) {
         double last = finalAccuracy(v.model(), v.optimizer(), v.epochs());
         int steps = v.epochs() * stepsPerEpoch;
         long points = 0;
-        TrialComponentSpec.Builder spec = TrialComponentSpec.builder(trainingJob(v.trial())).kind("training").trial(v.trial())
-                .parameters(Map.of("model", v.model(), "optimizer", v.optimizer(), "epochs", v.epochs(),
-                        "learning-rate", 0.001, "batch-size", 128, "augmentation", true))
+        TrialComponentSpec.Builder spec = TrialComponentSpec.builder(trainingJob(v.trial()))
+                .kind("training")
+                .trial(v.trial())
+                .parameters(Map.of(
+                        "model",
+                        v.model(),
+                        "optimizer",
+                        v.optimizer(),
+                        "epochs",
+                        v.epochs(),
+                        "learning-rate",
+                        0.001,
+                        "batch-size",
+                        128,
+                        "augmentation",
+                        true))
                 .metadata("instance-type", "ml.p3.2xlarge");
         SPLITS.forEach(split -> spec.input(split, dataset(split), ArtifactKind.DATASET));
         try (Tracker job = client.tracker(spec.build())) {

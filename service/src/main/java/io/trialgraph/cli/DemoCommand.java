@@ -15,17 +15,27 @@ import picocli.CommandLine.Spec;
  * {@code trialgraph demo}: records the CIFAR-10 study ({@link Cifar10Study}) through the client
  * library, prints its table best first and the commands to try next. Each run records a new copy.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Records an example study (DESIGN.md section 1: 'my custom model beats ResNet50 on CIFAR-10':"
-            + " 1 experiment, 18 trials, a training job each streaming loss, acc, val_loss and val_acc per step)"
-            + " through the Java client, then prints the jobs best first and commands to try.",
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Records an example study (docs/workflow.md: 'my custom model beats ResNet50 on CIFAR-10':"
+                    + " 1 experiment, 18 trials, a training job each streaming loss, acc, val_loss and val_acc per step)"
+                    + " through the Java client, then prints the jobs best first and commands to try.",
             "The first run records experiment cifar10-custom-vs-resnet (trials custom-adam-60, ...);"
-            + " each next run a fresh copy whose names end with -2, -3, ..."})
+                    + " each next run a fresh copy whose names end with -2, -3, ..."
+        })
 final class DemoCommand implements Runnable {
 
     /** The columns of the table the demo prints. */
-    static final List<String> COLUMNS = List.of("name", "params.model", "params.optimizer", "params.epochs",
-            "metrics.test_acc.last", "metrics.val_acc.max", "metrics.loss.last");
+    static final List<String> COLUMNS = List.of(
+            "name",
+            "params.model",
+            "params.optimizer",
+            "params.epochs",
+            "metrics.test_acc.last",
+            "metrics.val_acc.max",
+            "metrics.loss.last");
 
     @Mixin
     ConnectionOptions connection;
@@ -43,8 +53,9 @@ final class DemoCommand implements Runnable {
             out.flush();
             long started = System.nanoTime();
             Cifar10Study.Recorded recorded = study.record(client);
-            out.printf("Recorded %d trials and %,d metric points in %.1f s.%n%n", recorded.trialNames().size(),
-                    recorded.metricPoints(), (System.nanoTime() - started) / 1e9);
+            out.printf(
+                    "Recorded %d trials and %,d metric points in %.1f s.%n%n",
+                    recorded.trialNames().size(), recorded.metricPoints(), (System.nanoTime() - started) / 1e9);
 
             TableRequest request = TableRequest.experiment(recorded.experiment())
                     .withColumns(COLUMNS.toArray(new String[0]))
@@ -75,18 +86,24 @@ final class DemoCommand implements Runnable {
 
     private static void nextSteps(PrintWriter out, Cifar10Study.Recorded recorded, Table table) {
         String experiment = recorded.experiment();
-        List<String> best = table.rows().stream().limit(3).map(row -> (String) row.get(0)).toList();
+        List<String> best =
+                table.rows().stream().limit(3).map(row -> (String) row.get(0)).toList();
         String bestTrial = best.get(0).substring(0, best.get(0).length() - "-training".length());
         out.println("Try next:");
-        out.println("  trialgraph analytics " + experiment + " --filter 'kind = \"training\" AND params.epochs = 60' \\");
-        out.println("      --sort metrics.test_acc.last:desc --columns name,params.optimizer,metrics.test_acc.last,metrics.val_acc.max");
-        out.println("  trialgraph analytics " + experiment + " --filter 'kind = \"training\"' --sort metrics.test_acc.last:desc"
+        out.println(
+                "  trialgraph analytics " + experiment + " --filter 'kind = \"training\" AND params.epochs = 60' \\");
+        out.println(
+                "      --sort metrics.test_acc.last:desc --columns name,params.optimizer,metrics.test_acc.last,metrics.val_acc.max");
+        out.println("  trialgraph analytics " + experiment
+                + " --filter 'kind = \"training\"' --sort metrics.test_acc.last:desc"
                 + " --group-by params.epochs --columns name,params.epochs,metrics.test_acc.last");
         out.println("  trialgraph lineage " + Cifar10Study.model(bestTrial));
         out.println("  trialgraph lineage " + Cifar10Study.model(bestTrial) + " --format dot > lineage.dot");
         out.println("  trialgraph metrics plot val_acc " + String.join(" ", best) + " --output val_acc.png");
         out.println("  trialgraph components show " + best.get(0));
-        out.println("  trialgraph cypher 'MATCH (:Dataset {uri: $train})-[:CONSUMED_BY]->(job:TrialComponent)-[:PRODUCED]->(m:Model)"
-                + " RETURN job.name, m.uri ORDER BY job.name LIMIT 5' --param train=" + Cifar10Study.dataset("train"));
+        out.println(
+                "  trialgraph cypher 'MATCH (:Dataset {uri: $train})-[:CONSUMED_BY]->(job:TrialComponent)-[:PRODUCED]->(m:Model)"
+                        + " RETURN job.name, m.uri ORDER BY job.name LIMIT 5' --param train="
+                        + Cifar10Study.dataset("train"));
     }
 }

@@ -35,8 +35,9 @@ public class MlflowConfiguration {
             root = root.substring(0, root.length() - 1);
         }
         if (root.isEmpty()) {
-            throw new InvalidConfigurationException("trialgraph.mlflow.artifact-root (TRIALGRAPH_MLFLOW_ARTIFACT_ROOT): "
-                    + "must not be empty; e.g. mlartifacts or s3://bucket/mlflow");
+            throw new InvalidConfigurationException(
+                    "trialgraph.mlflow.artifact-root (TRIALGRAPH_MLFLOW_ARTIFACT_ROOT): "
+                            + "must not be empty; e.g. mlartifacts or s3://bucket/mlflow");
         }
         this.artifactRoot = root;
     }

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param running jobs in progress
  * @param lastActivity the latest change of the experiment, its components or their metrics; null when unknown
  */
-public record ExperimentActivity(String experiment, long components, long jobs, long running, Instant lastActivity) {
-}
+public record ExperimentActivity(String experiment, long components, long jobs, long running, Instant lastActivity) {}

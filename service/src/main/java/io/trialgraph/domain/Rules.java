@@ -1,18 +1,24 @@
 package io.trialgraph.domain;
 
+import io.trialgraph.rules.InputRules;
+import io.trialgraph.rules.Quote;
+import io.trialgraph.rules.Text;
 import java.util.Collection;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The input rules of the experiment graph, in one place. Each check returns the value it
- * accepted or throws {@link InvalidArgumentException} naming the request field and the rule.
+ * The input rules of the experiment graph as the service applies them. Each check returns the
+ * value it accepted or throws {@link InvalidArgumentException} naming the request field and the
+ * rule. The rules the Java client checks too (names, keys, metric names) live in
+ * {@link InputRules}, which both share; lengths count code points; values in messages are quoted
+ * with {@link Quote}.
  */
 public final class Rules {
 
-    public static final int NAME_MAX = 120;
-    public static final int KEY_MAX = 128;
-    public static final int KIND_MAX = 64;
+    public static final int NAME_MAX = InputRules.NAME_MAX;
+    public static final int KEY_MAX = InputRules.KEY_MAX;
+    public static final int KIND_MAX = InputRules.KIND_MAX;
     public static final int DISPLAY_NAME_MAX = 256;
     public static final int DESCRIPTION_MAX = 10_000;
     public static final int TAG_VALUE_MAX = 1_024;
@@ -22,41 +28,36 @@ public final class Rules {
     public static final int DIGEST_MAX = 512;
     public static final int MAX_ENTRIES = 1_000;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-/:]*");
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:\\S+");
 
-    private Rules() {
-    }
+    private Rules() {}
 
     /** An entity name: 1-120 letters, digits, '-', '_', '.', starting with a letter or digit. */
     public static String name(String field, String value) {
-        if (value == null || value.isEmpty()) {
-            throw new InvalidArgumentException(field, "is required");
-        }
-        if (value.length() > NAME_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + NAME_MAX + " characters, has " + value.length());
-        }
-        if (!NAME.matcher(value).matches()) {
-            throw new InvalidArgumentException(field, "must be letters, digits, '-', '_' and '.', starting with a letter or digit: '"
-                    + value + "'");
-        }
-        return value;
+        return check(field, value, InputRules.nameProblem(value));
     }
 
     /** A tag key, metadata key, parameter name or link name: 1-128 of letters, digits, '-_./:'. */
     public static String key(String field, String value) {
-        if (value == null || value.isEmpty()) {
-            throw new InvalidArgumentException(field, "must not be empty");
-        }
-        if (value.length() > KEY_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + KEY_MAX + " characters, has " + value.length());
-        }
-        if (!KEY.matcher(value).matches()) {
-            throw new InvalidArgumentException(field,
-                    "must be letters, digits, '-', '_', '.', '/' and ':', starting with a letter or digit: '" + value + "'");
+        return check(field, value, InputRules.keyProblem(value));
+    }
+
+    /** A metric name: 1-255 characters, no control characters. */
+    public static String metricName(String field, String value) {
+        return check(field, value, InputRules.metricNameProblem(value));
+    }
+
+    /** @return the value when {@code problem} is null, else throws naming the field and the problem */
+    public static <T> T check(String field, T value, String problem) {
+        if (problem != null) {
+            throw new InvalidArgumentException(field, problem);
         }
         return value;
+    }
+
+    /** @return {@code field[key]}, the path of a map entry, with the key cut short and escaped */
+    public static String entry(String field, String key) {
+        return field + "[" + Quote.bare(key) + "]";
     }
 
     /** A component kind: like a key, at most 64 characters; empty allowed (no kind). */
@@ -64,8 +65,9 @@ public final class Rules {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        if (value.length() > KIND_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + KIND_MAX + " characters, has " + value.length());
+        if (Text.longerThan(value, KIND_MAX)) {
+            throw new InvalidArgumentException(
+                    field, "must be at most " + KIND_MAX + " characters, has " + Text.length(value));
         }
         return key(field, value);
     }
@@ -75,8 +77,9 @@ public final class Rules {
         if (value == null) {
             return "";
         }
-        if (value.length() > max) {
-            throw new InvalidArgumentException(field, "must be at most " + max + " characters, has " + value.length());
+        if (Text.longerThan(value, max)) {
+            throw new InvalidArgumentException(
+                    field, "must be at most " + max + " characters, has " + Text.length(value));
         }
         return value;
     }
@@ -86,12 +89,15 @@ public final class Rules {
         if (value == null || value.isEmpty()) {
             throw new InvalidArgumentException(field, "is required");
         }
-        if (value.length() > URI_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + URI_MAX + " characters, has " + value.length());
+        if (Text.longerThan(value, URI_MAX)) {
+            throw new InvalidArgumentException(
+                    field, "must be at most " + URI_MAX + " characters, has " + Text.length(value));
         }
         if (!URI.matcher(value).matches()) {
-            throw new InvalidArgumentException(field,
-                    "must be a URI with a scheme and no white space, e.g. s3://bucket/key or file:///data/x: '" + value + "'");
+            throw new InvalidArgumentException(
+                    field,
+                    "must be a URI with a scheme and no white space, e.g. s3://bucket/key or file:///data/x: "
+                            + Quote.of(value));
         }
         return value;
     }
@@ -100,8 +106,8 @@ public final class Rules {
     public static Map<String, String> stringMap(String field, Map<String, String> entries) {
         entryCount(field, entries.size());
         entries.forEach((key, value) -> {
-            key(field + "[" + key + "]", key);
-            text(field + "[" + key + "]", value, TAG_VALUE_MAX);
+            key(entry(field, key), key);
+            text(entry(field, key), value, TAG_VALUE_MAX);
         });
         return entries;
     }
@@ -123,10 +129,11 @@ public final class Rules {
     public static Map<String, Object> parameters(String field, Map<String, Object> parameters) {
         entryCount(field, parameters.size());
         parameters.forEach((name, value) -> {
-            String at = field + "[" + name + "]";
+            String at = entry(field, name);
             key(at, name);
             if (value == null) {
-                throw new InvalidArgumentException(at, "needs a value (number_value, integer_value, string_value or bool_value)");
+                throw new InvalidArgumentException(
+                        at, "needs a value (number_value, integer_value, string_value or bool_value)");
             }
             if (value instanceof Double number && !Double.isFinite(number)) {
                 throw new InvalidArgumentException(at, "must be a finite number, not " + number);

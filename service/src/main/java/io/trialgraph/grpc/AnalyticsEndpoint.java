@@ -3,16 +3,15 @@ package io.trialgraph.grpc;
 import static io.trialgraph.grpc.ExperimentEndpoint.reply;
 
 import io.grpc.stub.StreamObserver;
+import io.trialgraph.analytics.Table;
+import io.trialgraph.analytics.TableCsv;
+import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
 import io.trialgraph.api.v1.ExportTableCsvResponse;
 import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
-import io.trialgraph.domain.Table;
-import io.trialgraph.domain.TableColumn;
-import io.trialgraph.domain.TableCsv;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -32,11 +31,11 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
         Table.Page page = service.page(query(request));
         GetTableResponse.Builder builder = GetTableResponse.newBuilder()
                 .setTotalRows(page.totalRows())
-                .setNextPageToken(AnalyticsService.token(page.nextOffset()));
+                .setNextPageToken(TableRequests.token(page.nextOffset()));
         page.columns().forEach(column -> builder.addColumns(column.id()));
         for (List<Object> row : page.rows()) {
             TableRow.Builder cells = TableRow.newBuilder();
-            row.forEach(value -> cells.addValues(cell(value)));
+            row.forEach(value -> cells.addValues(Protos.value(value)));
             builder.addRows(cells);
         }
         reply(response, builder.build());
@@ -46,24 +45,12 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
     public void exportTableCsv(GetTableRequest request, StreamObserver<ExportTableCsvResponse> response) {
         boolean[] header = {true};
         service.all(query(request), page -> {
-            response.onNext(ExportTableCsvResponse.newBuilder().setCsv(TableCsv.page(page, header[0])).build());
+            response.onNext(ExportTableCsvResponse.newBuilder()
+                    .setCsv(TableCsv.page(page, header[0]))
+                    .build());
             header[0] = false;
         });
         response.onCompleted();
-    }
-
-    private static TableValue cell(Object value) {
-        TableValue.Builder cell = TableValue.newBuilder();
-        if (value instanceof Double number) {
-            cell.setNumberValue(number);
-        } else if (value instanceof Number integer) {
-            cell.setIntegerValue(integer.longValue());
-        } else if (value instanceof Boolean flag) {
-            cell.setBoolValue(flag);
-        } else if (value != null) {
-            cell.setStringValue(value.toString());
-        }
-        return cell.build();
     }
 
     private static Table.Query query(GetTableRequest request) {
@@ -73,9 +60,14 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
             case EXPERIMENT_NAME_PREFIX -> new Table.Scope(null, null, request.getExperimentNamePrefix());
             case SCOPE_NOT_SET -> null;
         };
-        return AnalyticsService.query(scope, request.getColumnsList(), request.getFilter(),
+        return TableRequests.check(
+                scope,
+                request.getColumnsList(),
+                request.getFilter(),
                 request.getSortList().stream().map(SortKey::getColumn).toList(),
                 request.getSortList().stream().map(SortKey::getDescending).toList(),
-                request.getGroupBy(), request.getPageSize(), request.getPageToken());
+                request.getGroupBy(),
+                request.getPageSize(),
+                request.getPageToken());
     }
 }

@@ -26,7 +26,8 @@ class AuthenticatingInterceptor implements ServerInterceptor, Ordered {
 
     static final int ORDER = InterceptorOrder.AUTHENTICATION;
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Authenticator authenticator;
 
@@ -40,18 +41,20 @@ class AuthenticatingInterceptor implements ServerInterceptor, Ordered {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Optional<Caller> caller;
         try {
-            caller = authenticator.authorize(headers.get(AUTHORIZATION), call.getMethodDescriptor().getFullMethodName());
+            caller = authenticator.authorize(
+                    headers.get(AUTHORIZATION), call.getMethodDescriptor().getFullMethodName());
         } catch (TrialGraphException refused) {
             call.close(StatusTranslator.toStatus(refused), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         if (caller.isEmpty()) {
             return next.startCall(call, headers);
         }
-        return Contexts.interceptCall(Context.current().withValue(GrpcCaller.CONTEXT_KEY, caller.get()), call, headers, next);
+        return Contexts.interceptCall(
+                Context.current().withValue(GrpcCaller.CONTEXT_KEY, caller.get()), call, headers, next);
     }
 }

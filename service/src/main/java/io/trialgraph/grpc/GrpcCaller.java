@@ -10,8 +10,7 @@ public final class GrpcCaller {
     /** The key of the caller in the gRPC context of an authenticated call. */
     public static final Context.Key<Caller> CONTEXT_KEY = Context.key("trialgraph-caller");
 
-    private GrpcCaller() {
-    }
+    private GrpcCaller() {}
 
     /** @return the caller of the call running on this thread; empty when authentication is off */
     public static Optional<Caller> current() {

@@ -15,6 +15,7 @@ import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
+import io.trialgraph.rules.Quote;
 import io.trialgraph.service.MetricService;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
 
     @Override
     public StreamObserver<IngestMetricsRequest> ingestMetrics(StreamObserver<IngestMetricsResponse> responses) {
-        ServerCallStreamObserver<IngestMetricsResponse> call = (ServerCallStreamObserver<IngestMetricsResponse>) responses;
+        ServerCallStreamObserver<IngestMetricsResponse> call =
+                (ServerCallStreamObserver<IngestMetricsResponse>) responses;
         call.disableAutoRequest();
         call.request(1);
         return new StreamObserver<>() {
@@ -68,7 +70,9 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
                     if (outcome.rejection() != null) {
                         ack.addRejectedBatches(RejectedBatch.newBuilder()
                                 .setSequence(request.getSequence())
-                                .setCode(StatusTranslator.toStatus(outcome.rejection()).getCode().value())
+                                .setCode(StatusTranslator.toStatus(outcome.rejection())
+                                        .getCode()
+                                        .value())
                                 .setMessage(outcome.rejection().getMessage()));
                     }
                     responses.onNext(ack.build());
@@ -84,12 +88,15 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
                 if (writerId == null) {
                     writerId = MetricService.writerId(request.getWriterId());
                 } else if (!writerId.equals(request.getWriterId())) {
-                    throw new InvalidArgumentException("writer_id", "must stay '" + writerId + "' for the whole stream, is '"
-                            + request.getWriterId() + "'");
+                    throw new InvalidArgumentException(
+                            "writer_id",
+                            "must stay " + Quote.of(writerId) + " for the whole stream, is "
+                                    + Quote.of(request.getWriterId()));
                 }
                 if (request.getSequence() <= lastSequence) {
-                    throw new InvalidArgumentException("sequence", "must grow from batch to batch: " + request.getSequence()
-                            + " follows " + lastSequence);
+                    throw new InvalidArgumentException(
+                            "sequence",
+                            "must grow from batch to batch: " + request.getSequence() + " follows " + lastSequence);
                 }
             }
 
@@ -98,8 +105,10 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
                 long now = System.currentTimeMillis();
                 List<MetricBatch.Series> series = new ArrayList<>(request.getSeriesCount());
                 for (int i = 0; i < request.getSeriesCount(); i++) {
-                    series.add(new MetricBatch.Series(request.getSeries(i).getTrialComponentName(),
-                            request.getSeries(i).getMetricName(), points("series[" + i + "]", request.getSeries(i), now)));
+                    series.add(new MetricBatch.Series(
+                            request.getSeries(i).getTrialComponentName(),
+                            request.getSeries(i).getMetricName(),
+                            points("series[" + i + "]", request.getSeries(i), now)));
                 }
                 return new MetricBatch(writerId, request.getSequence(), series);
             }
@@ -122,8 +131,8 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
     private static MetricPoints points(String field, MetricSeries series, long now) {
         int n = series.getStepsCount();
         if (series.getValuesCount() != n) {
-            throw new InvalidArgumentException(field + ".values", "must have one value per step (" + n + "), has "
-                    + series.getValuesCount());
+            throw new InvalidArgumentException(
+                    field + ".values", "must have one value per step (" + n + "), has " + series.getValuesCount());
         }
         long[] timestamps;
         if (series.getTimestampsCount() == 0) {
@@ -136,8 +145,9 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
                 timestamps[i] = t == 0 ? now : t;
             }
         } else {
-            throw new InvalidArgumentException(field + ".timestamps", "must be empty or have one timestamp per step (" + n
-                    + "), has " + series.getTimestampsCount());
+            throw new InvalidArgumentException(
+                    field + ".timestamps",
+                    "must be empty or have one timestamp per step (" + n + "), has " + series.getTimestampsCount());
         }
         long[] steps = new long[n];
         double[] values = new double[n];
@@ -149,34 +159,22 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
     }
 
     @Override
-    public void getMetricSummaries(GetMetricSummariesRequest request, StreamObserver<GetMetricSummariesResponse> response) {
+    public void getMetricSummaries(
+            GetMetricSummariesRequest request, StreamObserver<GetMetricSummariesResponse> response) {
         GetMetricSummariesResponse.Builder builder = GetMetricSummariesResponse.newBuilder();
         for (MetricSummary s : service.summaries(request.getTrialComponentNamesList(), request.getMetricNamesList())) {
-            builder.addSummaries(io.trialgraph.api.v1.MetricSummary.newBuilder()
-                    .setTrialComponentName(s.component())
-                    .setMetricName(s.metric())
-                    .setCount(s.count())
-                    .setNonFiniteCount(s.nonFiniteCount())
-                    .setMin(s.min())
-                    .setMax(s.max())
-                    .setMean(s.mean())
-                    .setStd(s.std())
-                    .setFirst(s.first())
-                    .setLast(s.last())
-                    .setFirstStep(s.firstStep())
-                    .setLastStep(s.lastStep())
-                    .setMinStep(s.minStep())
-                    .setMaxStep(s.maxStep())
-                    .setFirstTimestamp(s.firstTimestamp())
-                    .setLastTimestamp(s.lastTimestamp()));
+            builder.addSummaries(Protos.summary(s));
         }
         ExperimentEndpoint.reply(response, builder.build());
     }
 
     @Override
     public void readMetricSeries(ReadMetricSeriesRequest request, StreamObserver<ReadMetricSeriesResponse> response) {
-        MetricService.Series series = service.read(request.getTrialComponentName(), request.getMetricName(),
-                request.hasMinStep() ? request.getMinStep() : null, request.hasMaxStep() ? request.getMaxStep() : null,
+        MetricService.Series series = service.read(
+                request.getTrialComponentName(),
+                request.getMetricName(),
+                request.hasMinStep() ? request.getMinStep() : null,
+                request.hasMaxStep() ? request.getMaxStep() : null,
                 request.getMaxPoints());
         MetricPoints points = series.points();
         int from = 0;
@@ -188,7 +186,8 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
             for (int i = from; i < to; i++) {
                 part.addSteps(points.step(i)).addValues(points.value(i)).addTimestamps(points.timestamp(i));
             }
-            ReadMetricSeriesResponse.Builder message = ReadMetricSeriesResponse.newBuilder().setPoints(part);
+            ReadMetricSeriesResponse.Builder message =
+                    ReadMetricSeriesResponse.newBuilder().setPoints(part);
             if (from == 0) {
                 message.setTotalPoints(series.totalPoints());
             }
@@ -197,5 +196,4 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
         } while (from < points.size());
         response.onCompleted();
     }
-
 }

@@ -3,7 +3,7 @@ package io.trialgraph.grpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.trialgraph.config.ServerConfiguration;
-import io.trialgraph.neo4j.Neo4jConnection;
+import io.trialgraph.service.ServerInfoService;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.concurrent.Executors;
@@ -28,15 +28,16 @@ public class ServingStatusReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ServingStatusReporter.class);
 
     private final HealthStatusManager health;
-    private final Neo4jConnection neo4j;
+    private final ServerInfoService server;
     private final ServerConfiguration config;
     private ScheduledExecutorService checker;
     private volatile boolean neo4jReachable = true;
+    private volatile boolean serving;
     private boolean stopped;
 
-    ServingStatusReporter(HealthStatusManager health, Neo4jConnection neo4j, ServerConfiguration config) {
+    ServingStatusReporter(HealthStatusManager health, ServerInfoService server, ServerConfiguration config) {
         this.health = health;
-        this.neo4j = neo4j;
+        this.server = server;
         this.config = config;
     }
 
@@ -44,6 +45,7 @@ public class ServingStatusReporter {
     public synchronized void ready() {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(LIVENESS, ServingStatus.SERVING);
+        serving = true;
         long interval = Math.max(1, config.getHealthCheckInterval().toMillis());
         checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "trialgraph-health");
@@ -54,17 +56,23 @@ public class ServingStatusReporter {
     }
 
     private void check() {
-        boolean reachable = neo4j.isReachable();
+        boolean reachable = server.isDatabaseReachable();
         if (reachable != neo4jReachable) {
             neo4jReachable = reachable;
             if (reachable) {
-                LOG.info("Neo4j at {} answers again: health is SERVING", neo4j.boltUri());
+                LOG.info("Neo4j at {} answers again: health is SERVING", server.databaseUri());
             } else {
-                LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", neo4j.boltUri());
+                LOG.warn("Neo4j at {} does not answer: health is NOT_SERVING", server.databaseUri());
             }
-            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+            health.setStatus(
+                    HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
                     reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
+    }
+
+    /** @return whether the overall status is SERVING now: ready, Neo4j answering, not shutting down */
+    public boolean isServing() {
+        return serving && neo4jReachable;
     }
 
     /** Reports NOT_SERVING from now on; called when shutdown begins. */
@@ -74,6 +82,7 @@ public class ServingStatusReporter {
             return;
         }
         stopped = true;
+        serving = false;
         if (checker != null) {
             checker.shutdownNow();
         }

@@ -28,8 +28,7 @@ public final class StatusTranslator {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusTranslator.class);
 
-    private StatusTranslator() {
-    }
+    private StatusTranslator() {}
 
     public static Status toStatus(Throwable failure) {
         if (failure instanceof StatusRuntimeException sre) {
@@ -62,7 +61,8 @@ public final class StatusTranslator {
         if (failure instanceof ResourceExhaustedException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage());
         }
-        if (failure instanceof ServiceUnavailableException || failure instanceof SessionExpiredException
+        if (failure instanceof ServiceUnavailableException
+                || failure instanceof SessionExpiredException
                 || failure instanceof TransientException) {
             LOG.warn("Neo4j unavailable: {}", failure.getMessage());
             return Status.UNAVAILABLE.withDescription("Neo4j is unavailable, retry later: " + failure.getMessage());
@@ -70,7 +70,8 @@ public final class StatusTranslator {
         String reference = UUID.randomUUID().toString();
         LOG.error("Internal error {}", reference, failure);
         // The cause stays on the server (gRPC never sends it): it carries the reference to the call log.
-        return Status.INTERNAL.withDescription("internal error; the server log has the details under reference " + reference)
+        return Status.INTERNAL
+                .withDescription("internal error; the server log has the details under reference " + reference)
                 .withCause(new ReferencedFailure(reference, failure));
     }
 

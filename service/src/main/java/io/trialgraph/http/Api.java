@@ -10,6 +10,5 @@ public final class Api {
     /** The executor that writes streamed bodies (CSV exports, query rows). */
     static final String STREAMS = "trialgraph-http-streams";
 
-    private Api() {
-    }
+    private Api() {}
 }

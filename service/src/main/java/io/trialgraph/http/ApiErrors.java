@@ -26,8 +26,7 @@ import java.util.Map;
  */
 public final class ApiErrors {
 
-    private ApiErrors() {
-    }
+    private ApiErrors() {}
 
     /** @return the HTTP status of a gRPC code (as Google's API design maps them) */
     public static HttpStatus httpStatus(Status.Code code) {
@@ -52,12 +51,23 @@ public final class ApiErrors {
         Status status = StatusTranslator.toStatus(failure);
         MutableHttpResponse<String> response = HttpResponse.<String>status(httpStatus(status.getCode()))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(body(status.getCode().name(), status.getDescription(),
+                .body(body(
+                        status.getCode().name(),
+                        status.getDescription(),
                         failure instanceof InvalidArgumentException invalid ? invalid.field() : null));
         if (status.getCode() == Status.Code.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         return response;
+    }
+
+    /** @return {@code {"code", "message"}} of a failure, for an error inside a streamed answer */
+    static String errorObject(Throwable failure) {
+        Status status = StatusTranslator.toStatus(failure);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", status.getCode().name());
+        error.put("message", status.getDescription() == null ? "" : status.getDescription());
+        return Json.write(error);
     }
 
     /** @return the JSON error body */
@@ -74,7 +84,8 @@ public final class ApiErrors {
     /** The gRPC code closest to an HTTP status Micronaut chose. */
     static String code(int httpStatus) {
         return switch (httpStatus) {
-            case 400, 413, 414, 415, 431 -> httpStatus == 413 || httpStatus == 431 ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT";
+            case 400, 413, 414, 415, 431 ->
+                httpStatus == 413 || httpStatus == 431 ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT";
             case 401 -> "UNAUTHENTICATED";
             case 403 -> "PERMISSION_DENIED";
             case 404 -> "NOT_FOUND";
@@ -107,7 +118,8 @@ public final class ApiErrors {
         @Override
         public MutableHttpResponse<String> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
             int status = response.status().getCode();
-            String message = context.getErrors().isEmpty() ? response.reason()
+            String message = context.getErrors().isEmpty()
+                    ? response.reason()
                     : context.getErrors().get(0).getMessage();
             if (status == 404 && context.getErrors().isEmpty()) {
                 message = "no such page: " + context.getRequest().getPath();

@@ -108,7 +108,11 @@ final class ComponentsApi {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("name", link.name());
             item.put("uri", link.artifact().uri());
-            item.put("kind", link.artifact().kind() == null ? null : link.artifact().kind().graphValue());
+            item.put(
+                    "kind",
+                    link.artifact().kind() == null
+                            ? null
+                            : link.artifact().kind().graphValue());
             item.put("artifact_name", link.artifact().name());
             item.put("digest", link.artifact().digest());
             items.add(item);

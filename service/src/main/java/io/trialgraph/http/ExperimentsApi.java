@@ -33,8 +33,8 @@ final class ExperimentsApi {
     @Rpc(ExperimentServiceGrpc.SERVICE_NAME + "/ListExperiments")
     HttpResponse<String> list(HttpRequest<?> request) {
         Params params = new Params(request);
-        Page<Experiment> page = service.list(params.text("name_prefix"), Map.of(), params.integer("page_size", 0),
-                params.text("page_token"));
+        Page<Experiment> page = service.list(
+                params.text("name_prefix"), Map.of(), params.integer("page_size", 0), params.text("page_token"));
         Map<String, ExperimentActivity> activity = new LinkedHashMap<>();
         service.activity(page.items().stream().map(Experiment::name).toList())
                 .forEach(a -> activity.put(a.experiment(), a));

@@ -9,7 +9,6 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
 import io.trialgraph.domain.NotFoundException;
-import io.trialgraph.domain.PermissionDeniedException;
 import io.trialgraph.domain.TrialGraphException;
 import io.trialgraph.security.Authenticator;
 import java.util.Optional;
@@ -59,10 +58,9 @@ final class HttpAccessFilter {
             }
             authenticator.authorize(request.getHeaders().get(HttpHeaders.AUTHORIZATION), rpc);
             return null;
-        } catch (PermissionDeniedException | io.trialgraph.domain.UnauthenticatedException refused) {
+        } catch (TrialGraphException refused) {
+            // 401 (no or an unknown token), 403 (a role too small), 404 (not on this port)
             return ApiErrors.response(refused);
-        } catch (TrialGraphException notHere) {
-            return ApiErrors.response(notHere);
         }
     }
 }

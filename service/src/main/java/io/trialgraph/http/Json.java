@@ -11,8 +11,7 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** @return the value as JSON text */
     public static String write(Object value) {
@@ -35,8 +34,11 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidArgumentException("body", "is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new InvalidArgumentException(
+                    "body",
+                    "is not valid JSON: " + e.getOriginalMessage() + " (line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
         }
     }
 

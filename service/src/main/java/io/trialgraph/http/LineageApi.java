@@ -44,20 +44,29 @@ final class LineageApi {
             } else if (key.startsWith("component:")) {
                 start.add(new Lineage.NodeRef(null, null, key.substring("component:".length())));
             } else {
-                throw new InvalidArgumentException("start[" + i + "]", "must be artifact:<uri> or component:<name>, is '"
-                        + Params.quoted(key) + "'");
+                throw new InvalidArgumentException(
+                        "start[" + i + "]",
+                        "must be artifact:<uri> or component:<name>, is '" + Params.quoted(key) + "'");
             }
         }
         Lineage.Direction direction = switch (params.text("direction").toLowerCase(Locale.ROOT)) {
             case "", "upstream" -> Lineage.Direction.UPSTREAM;
             case "downstream" -> Lineage.Direction.DOWNSTREAM;
             case "both" -> Lineage.Direction.BOTH;
-            default -> throw new InvalidArgumentException("direction", "must be upstream, downstream or both, is '"
-                    + Params.quoted(params.text("direction")) + "'");
+            default ->
+                throw new InvalidArgumentException(
+                        "direction",
+                        "must be upstream, downstream or both, is '" + Params.quoted(params.text("direction")) + "'");
         };
-        Lineage.Subgraph subgraph = service.lineage(LineageService.query(start, direction, params.integer("max_depth", 0),
-                params.all("include_kinds"), params.all("edge_types"), params.all("stop_at_kinds"),
-                params.integer("max_nodes", 0), params.text("page_token")));
+        Lineage.Subgraph subgraph = service.lineage(LineageService.query(
+                start,
+                direction,
+                params.integer("max_depth", 0),
+                params.all("include_kinds"),
+                params.all("edge_types"),
+                params.all("stop_at_kinds"),
+                params.integer("max_nodes", 0),
+                params.text("page_token")));
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (Lineage.Node node : subgraph.nodes()) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -73,7 +82,8 @@ final class LineageApi {
         }
         List<Map<String, Object>> edges = new ArrayList<>();
         for (Lineage.Edge edge : subgraph.edges()) {
-            edges.add(Map.of("from_key", edge.fromKey(), "to_key", edge.toKey(), "type", edge.type(), "name", edge.name()));
+            edges.add(Map.of(
+                    "from_key", edge.fromKey(), "to_key", edge.toKey(), "type", edge.type(), "name", edge.name()));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("nodes", nodes);

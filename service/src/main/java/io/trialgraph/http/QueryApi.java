@@ -166,9 +166,7 @@ final class QueryApi {
             }
             chunk.append(']');
             if (failure != null) {
-                io.grpc.Status status = io.trialgraph.grpc.StatusTranslator.toStatus(failure);
-                chunk.append(",\"error\":").append(Json.write(Map.of("code", status.getCode().name(),
-                        "message", status.getDescription() == null ? "" : status.getDescription())));
+                chunk.append(",\"error\":").append(ApiErrors.errorObject(failure));
             }
             chunk.append('}');
             flush();
@@ -177,7 +175,11 @@ final class QueryApi {
 
     /** A Cypher value as JSON. */
     static Object json(Object value) {
-        if (value == null || value instanceof Boolean || value instanceof String || value instanceof Long || value instanceof Integer) {
+        if (value == null
+                || value instanceof Boolean
+                || value instanceof String
+                || value instanceof Long
+                || value instanceof Integer) {
             return value;
         }
         if (value instanceof Double || value instanceof Float) {

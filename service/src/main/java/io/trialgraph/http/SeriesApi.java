@@ -35,6 +35,7 @@ final class SeriesApi {
 
     /** Events a slow reader may fall behind by before its stream is ended (it reconnects and reads what it missed). */
     static final int MAX_PENDING_EVENTS = 256;
+
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final MetricService metrics;
@@ -53,8 +54,8 @@ final class SeriesApi {
         Params params = new Params(request);
         List<String> components = params.all("component");
         if (components.isEmpty() || components.size() > MetricWatch.MAX_SERIES) {
-            throw new InvalidArgumentException("component", "name 1 to " + MetricWatch.MAX_SERIES + " components, names "
-                    + components.size());
+            throw new InvalidArgumentException(
+                    "component", "name 1 to " + MetricWatch.MAX_SERIES + " components, names " + components.size());
         }
         String metric = params.text("metric");
         Long minStep = params.optionalLong("min_step");
@@ -90,40 +91,48 @@ final class SeriesApi {
         List<String> components = params.all("component");
         List<String> after = params.all("after_step");
         if (!after.isEmpty() && after.size() != components.size()) {
-            throw new InvalidArgumentException("after_step", "give one per component (" + components.size() + "), has "
-                    + after.size());
+            throw new InvalidArgumentException(
+                    "after_step", "give one per component (" + components.size() + "), has " + after.size());
         }
         Map<String, Long> afterStep = new HashMap<>();
         for (int i = 0; i < after.size(); i++) {
             try {
                 afterStep.put(components.get(i), Long.parseLong(after.get(i)));
             } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("after_step[" + i + "]", "must be a whole number, is '"
-                        + Params.quoted(after.get(i)) + "'");
+                throw new InvalidArgumentException(
+                        "after_step[" + i + "]", "must be a whole number, is '" + Params.quoted(after.get(i)) + "'");
             }
         }
         String metric = params.text("metric");
         // Opened here, so a refusal (bad name, too many streams) is an HTTP error before the stream starts.
         List<FluxSink<Event<String>>> sinks = new ArrayList<>(1);
-        MetricWatch.Watch opened = watch.watch(components, metric, afterStep, config.getMaxLiveStreams(), new MetricWatch.Listener() {
-            @Override
-            public void points(String component, String name, MetricPoints points) {
-                synchronized (sinks) {
-                    if (!sinks.isEmpty()) {
-                        sinks.get(0).next(Event.of(Json.write(SeriesApi.points(component, name, points))).name("points"));
+        MetricWatch.Watch opened =
+                watch.watch(components, metric, afterStep, config.getMaxLiveStreams(), new MetricWatch.Listener() {
+                    @Override
+                    public void points(String component, String name, MetricPoints points) {
+                        synchronized (sinks) {
+                            if (!sinks.isEmpty()) {
+                                sinks.get(0)
+                                        .next(Event.of(Json.write(SeriesApi.points(component, name, points)))
+                                                .name("points"));
+                            }
+                        }
                     }
-                }
-            }
-        });
+                });
         Flux<Event<String>> updates = Flux.<Event<String>>create(sink -> {
-            synchronized (sinks) {
-                sinks.add(sink);
-            }
-            sink.onDispose(opened::close);
-        }).onBackpressureBuffer(MAX_PENDING_EVENTS, dropped -> opened.close(), BufferOverflowStrategy.ERROR);
-        Flux<Event<String>> heartbeats = Flux.interval(HEARTBEAT).map(tick -> Event.of("").comment("keep-alive"));
-        return Flux.concat(Flux.just(Event.of(Json.write(Map.of("metric_name", metric))).name("open")),
-                Flux.merge(updates, heartbeats)).doFinally(signal -> opened.close());
+                    synchronized (sinks) {
+                        sinks.add(sink);
+                    }
+                    sink.onDispose(opened::close);
+                })
+                .onBackpressureBuffer(MAX_PENDING_EVENTS, dropped -> opened.close(), BufferOverflowStrategy.ERROR);
+        Flux<Event<String>> heartbeats =
+                Flux.interval(HEARTBEAT).map(tick -> Event.of("").comment("keep-alive"));
+        return Flux.concat(
+                        Flux.just(Event.of(Json.write(Map.of("metric_name", metric)))
+                                .name("open")),
+                        Flux.merge(updates, heartbeats))
+                .doFinally(signal -> opened.close());
     }
 
     /** A series as columns; NaN and infinities become null (JSON has no such numbers). */

@@ -40,8 +40,7 @@ final class StreamedBody {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
     private volatile boolean cancelled;
 
-    private StreamedBody() {
-    }
+    private StreamedBody() {}
 
     /**
      * Runs the producer on {@code executor} and answers once its first chunk (or failure) is there.
@@ -52,7 +51,8 @@ final class StreamedBody {
      * or raw bytes (byte[]), and these chunks are raw bytes.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static CompletableFuture<HttpResponse<byte[]>> respond(ExecutorService executor, MediaType type, Producer producer) {
+    static CompletableFuture<HttpResponse<byte[]>> respond(
+            ExecutorService executor, MediaType type, Producer producer) {
         StreamedBody body = new StreamedBody();
         CompletableFuture<Object> first = new CompletableFuture<>();
         executor.execute(() -> {
@@ -69,13 +69,15 @@ final class StreamedBody {
                 }
             }
         });
-        CompletableFuture.runAsync(() -> {
-            try {
-                first.complete(body.queue.take());
-            } catch (InterruptedException e) {
-                first.completeExceptionally(e);
-            }
-        }, Schedulers.boundedElastic()::schedule);
+        CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        first.complete(body.queue.take());
+                    } catch (InterruptedException e) {
+                        first.completeExceptionally(e);
+                    }
+                },
+                Schedulers.boundedElastic()::schedule);
         return first.thenApply(item -> {
             if (item instanceof Throwable failure) {
                 body.cancelled = true;
@@ -86,21 +88,21 @@ final class StreamedBody {
                 return HttpResponse.ok(new byte[0]).contentType(type);
             }
             Flux<byte[]> rest = Flux.<byte[]>generate(sink -> {
-                try {
-                    Object next = body.queue.take();
-                    if (next == END) {
-                        sink.complete();
-                    } else if (next instanceof Throwable failure) {
-                        sink.error(failure);
-                    } else {
-                        sink.next((byte[]) next);
-                    }
-                } catch (InterruptedException e) {
-                    sink.error(e);
-                }
-            }).subscribeOn(Schedulers.boundedElastic());
-            Flux<byte[]> all = Flux.concat(Flux.just((byte[]) item), rest)
-                    .doOnCancel(() -> body.cancelled = true);
+                        try {
+                            Object next = body.queue.take();
+                            if (next == END) {
+                                sink.complete();
+                            } else if (next instanceof Throwable failure) {
+                                sink.error(failure);
+                            } else {
+                                sink.next((byte[]) next);
+                            }
+                        } catch (InterruptedException e) {
+                            sink.error(e);
+                        }
+                    })
+                    .subscribeOn(Schedulers.boundedElastic());
+            Flux<byte[]> all = Flux.concat(Flux.just((byte[]) item), rest).doOnCancel(() -> body.cancelled = true);
             return (HttpResponse) HttpResponse.ok(all).contentType(type);
         });
     }

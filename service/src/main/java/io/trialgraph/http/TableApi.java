@@ -7,10 +7,11 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.trialgraph.analytics.Column;
+import io.trialgraph.analytics.Table;
+import io.trialgraph.analytics.TableCsv;
+import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
-import io.trialgraph.domain.Table;
-import io.trialgraph.domain.TableColumn;
-import io.trialgraph.domain.TableCsv;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Named;
 import java.util.ArrayList;
@@ -51,10 +52,10 @@ final class TableApi {
             rows.add(cells);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("columns", page.columns().stream().map(TableColumn::id).toList());
+        answer.put("columns", page.columns().stream().map(Column::id).toList());
         answer.put("rows", rows);
         answer.put("total_rows", page.totalRows());
-        answer.put("next_page_token", AnalyticsService.token(page.nextOffset()));
+        answer.put("next_page_token", TableRequests.token(page.nextOffset()));
         return ExperimentsApi.json(answer);
     }
 
@@ -80,7 +81,14 @@ final class TableApi {
             sortColumns.add(desc || asc ? key.substring(0, key.lastIndexOf(':')) : key);
             descending.add(desc);
         }
-        return AnalyticsService.query(new Table.Scope(experiment, null, null), params.all("column"), params.text("filter"),
-                sortColumns, descending, params.text("group_by"), params.integer("page_size", 0), params.text("page_token"));
+        return TableRequests.check(
+                new Table.Scope(experiment, null, null),
+                params.all("column"),
+                params.text("filter"),
+                sortColumns,
+                descending,
+                params.text("group_by"),
+                params.integer("page_size", 0),
+                params.text("page_token"));
     }
 }

@@ -27,6 +27,7 @@ final class UiAssets {
 
     /** Letters, digits and {@code . _ - /}, no {@code ..}: nothing outside the two folders can be named. */
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
+
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
@@ -79,11 +80,12 @@ final class UiAssets {
         MutableHttpResponse<byte[]> response = HttpResponse.ok(bytes);
         if (type.startsWith("text/html")) {
             // The UI loads only its own files; no other site may frame it.
-            response.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "
-                    + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+            response.header(
+                    "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data: blob:; "
+                            + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
         }
-        return response
-                .contentType(type)
+        return response.contentType(type)
                 // WebJar paths carry their version: cache them; the UI's own files may change with an upgrade.
                 .header(HttpHeaders.CACHE_CONTROL, versioned ? "public, max-age=86400, immutable" : "no-cache")
                 .header("X-Content-Type-Options", "nosniff");

@@ -53,9 +53,14 @@ public final class WebServer {
         check(config.getMaxHeaderSize() >= 1024, "max-header-size", "must be at least 1024 bytes");
         check(config.getThreads() >= 1, "threads", "must be at least 1");
         check(config.getMaxLiveStreams() >= 0, "max-live-streams", "must not be negative");
-        check(config.getIdleTimeout() != null && !config.getIdleTimeout().isNegative() && !config.getIdleTimeout().isZero(),
-                "idle-timeout", "must be a positive duration such as 2m");
-        NettyHttpServerConfiguration settings = new NettyHttpServerConfiguration(context.getBean(ApplicationConfiguration.class));
+        check(
+                config.getIdleTimeout() != null
+                        && !config.getIdleTimeout().isNegative()
+                        && !config.getIdleTimeout().isZero(),
+                "idle-timeout",
+                "must be a positive duration such as 2m");
+        NettyHttpServerConfiguration settings =
+                new NettyHttpServerConfiguration(context.getBean(ApplicationConfiguration.class));
         settings.setHost(config.getHost().isEmpty() ? null : config.getHost());
         settings.setPort(config.getPort());
         settings.setMaxRequestSize(config.getMaxRequestSize());
@@ -66,7 +71,8 @@ public final class WebServer {
         settings.setReadIdleTimeout(config.getIdleTimeout());
         settings.setWriteIdleTimeout(config.getIdleTimeout());
         settings.setServerHeader("trialgraph");
-        NettyEmbeddedServer http = context.getBean(NettyEmbeddedServerFactory.class).build(settings);
+        NettyEmbeddedServer http =
+                context.getBean(NettyEmbeddedServerFactory.class).build(settings);
         SslContext ssl = tls.httpSslContext().orElse(null);
         http.register(new ConnectionGuard(ssl));
         try {
@@ -76,19 +82,28 @@ public final class WebServer {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            throw new InvalidConfigurationException("trialgraph.http.port (TRIALGRAPH_HTTP_PORT): cannot listen on "
-                    + describeHost() + " port " + config.getPort() + " (" + root.getMessage()
-                    + "); set another port, 0 for any free one, or trialgraph.http.enabled=false", e);
+            throw new InvalidConfigurationException(
+                    "trialgraph.http.port (TRIALGRAPH_HTTP_PORT): cannot listen on "
+                            + describeHost() + " port " + config.getPort() + " (" + root.getMessage()
+                            + "); set another port, 0 for any free one, or trialgraph.http.enabled=false",
+                    e);
         }
         server = http;
         if (ssl != null) {
-            LOG.info("HTTP on {} port {} speaks TLS only (client certificates: {})", describeHost(), http.getPort(),
+            LOG.info(
+                    "HTTP on {} port {} speaks TLS only (client certificates: {})",
+                    describeHost(),
+                    http.getPort(),
                     tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT));
         } else if (!loopbackOnly()) {
-            LOG.warn("HTTP (web UI and JSON API) listens on {} port {} in plain text: anyone on the network can read the traffic{};"
-                    + " set trialgraph.server.tls.cert-chain and .private-key, or trialgraph.http.host=127.0.0.1 to serve this machine only",
-                    describeHost(), http.getPort(),
-                    auth.isEnabled() ? ", bearer tokens included" : " and, with trialgraph.auth off, read and change everything");
+            LOG.warn(
+                    "HTTP (web UI and JSON API) listens on {} port {} in plain text: anyone on the network can read the traffic{};"
+                            + " set trialgraph.server.tls.cert-chain and .private-key, or trialgraph.http.host=127.0.0.1 to serve this machine only",
+                    describeHost(),
+                    http.getPort(),
+                    auth.isEnabled()
+                            ? ", bearer tokens included"
+                            : " and, with trialgraph.auth off, read and change everything");
         }
     }
 
@@ -108,8 +123,11 @@ public final class WebServer {
         if (server == null) {
             return "";
         }
-        String host = config.getHost().isEmpty() || config.getHost().equals("0.0.0.0") || config.getHost().equals("::")
-                ? "localhost" : config.getHost();
+        String host = config.getHost().isEmpty()
+                        || config.getHost().equals("0.0.0.0")
+                        || config.getHost().equals("::")
+                ? "localhost"
+                : config.getHost();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }

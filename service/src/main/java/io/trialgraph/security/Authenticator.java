@@ -49,10 +49,12 @@ public final class Authenticator {
         if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new UnauthenticatedException("the authorization header is not 'Bearer <token>'");
         }
-        Caller caller = tokens.authenticate(authorization.substring(BEARER.length()).strip())
+        Caller caller = tokens.authenticate(
+                        authorization.substring(BEARER.length()).strip())
                 .orElseThrow(() -> new UnauthenticatedException("unknown bearer token"));
-        Role required = MethodRoles.requiredRole(method).orElseThrow(() -> new PermissionDeniedException(
-                method + " has no role declared, so no token may call it"));
+        Role required = MethodRoles.requiredRole(method)
+                .orElseThrow(
+                        () -> new PermissionDeniedException(method + " has no role declared, so no token may call it"));
         if (!caller.role().includes(required)) {
             throw new PermissionDeniedException(method + " needs role " + required.label() + "; the token of '"
                     + caller.name() + "' has role " + caller.role().label());

@@ -3,9 +3,8 @@ package io.trialgraph.security;
 import io.micronaut.context.annotation.Context;
 import io.trialgraph.config.AuthConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
-import java.io.IOException;
+import io.trialgraph.config.SecretFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * the token is the secret itself (at least {@value #MIN_TOKEN_LENGTH} printable ASCII characters)
  * or {@code sha256:<64 hex digits>}, its hash, so the file need not hold the secret. Blank lines
  * and lines starting with {@code #} are skipped. Checked at start-up: a broken entry stops the
- * server with the line at fault.
+ * server with the line at fault, and so does a token file other users of the machine may read
+ * (see {@link SecretFiles}).
  */
 @Context
 public final class BearerTokens {
@@ -49,8 +49,7 @@ public final class BearerTokens {
     private static final String TOKENS = "trialgraph.auth.tokens (TRIALGRAPH_AUTH_TOKENS)";
 
     /** A known token: who it stands for and the SHA-256 of the token. */
-    record Entry(Caller caller, byte[] hash, String origin) {
-    }
+    record Entry(Caller caller, byte[] hash, String origin) {}
 
     private final List<Entry> entries;
 
@@ -110,11 +109,14 @@ public final class BearerTokens {
             String origin = where.apply(i + 1);
             String[] fields = line.split("\\s+");
             if (fields.length != 3) {
-                throw invalid(origin, "expected '<role> <name> <token>', found " + fields.length
-                        + (fields.length == 1 ? " field" : " fields"));
+                throw invalid(
+                        origin,
+                        "expected '<role> <name> <token>', found " + fields.length
+                                + (fields.length == 1 ? " field" : " fields"));
             }
-            Role role = Role.ofLabel(fields[0]).orElseThrow(() -> invalid(origin,
-                    "unknown role '" + fields[0] + "': use reader, writer or admin"));
+            Role role = Role.ofLabel(fields[0])
+                    .orElseThrow(
+                            () -> invalid(origin, "unknown role '" + fields[0] + "': use reader, writer or admin"));
             String name = fields[1];
             if (!NAME.matcher(name).matches()) {
                 throw invalid(origin, "the name '" + name + "' must be 1 to 64 letters, digits, '.', '_', '@' or '-'");
@@ -137,8 +139,10 @@ public final class BearerTokens {
             throw invalid(origin, "the token may only have printable ASCII characters");
         }
         if (token.length() < MIN_TOKEN_LENGTH) {
-            throw invalid(origin, "the token has " + token.length() + " characters, fewer than " + MIN_TOKEN_LENGTH
-                    + " (make one with: openssl rand -hex 32)");
+            throw invalid(
+                    origin,
+                    "the token has " + token.length() + " characters, fewer than " + MIN_TOKEN_LENGTH
+                            + " (make one with: openssl rand -hex 32)");
         }
         return sha256(token.getBytes(StandardCharsets.US_ASCII));
     }
@@ -155,17 +159,8 @@ public final class BearerTokens {
     }
 
     private static List<String> readLines(Path file) {
-        if (!Files.exists(file)) {
-            throw new InvalidConfigurationException(TOKEN_FILE + ": " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new InvalidConfigurationException(TOKEN_FILE + ": " + file + " is not a readable file");
-        }
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidConfigurationException(TOKEN_FILE + ": cannot read " + file + ": " + e.getMessage(), e);
-        }
+        // Refuses a file other users may read, a byte-order mark and anything but UTF-8 text.
+        return SecretFiles.readLines(file, TOKEN_FILE);
     }
 
     private static InvalidConfigurationException invalid(String origin, String problem) {

@@ -6,5 +6,4 @@ package io.trialgraph.security;
  * @param name the name the token was given in the configuration
  * @param role what the token may do
  */
-public record Caller(String name, Role role) {
-}
+public record Caller(String name, Role role) {}

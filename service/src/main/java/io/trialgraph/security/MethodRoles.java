@@ -26,28 +26,24 @@ import java.util.Set;
 public final class MethodRoles {
 
     /** Services anyone may call without a token: load balancers and generic gRPC tools rely on them. */
-    private static final Set<String> PUBLIC_SERVICES = Set.of(
-            HealthGrpc.SERVICE_NAME,
-            ServerReflectionGrpc.SERVICE_NAME);
+    private static final Set<String> PUBLIC_SERVICES =
+            Set.of(HealthGrpc.SERVICE_NAME, ServerReflectionGrpc.SERVICE_NAME);
 
     /** The service name MLflow's REST routes use for their RPCs. */
     private static final String MLFLOW = "mlflow.MlflowService/";
 
     private static final Map<String, Role> REQUIRED = Map.ofEntries(
             reader(ServerServiceGrpc.getGetServerInfoMethod()),
-
             writer(ExperimentServiceGrpc.getCreateExperimentMethod()),
             reader(ExperimentServiceGrpc.getGetExperimentMethod()),
             reader(ExperimentServiceGrpc.getListExperimentsMethod()),
             writer(ExperimentServiceGrpc.getUpdateExperimentMethod()),
             admin(ExperimentServiceGrpc.getDeleteExperimentMethod()),
-
             writer(TrialServiceGrpc.getCreateTrialMethod()),
             reader(TrialServiceGrpc.getGetTrialMethod()),
             reader(TrialServiceGrpc.getListTrialsMethod()),
             writer(TrialServiceGrpc.getUpdateTrialMethod()),
             admin(TrialServiceGrpc.getDeleteTrialMethod()),
-
             writer(TrialComponentServiceGrpc.getCreateTrialComponentMethod()),
             reader(TrialComponentServiceGrpc.getGetTrialComponentMethod()),
             reader(TrialComponentServiceGrpc.getListTrialComponentsMethod()),
@@ -59,20 +55,16 @@ public final class MethodRoles {
             writer(TrialComponentServiceGrpc.getDisassociateTrialComponentMethod()),
             writer(TrialComponentServiceGrpc.getLinkArtifactsMethod()),
             writer(TrialComponentServiceGrpc.getUnlinkArtifactsMethod()),
-
             writer(ArtifactServiceGrpc.getCreateArtifactMethod()),
             reader(ArtifactServiceGrpc.getGetArtifactMethod()),
             reader(ArtifactServiceGrpc.getListArtifactsMethod()),
             writer(ArtifactServiceGrpc.getUpdateArtifactMethod()),
             admin(ArtifactServiceGrpc.getDeleteArtifactMethod()),
-
             writer(MetricServiceGrpc.getIngestMetricsMethod()),
             reader(MetricServiceGrpc.getGetMetricSummariesMethod()),
             reader(MetricServiceGrpc.getReadMetricSeriesMethod()),
-
             reader(LineageServiceGrpc.getGetLineageMethod()),
             reader(LineageServiceGrpc.getGetLineageDotMethod()),
-
             reader(AnalyticsServiceGrpc.getGetTableMethod()),
             reader(AnalyticsServiceGrpc.getExportTableCsvMethod()),
 
@@ -115,8 +107,7 @@ public final class MethodRoles {
             writer(MLFLOW + "LogLoggedModelParams"),
             admin(MLFLOW + "deleteLoggedModel"));
 
-    private MethodRoles() {
-    }
+    private MethodRoles() {}
 
     /** @return whether the method belongs to a service anyone may call without a token */
     public static boolean isPublic(String fullMethodName) {

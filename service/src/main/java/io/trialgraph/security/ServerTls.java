@@ -54,18 +54,22 @@ public final class ServerTls {
             return;
         }
         if (config.getCertChain().isEmpty()) {
-            throw new InvalidConfigurationException(CERT_CHAIN + ": is required with trialgraph.server.tls.private-key");
+            throw new InvalidConfigurationException(
+                    CERT_CHAIN + ": is required with trialgraph.server.tls.private-key");
         }
         if (config.getPrivateKey().isEmpty()) {
-            throw new InvalidConfigurationException(PRIVATE_KEY + ": is required with trialgraph.server.tls.cert-chain");
+            throw new InvalidConfigurationException(
+                    PRIVATE_KEY + ": is required with trialgraph.server.tls.cert-chain");
         }
-        if (clientAuth != TlsConfiguration.ClientAuth.NONE && config.getClientCa().isEmpty()) {
+        if (clientAuth != TlsConfiguration.ClientAuth.NONE
+                && config.getClientCa().isEmpty()) {
             throw new InvalidConfigurationException(CLIENT_CA + ": is required with client-auth "
                     + clientAuth.name().toLowerCase(Locale.ROOT) + " (the CA that signs client certificates)");
         }
-        if (clientAuth == TlsConfiguration.ClientAuth.NONE && !config.getClientCa().isEmpty()) {
-            throw new InvalidConfigurationException(CLIENT_AUTH + ": is none, so the client CA would be ignored;"
-                    + " set it to optional or require");
+        if (clientAuth == TlsConfiguration.ClientAuth.NONE
+                && !config.getClientCa().isEmpty()) {
+            throw new InvalidConfigurationException(
+                    CLIENT_AUTH + ": is none, so the client CA would be ignored;" + " set it to optional or require");
         }
         Path certChain = certificates(config.getCertChain(), CERT_CHAIN);
         Path privateKey = readable(config.getPrivateKey(), PRIVATE_KEY);
@@ -78,22 +82,31 @@ public final class ServerTls {
     private SslContext build(Path certChain, Path privateKey, Path clientCa, TlsConfiguration config, boolean grpc) {
         SslContextBuilder builder;
         try {
-            builder = SslContextBuilder.forServer(certChain.toFile(), privateKey.toFile(),
+            builder = SslContextBuilder.forServer(
+                    certChain.toFile(),
+                    privateKey.toFile(),
                     config.getPrivateKeyPassword().isEmpty() ? null : config.getPrivateKeyPassword());
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(PRIVATE_KEY + ": cannot load the key in " + privateKey
-                    + " (a PEM PKCS#8 key, 'BEGIN PRIVATE KEY'; encrypted ones need trialgraph.server.tls.private-key-password): "
-                    + rootMessage(e), e);
+            throw new InvalidConfigurationException(
+                    PRIVATE_KEY + ": cannot load the key in " + privateKey
+                            + " (a PEM PKCS#8 key, 'BEGIN PRIVATE KEY'; encrypted ones need trialgraph.server.tls.private-key-password): "
+                            + rootMessage(e),
+                    e);
         }
         if (clientCa != null) {
             builder.trustManager(clientCa.toFile())
-                    .clientAuth(clientAuth == TlsConfiguration.ClientAuth.REQUIRE ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+                    .clientAuth(
+                            clientAuth == TlsConfiguration.ClientAuth.REQUIRE
+                                    ? ClientAuth.REQUIRE
+                                    : ClientAuth.OPTIONAL);
         }
         try {
             return (grpc ? GrpcSslContexts.configure(builder) : builder).build();
         } catch (SSLException | RuntimeException e) {
-            throw new InvalidConfigurationException(PRIVATE_KEY + ": cannot use the key " + privateKey
-                    + " with the certificates " + certChain + ": " + rootMessage(e), e);
+            throw new InvalidConfigurationException(
+                    PRIVATE_KEY + ": cannot use the key " + privateKey + " with the certificates " + certChain + ": "
+                            + rootMessage(e),
+                    e);
         }
     }
 
@@ -131,7 +144,8 @@ public final class ServerTls {
                 throw new InvalidConfigurationException(setting + ": " + path + " holds no PEM certificate");
             }
         } catch (CertificateException e) {
-            throw new InvalidConfigurationException(setting + ": " + path + " holds no valid PEM certificate: " + rootMessage(e), e);
+            throw new InvalidConfigurationException(
+                    setting + ": " + path + " holds no valid PEM certificate: " + rootMessage(e), e);
         } catch (IOException e) {
             throw new InvalidConfigurationException(setting + ": cannot read " + path + ": " + e.getMessage(), e);
         }

@@ -46,7 +46,8 @@ public class ExperimentService {
     /** Counts of components, jobs and running jobs and the last activity of up to a page of experiments. */
     public List<ExperimentActivity> activity(List<String> names) {
         if (names.size() > Paging.MAX_PAGE_SIZE) {
-            throw new InvalidArgumentException("names", "at most " + Paging.MAX_PAGE_SIZE + " experiments at once, has " + names.size());
+            throw new InvalidArgumentException(
+                    "names", "at most " + Paging.MAX_PAGE_SIZE + " experiments at once, has " + names.size());
         }
         for (int i = 0; i < names.size(); i++) {
             Rules.name("names[" + i + "]", names.get(i));

@@ -5,13 +5,13 @@ import io.trialgraph.domain.Lineage;
 import io.trialgraph.domain.Lineage.Edge;
 import io.trialgraph.domain.Lineage.Node;
 import io.trialgraph.domain.Lineage.NodeRef;
+import io.trialgraph.domain.PageTokens;
 import io.trialgraph.domain.Rules;
+import io.trialgraph.rules.Quote;
 import io.trialgraph.store.LineageStore;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +32,8 @@ public class LineageService {
     public static final int MAX_NODES = 10_000;
     public static final int MAX_START_NODES = 100;
 
-    private static final Comparator<Node> NEAREST_FIRST = Comparator.comparingInt(Node::depth).thenComparing(Node::key);
+    private static final Comparator<Node> NEAREST_FIRST =
+            Comparator.comparingInt(Node::depth).thenComparing(Node::key);
 
     private final LineageStore store;
 
@@ -41,10 +42,18 @@ public class LineageService {
     }
 
     /** Parses and checks the arguments of a lineage request. */
-    public static Lineage.Query query(List<NodeRef> start, Lineage.Direction direction, int maxDepth, List<String> includeKinds,
-            List<String> edgeTypes, List<String> stopKinds, int maxNodes, String pageToken) {
+    public static Lineage.Query query(
+            List<NodeRef> start,
+            Lineage.Direction direction,
+            int maxDepth,
+            List<String> includeKinds,
+            List<String> edgeTypes,
+            List<String> stopKinds,
+            int maxNodes,
+            String pageToken) {
         if (start.isEmpty() || start.size() > MAX_START_NODES) {
-            throw new InvalidArgumentException("start", "needs 1 to " + MAX_START_NODES + " nodes, has " + start.size());
+            throw new InvalidArgumentException(
+                    "start", "needs 1 to " + MAX_START_NODES + " nodes, has " + start.size());
         }
         for (int i = 0; i < start.size(); i++) {
             NodeRef ref = start.get(i);
@@ -63,31 +72,43 @@ public class LineageService {
         }
         int depth = maxDepth == 0 ? DEFAULT_DEPTH : maxDepth;
         if (depth < 1 || depth > MAX_DEPTH) {
-            throw new InvalidArgumentException("max_depth", "must be between 1 and " + MAX_DEPTH + " (0 means "
-                    + DEFAULT_DEPTH + "), is " + maxDepth);
+            throw new InvalidArgumentException(
+                    "max_depth",
+                    "must be between 1 and " + MAX_DEPTH + " (0 means " + DEFAULT_DEPTH + "), is " + maxDepth);
         }
         int nodes = maxNodes == 0 ? DEFAULT_NODES : maxNodes;
         if (nodes < 1 || nodes > MAX_NODES) {
-            throw new InvalidArgumentException("max_nodes", "must be between 1 and " + MAX_NODES + " (0 means "
-                    + DEFAULT_NODES + "), is " + maxNodes);
+            throw new InvalidArgumentException(
+                    "max_nodes",
+                    "must be between 1 and " + MAX_NODES + " (0 means " + DEFAULT_NODES + "), is " + maxNodes);
         }
         Set<String> types = edgeTypes.isEmpty() ? Lineage.EDGE_TYPES : new HashSet<>(edgeTypes);
         for (int i = 0; i < edgeTypes.size(); i++) {
             if (!Lineage.EDGE_TYPES.contains(edgeTypes.get(i))) {
-                throw new InvalidArgumentException("edge_types[" + i + "]", "must be CONSUMED_BY or PRODUCED, is '"
-                        + edgeTypes.get(i) + "'");
+                throw new InvalidArgumentException(
+                        "edge_types[" + i + "]", "must be CONSUMED_BY or PRODUCED, is " + Quote.of(edgeTypes.get(i)));
             }
         }
         Cursor cursor = Cursor.decode(pageToken);
-        return new Lineage.Query(List.copyOf(start), direction, depth, kinds("include_kinds", includeKinds), types,
-                kinds("stop_at_kinds", stopKinds), nodes, cursor.depth(), cursor.key());
+        return new Lineage.Query(
+                List.copyOf(start),
+                direction,
+                depth,
+                kinds("include_kinds", includeKinds),
+                types,
+                kinds("stop_at_kinds", stopKinds),
+                nodes,
+                cursor.depth(),
+                cursor.key());
     }
 
     private static Set<String> kinds(String field, List<String> kinds) {
         for (int i = 0; i < kinds.size(); i++) {
             if (!Lineage.isKnownKind(kinds.get(i))) {
-                throw new InvalidArgumentException(field + "[" + i + "]", "must be dataset, model, code, checkpoint, other, "
-                        + "artifact, component or component:<kind>, is '" + kinds.get(i) + "'");
+                throw new InvalidArgumentException(
+                        field + "[" + i + "]",
+                        "must be dataset, model, code, checkpoint, other, "
+                                + "artifact, component or component:<kind>, is " + Quote.of(kinds.get(i)));
             }
         }
         return Set.copyOf(kinds);
@@ -96,23 +117,32 @@ public class LineageService {
     /** Answers a lineage question (one page of it). */
     public Lineage.Subgraph lineage(Lineage.Query query) {
         Page page = new Page(query);
-        LineageStore.Walk walk = store.walk(query.start(), query.direction(), query.maxDepth(), query.edgeTypes(),
-                query.stopKinds(), page::select);
+        LineageStore.Walk walk = store.walk(
+                query.start(), query.direction(), query.maxDepth(), query.edgeTypes(), query.stopKinds(), page::select);
         Map<String, Node> byId = new HashMap<>();
         page.upToPageEnd.forEach(r -> byId.put(r.elementId(), r.node()));
         List<Edge> edges = new ArrayList<>();
         List<Edge> all = new ArrayList<>();
         for (LineageStore.Link link : walk.links()) {
-            Edge edge = new Edge(byId.get(link.fromId()).key(), byId.get(link.toId()).key(), link.type(), link.name());
+            Edge edge = new Edge(
+                    byId.get(link.fromId()).key(), byId.get(link.toId()).key(), link.type(), link.name());
             all.add(edge);
             if (page.onPage.contains(link.fromId()) || page.onPage.contains(link.toId())) {
                 edges.add(edge);
             }
         }
-        edges.sort(Comparator.comparing(Edge::fromKey).thenComparing(Edge::toKey).thenComparing(Edge::type).thenComparing(Edge::name));
+        edges.sort(Comparator.comparing(Edge::fromKey)
+                .thenComparing(Edge::toKey)
+                .thenComparing(Edge::type)
+                .thenComparing(Edge::name));
         Node last = page.truncated ? page.nodes.get(page.nodes.size() - 1) : null;
-        return new Lineage.Subgraph(page.nodes, edges, page.truncated, last == null ? -1 : last.depth(),
-                last == null ? "" : last.key(), hasCycle(all));
+        return new Lineage.Subgraph(
+                page.nodes,
+                edges,
+                page.truncated,
+                last == null ? -1 : last.depth(),
+                last == null ? "" : last.key(),
+                hasCycle(all));
     }
 
     /**
@@ -134,7 +164,9 @@ public class LineageService {
         List<String> select(List<LineageStore.Reached> reached) {
             List<LineageStore.Reached> shown = new ArrayList<>();
             for (LineageStore.Reached r : reached) {
-                if (query.includeKinds().isEmpty() || r.node().depth() == 0 || Lineage.matches(r.node(), query.includeKinds())) {
+                if (query.includeKinds().isEmpty()
+                        || r.node().depth() == 0
+                        || Lineage.matches(r.node(), query.includeKinds())) {
                     shown.add(r);
                 }
             }
@@ -142,7 +174,8 @@ public class LineageService {
             int from = 0;
             if (query.afterDepth() >= 0) {
                 Node after = new Node(query.afterKey(), "", "", "", "", "", "", query.afterDepth());
-                while (from < shown.size() && NEAREST_FIRST.compare(shown.get(from).node(), after) <= 0) {
+                while (from < shown.size()
+                        && NEAREST_FIRST.compare(shown.get(from).node(), after) <= 0) {
                     from++;
                 }
             }
@@ -194,16 +227,27 @@ public class LineageService {
         StringBuilder dot = new StringBuilder("digraph lineage {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
         for (Node node : subgraph.nodes()) {
             String label = node.isArtifact()
-                    ? (node.name().isEmpty() ? lines(node.uri(), "(" + node.kind() + ")")
+                    ? (node.name().isEmpty()
+                            ? lines(node.uri(), "(" + node.kind() + ")")
                             : lines(node.name(), node.uri(), "(" + node.kind() + ")"))
                     : lines(node.name(), "(" + node.kind().substring("component:".length()) + ")");
-            dot.append("  ").append(quote(node.key())).append(" [label=\"").append(label)
-                    .append("\", shape=").append(node.isArtifact() ? "ellipse" : "box")
-                    .append(node.depth() == 0 ? ", style=bold" : "").append("];\n");
+            dot.append("  ")
+                    .append(quote(node.key()))
+                    .append(" [label=\"")
+                    .append(label)
+                    .append("\", shape=")
+                    .append(node.isArtifact() ? "ellipse" : "box")
+                    .append(node.depth() == 0 ? ", style=bold" : "")
+                    .append("];\n");
         }
         for (Edge edge : subgraph.edges()) {
-            dot.append("  ").append(quote(edge.fromKey())).append(" -> ").append(quote(edge.toKey()))
-                    .append(" [label=").append(quote(edge.name().isEmpty() ? edge.type() : edge.name())).append("];\n");
+            dot.append("  ")
+                    .append(quote(edge.fromKey()))
+                    .append(" -> ")
+                    .append(quote(edge.toKey()))
+                    .append(" [label=")
+                    .append(quote(edge.name().isEmpty() ? edge.type() : edge.name()))
+                    .append("];\n");
         }
         return dot.append("}\n").toString();
     }
@@ -228,27 +272,27 @@ public class LineageService {
     /** Where a truncated answer continues: after the node at (depth, key). */
     record Cursor(int depth, String key) {
 
-        private static final String PREFIX = "lineage1:";
+        private static final String TOKEN_KIND = "lineage";
 
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((PREFIX + depth + ":" + key).getBytes(StandardCharsets.UTF_8));
+            return PageTokens.encode(TOKEN_KIND, depth + ":" + key);
         }
 
         static Cursor decode(String token) {
-            if (token == null || token.isEmpty()) {
+            String position = PageTokens.decode(TOKEN_KIND, token, "GetLineage");
+            if (position == null) {
                 return new Cursor(-1, "");
             }
+            int colon = position.indexOf(':');
             try {
-                String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                if (text.startsWith(PREFIX)) {
-                    int colon = text.indexOf(':', PREFIX.length());
-                    return new Cursor(Integer.parseInt(text.substring(PREFIX.length(), colon)), text.substring(colon + 1));
+                int depth = Integer.parseInt(position.substring(0, Math.max(colon, 0)));
+                if (colon > 0 && depth >= 0) {
+                    return new Cursor(depth, position.substring(colon + 1));
                 }
-            } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+            } catch (NumberFormatException malformed) {
                 // reported below
             }
-            throw new InvalidArgumentException("page_token", "is not a next_page_token returned by GetLineage");
+            throw PageTokens.invalid("GetLineage");
         }
     }
 }

@@ -12,6 +12,7 @@ import io.trialgraph.domain.MetricSummary;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.TrialGraphException;
+import io.trialgraph.rules.InputRules;
 import io.trialgraph.store.MetricStore;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -22,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 public class MetricService {
 
     /** The most points one batch may carry. */
-    public static final int MAX_BATCH_POINTS = 100_000;
-    public static final int MAX_METRIC_NAME = 255;
-    public static final int MAX_WRITER_ID = 128;
+    public static final int MAX_BATCH_POINTS = InputRules.MAX_BATCH_POINTS;
+
+    public static final int MAX_METRIC_NAME = InputRules.METRIC_NAME_MAX;
+    public static final int MAX_WRITER_ID = InputRules.WRITER_ID_MAX;
     public static final int MAX_SUMMARY_COMPONENTS = 1_000;
 
     private final MetricStore store;
@@ -44,7 +46,8 @@ public class MetricService {
                 .baseUnit("points")
                 .register(registry);
         this.commits = Timer.builder("trialgraph.ingest.commit")
-                .description("Time to commit a batch to Neo4j (points, summaries and the writer's sequence in one transaction)")
+                .description(
+                        "Time to commit a batch to Neo4j (points, summaries and the writer's sequence in one transaction)")
                 .register(registry);
         this.rejectedBatches = Counter.builder("trialgraph.ingest.batches.rejected")
                 .description("Batches rejected whole (unknown component, a rule broken)")
@@ -57,15 +60,11 @@ public class MetricService {
      * @param storedPoints points written now (0 for a batch committed before, or a rejected one)
      * @param rejection why the batch was rejected (nothing of it stored), or null
      */
-    public record Outcome(long storedPoints, TrialGraphException rejection) {
-    }
+    public record Outcome(long storedPoints, TrialGraphException rejection) {}
 
     /** @throws InvalidArgumentException when the writer id is unusable (the stream cannot go on) */
     public static String writerId(String writerId) {
-        if (writerId == null || writerId.isEmpty() || writerId.length() > MAX_WRITER_ID) {
-            throw new InvalidArgumentException("writer_id", "must be 1-" + MAX_WRITER_ID + " characters");
-        }
-        return writerId;
+        return Rules.check("writer_id", writerId, InputRules.writerIdProblem(writerId));
     }
 
     /**
@@ -95,9 +94,7 @@ public class MetricService {
 
     private static void validate(MetricBatch batch) {
         long points = batch.pointCount();
-        if (points > MAX_BATCH_POINTS) {
-            throw new InvalidArgumentException("series", "a batch holds at most " + MAX_BATCH_POINTS + " points, this one " + points);
-        }
+        Rules.check("series", points, InputRules.batchPointsProblem(points));
         for (int i = 0; i < batch.series().size(); i++) {
             MetricBatch.Series series = batch.series().get(i);
             String at = "series[" + i + "]";
@@ -126,24 +123,16 @@ public class MetricService {
     }
 
     /** A metric name: 1-255 characters, no control characters. */
-    public static String metricName(String field, String name) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidArgumentException(field, "is required");
-        }
-        if (name.length() > MAX_METRIC_NAME) {
-            throw new InvalidArgumentException(field, "must be at most " + MAX_METRIC_NAME + " characters, has " + name.length());
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidArgumentException(field, "must not contain control characters");
-        }
-        return name;
+    static String metricName(String field, String name) {
+        return Rules.metricName(field, name);
     }
 
     /** Summaries of the named components' metrics (all metrics when {@code metrics} is empty). */
     public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
         if (components.isEmpty() || components.size() > MAX_SUMMARY_COMPONENTS) {
-            throw new InvalidArgumentException("trial_component_names", "must name 1 to " + MAX_SUMMARY_COMPONENTS
-                    + " components, names " + components.size());
+            throw new InvalidArgumentException(
+                    "trial_component_names",
+                    "must name 1 to " + MAX_SUMMARY_COMPONENTS + " components, names " + components.size());
         }
         for (int i = 0; i < components.size(); i++) {
             Rules.name("trial_component_names[" + i + "]", components.get(i));
@@ -160,8 +149,7 @@ public class MetricService {
      * @param totalPoints points in the step range before downsampling
      * @param points the points returned, in step order
      */
-    public record Series(long totalPoints, MetricPoints points) {
-    }
+    public record Series(long totalPoints, MetricPoints points) {}
 
     /**
      * Reads a metric's points in [minStep, maxStep], downsampled to at most {@code maxPoints}
@@ -179,8 +167,9 @@ public class MetricService {
             throw new InvalidArgumentException("max_step", "must not be below min_step (" + from + "), is " + to);
         }
         if (maxPoints != 0 && maxPoints < Downsampling.MIN_POINTS) {
-            throw new InvalidArgumentException("max_points", "must be 0 (all points) or at least " + Downsampling.MIN_POINTS
-                    + ", is " + maxPoints);
+            throw new InvalidArgumentException(
+                    "max_points",
+                    "must be 0 (all points) or at least " + Downsampling.MIN_POINTS + ", is " + maxPoints);
         }
         MetricPoints points = store.series(component, metric, from, to)
                 .orElseThrow(() -> new NotFoundException("metric", component + "/" + metric));

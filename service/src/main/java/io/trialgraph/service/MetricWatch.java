@@ -47,8 +47,7 @@ public class MetricWatch {
         void points(String component, String metric, MetricPoints points);
 
         /** The watch failed (e.g. Neo4j is unavailable); it goes on trying. */
-        default void failed(RuntimeException failure) {
-        }
+        default void failed(RuntimeException failure) {}
     }
 
     /** One watcher's series and where each stands. */
@@ -92,10 +91,12 @@ public class MetricWatch {
      * @param maxWatches how many watches may be open at once
      * @throws InvalidArgumentException for unusable names, RESOURCE_EXHAUSTED when too many watches are open
      */
-    public Watch watch(List<String> components, String metric, Map<String, Long> afterStep, int maxWatches, Listener listener) {
+    public Watch watch(
+            List<String> components, String metric, Map<String, Long> afterStep, int maxWatches, Listener listener) {
         if (components.isEmpty() || components.size() > MAX_SERIES) {
-            throw new InvalidArgumentException("trial_component_names", "must name 1 to " + MAX_SERIES + " components, names "
-                    + components.size());
+            throw new InvalidArgumentException(
+                    "trial_component_names",
+                    "must name 1 to " + MAX_SERIES + " components, names " + components.size());
         }
         for (int i = 0; i < components.size(); i++) {
             Rules.name("trial_component_names[" + i + "]", components.get(i));
@@ -103,8 +104,9 @@ public class MetricWatch {
         MetricService.metricName("metric_name", metric);
         synchronized (watches) {
             if (watches.size() >= maxWatches) {
-                throw new ResourceExhaustedException("live streams: " + watches.size() + " are open, the most the server allows ("
-                        + maxWatches + ", trialgraph.http.max-live-streams); close one or try again later");
+                throw new ResourceExhaustedException(
+                        "live streams: " + watches.size() + " are open, the most the server allows (" + maxWatches
+                                + ", trialgraph.http.max-live-streams); close one or try again later");
             }
             Watch watch = new Watch(components, metric, afterStep, listener);
             watches.add(watch);
@@ -122,7 +124,8 @@ public class MetricWatch {
             return;
         }
         Map<String, List<Watch>> byMetric = new HashMap<>();
-        watches.forEach(watch -> byMetric.computeIfAbsent(watch.metric, m -> new ArrayList<>()).add(watch));
+        watches.forEach(watch ->
+                byMetric.computeIfAbsent(watch.metric, m -> new ArrayList<>()).add(watch));
         byMetric.forEach((metric, group) -> {
             Set<String> components = new LinkedHashSet<>();
             group.forEach(watch -> components.addAll(watch.afterStep.keySet()));
@@ -130,8 +133,10 @@ public class MetricWatch {
             try {
                 List<String> all = new ArrayList<>(components);
                 for (int from = 0; from < all.size(); from += MetricService.MAX_SUMMARY_COMPONENTS) {
-                    List<String> part = all.subList(from, Math.min(all.size(), from + MetricService.MAX_SUMMARY_COMPONENTS));
-                    metrics.summaries(part, List.of(metric)).forEach(summary -> current.put(summary.component(), summary));
+                    List<String> part =
+                            all.subList(from, Math.min(all.size(), from + MetricService.MAX_SUMMARY_COMPONENTS));
+                    metrics.summaries(part, List.of(metric))
+                            .forEach(summary -> current.put(summary.component(), summary));
                 }
             } catch (RuntimeException e) {
                 LOG.debug("Metric watch could not read summaries", e);
@@ -139,7 +144,10 @@ public class MetricWatch {
                 return;
             }
             for (Watch watch : group) {
-                watch.afterStep.forEach((component, after) -> send(watch, component, after, current.get(component)));
+                // A copy: send() moves each component's step on.
+                for (Map.Entry<String, Long> entry : List.copyOf(watch.afterStep.entrySet())) {
+                    send(watch, entry.getKey(), entry.getValue(), current.get(entry.getKey()));
+                }
             }
         });
     }
@@ -153,7 +161,8 @@ public class MetricWatch {
             return;
         }
         try {
-            MetricPoints points = metrics.read(component, watch.metric, after + 1, null, MAX_POINTS_PER_UPDATE).points();
+            MetricPoints points = metrics.read(component, watch.metric, after + 1, null, MAX_POINTS_PER_UPDATE)
+                    .points();
             if (points.size() > 0) {
                 watch.afterStep.put(component, points.step(points.size() - 1));
                 watch.listener.points(component, watch.metric, points);

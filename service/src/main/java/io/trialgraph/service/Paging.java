@@ -2,14 +2,14 @@ package io.trialgraph.service;
 
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.Page;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.trialgraph.domain.PageTokens;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Keyset paging: a page token is the opaque (base64) sort key of the last item returned, so a
- * page costs the same however deep it is and concurrent inserts never shift pages.
+ * Keyset paging: a page token is the sort key of the last item returned, sealed by
+ * {@link PageTokens}, so a page costs the same however deep it is and concurrent inserts never
+ * shift pages.
  *
  * @param limit how many items the caller wants
  * @param after the sort key to continue after; empty for the first page
@@ -18,13 +18,15 @@ public record Paging(int limit, String after) {
 
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 1_000;
-    private static final String TOKEN_PREFIX = "v1:";
+    /** The page-token kind of every listing (List* RPCs). */
+    private static final String TOKEN_KIND = "list";
 
     /** @throws InvalidArgumentException for a negative or too large size, or a token we did not issue */
     public static Paging of(int pageSize, String pageToken) {
         if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
-            throw new InvalidArgumentException("page_size", "must be between 0 (meaning " + DEFAULT_PAGE_SIZE + ") and "
-                    + MAX_PAGE_SIZE + ", is " + pageSize);
+            throw new InvalidArgumentException(
+                    "page_size",
+                    "must be between 0 (meaning " + DEFAULT_PAGE_SIZE + ") and " + MAX_PAGE_SIZE + ", is " + pageSize);
         }
         return new Paging(pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize, decode(pageToken));
     }
@@ -44,21 +46,11 @@ public record Paging(int limit, String after) {
     }
 
     static String encode(String key) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((TOKEN_PREFIX + key).getBytes(StandardCharsets.UTF_8));
+        return PageTokens.encode(TOKEN_KIND, key);
     }
 
     private static String decode(String token) {
-        if (token == null || token.isEmpty()) {
-            return "";
-        }
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (decoded.startsWith(TOKEN_PREFIX)) {
-                return decoded.substring(TOKEN_PREFIX.length());
-            }
-        } catch (IllegalArgumentException notBase64) {
-            // reported below
-        }
-        throw new InvalidArgumentException("page_token", "is not a next_page_token returned by this listing");
+        String key = PageTokens.decode(TOKEN_KIND, token, "this listing");
+        return key == null ? "" : key;
     }
 }

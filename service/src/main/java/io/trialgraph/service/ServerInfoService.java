@@ -2,8 +2,6 @@ package io.trialgraph.service;
 
 import io.trialgraph.TrialGraphVersion;
 import io.trialgraph.domain.ServerInfo;
-import io.trialgraph.neo4j.Neo4jConnection;
-import io.trialgraph.neo4j.SchemaMigrations;
 import io.trialgraph.store.ServerStore;
 import jakarta.inject.Singleton;
 
@@ -11,14 +9,10 @@ import jakarta.inject.Singleton;
 @Singleton
 public class ServerInfoService {
 
-    private final Neo4jConnection neo4j;
-    private final SchemaMigrations migrations;
     private final ServerStore store;
     private volatile String neo4jVersion;
 
-    ServerInfoService(Neo4jConnection neo4j, SchemaMigrations migrations, ServerStore store) {
-        this.neo4j = neo4j;
-        this.migrations = migrations;
+    ServerInfoService(ServerStore store) {
         this.store = store;
     }
 
@@ -28,7 +22,17 @@ public class ServerInfoService {
             version = store.neo4jVersion();
             neo4jVersion = version;
         }
-        return new ServerInfo(TrialGraphVersion.VERSION, neo4j.isEmbedded(), neo4j.boltUri(), version,
-                migrations.appliedVersion());
+        return new ServerInfo(
+                TrialGraphVersion.VERSION, store.isEmbedded(), store.boltUri(), version, store.schemaVersion());
+    }
+
+    /** @return true when the database answers now (for health checking) */
+    public boolean isDatabaseReachable() {
+        return store.isReachable();
+    }
+
+    /** @return the Bolt URI the service talks to, for messages */
+    public String databaseUri() {
+        return store.boltUri();
     }
 }

@@ -9,6 +9,7 @@ import io.trialgraph.domain.FailedPreconditionException;
 import io.trialgraph.domain.Updates.ArtifactKey;
 import io.trialgraph.domain.Updates.ArtifactUpdate;
 import io.trialgraph.neo4j.Neo4jConnection;
+import io.trialgraph.rules.Quote;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,7 +114,9 @@ public class ArtifactStore {
         List<Record> rows = key.uri() != null
                 ? tx.run(FIND_BY_URI, Map.of("uri", key.uri())).list()
                 : tx.run(FIND_BY_ID, Map.of("id", key.id())).list();
-        return rows.stream().findFirst().map(record -> toArtifact(record.get("a").asMap()));
+        return rows.stream()
+                .findFirst()
+                .map(record -> toArtifact(record.get("a").asMap()));
     }
 
     /** Artifacts with a URI after {@code after}, in URI order, at most {@code limit}. */
@@ -123,7 +126,8 @@ public class ArtifactStore {
         parameters.put("prefix", uriPrefix);
         parameters.put("after", after);
         parameters.put("limit", limit);
-        return neo4j.read(tx -> tx.run(LIST, parameters).list(record -> toArtifact(record.get("a").asMap())));
+        return neo4j.read(tx -> tx.run(LIST, parameters)
+                .list(record -> toArtifact(record.get("a").asMap())));
     }
 
     /**
@@ -140,7 +144,10 @@ public class ArtifactStore {
             Map<String, Object> changes = GraphValues.changes(META, update.removeMetadata(), update.setMetadata());
             if (update.kind() != null && update.kind() != current.kind()) {
                 if (current.kind() != ArtifactKind.OTHER) {
-                    throw kindConflict(current.uri(), current.kind().graphValue(), update.kind().graphValue());
+                    throw kindConflict(
+                            current.uri(),
+                            current.kind().graphValue(),
+                            update.kind().graphValue());
                 }
                 changes.put("kind", update.kind().graphValue());
             }
@@ -148,7 +155,8 @@ public class ArtifactStore {
             update.digest().ifPresent(value -> changes.put("digest", value));
             update.mediaType().ifPresent(value -> changes.put("mediaType", value));
             update.sizeBytes().ifPresent(value -> changes.put("sizeBytes", value));
-            tx.run(UPDATE, Map.of("uri", current.uri(), "changes", changes, "now", GraphValues.time(Instant.now()))).consume();
+            tx.run(UPDATE, Map.of("uri", current.uri(), "changes", changes, "now", GraphValues.time(Instant.now())))
+                    .consume();
             tx.run(LABEL_BY_KIND, Map.of("uris", List.of(current.uri()))).consume();
             return find(tx, ArtifactKey.ofUri(current.uri()));
         });
@@ -167,10 +175,13 @@ public class ArtifactStore {
                 return Optional.empty();
             }
             String uri = found.get().uri();
-            long links = tx.run(COUNT_LINKS, Map.of("uri", uri)).single().get("links").asLong();
+            long links = tx.run(COUNT_LINKS, Map.of("uri", uri))
+                    .single()
+                    .get("links")
+                    .asLong();
             if (links > 0 && !cascade) {
-                throw new FailedPreconditionException("artifact '" + uri + "' is consumed or produced by " + links
-                        + " trial component link(s); unlink it first or set cascade");
+                throw new FailedPreconditionException("artifact " + Quote.of(uri) + " is consumed or produced by "
+                        + links + " trial component link(s); unlink it first or set cascade");
             }
             tx.run(DELETE, Map.of("uri", uri)).consume();
             return Optional.of(links);
@@ -204,18 +215,23 @@ public class ArtifactStore {
             properties.putAll(describedProperties(artifact));
         }
         List<Map<String, Object>> rows = new ArrayList<>(byUri.values());
-        List<Record> conflicts = tx.run(KIND_CONFLICTS, Map.of("descriptions", rows)).list();
+        List<Record> conflicts =
+                tx.run(KIND_CONFLICTS, Map.of("descriptions", rows)).list();
         if (!conflicts.isEmpty()) {
             Record conflict = conflicts.get(0);
-            throw kindConflict(conflict.get("uri").asString(), conflict.get("stored").asString(), conflict.get("requested").asString());
+            throw kindConflict(
+                    conflict.get("uri").asString(),
+                    conflict.get("stored").asString(),
+                    conflict.get("requested").asString());
         }
-        tx.run(UPSERT, Map.of("descriptions", rows, "now", GraphValues.time(now))).consume();
+        tx.run(UPSERT, Map.of("descriptions", rows, "now", GraphValues.time(now)))
+                .consume();
         tx.run(LABEL_BY_KIND, Map.of("uris", new ArrayList<>(byUri.keySet()))).consume();
     }
 
     private static FailedPreconditionException kindConflict(String uri, String stored, String requested) {
-        return new FailedPreconditionException("artifact '" + uri + "' is a " + stored + " artifact; it cannot become a "
-                + requested + " artifact (use another URI, or delete it first)");
+        return new FailedPreconditionException("artifact " + Quote.of(uri) + " is a " + stored
+                + " artifact; it cannot become a " + requested + " artifact (use another URI, or delete it first)");
     }
 
     /** The descriptive properties a request gave: empty strings and a zero size are "not given". */

@@ -107,7 +107,8 @@ public class ExperimentStore {
     }
 
     public Optional<Experiment> find(String name) {
-        return neo4j.read(tx -> tx.run(FIND, Map.of("name", name)).list().stream().findFirst().map(ExperimentStore::toExperiment));
+        return neo4j.read(tx ->
+                tx.run(FIND, Map.of("name", name)).list().stream().findFirst().map(ExperimentStore::toExperiment));
     }
 
     /** Experiments named after {@code after}, in name order, at most {@code limit}. */
@@ -121,8 +122,10 @@ public class ExperimentStore {
         Map<String, Object> changes = GraphValues.changes(TAG, update.removeTags(), update.setTags());
         update.displayName().ifPresent(value -> changes.put("displayName", value));
         update.description().ifPresent(value -> changes.put("description", value));
-        Map<String, Object> parameters = Map.of("name", update.name(), "changes", changes, "now", GraphValues.time(Instant.now()));
-        return neo4j.write(tx -> tx.run(UPDATE, parameters).list().stream().findFirst().map(ExperimentStore::toExperiment));
+        Map<String, Object> parameters =
+                Map.of("name", update.name(), "changes", changes, "now", GraphValues.time(Instant.now()));
+        return neo4j.write(
+                tx -> tx.run(UPDATE, parameters).list().stream().findFirst().map(ExperimentStore::toExperiment));
     }
 
     /**
@@ -143,10 +146,15 @@ public class ExperimentStore {
                 throw new FailedPreconditionException("experiment '" + name + "' still has " + trials
                         + " trial(s); delete them first or set cascade to delete them with it");
             }
-            List<String> doomed = tx.run(COMPONENTS_ONLY_HERE, Map.of("name", name)).single().get("names")
+            List<String> doomed = tx.run(COMPONENTS_ONLY_HERE, Map.of("name", name))
+                    .single()
+                    .get("names")
                     .asList(value -> value.asString());
             Deleted removed = components.deleteAll(tx, doomed);
-            long deletedTrials = tx.run(DELETE_TRIALS_AND_EXPERIMENT, Map.of("name", name)).single().get("trials").asLong();
+            long deletedTrials = tx.run(DELETE_TRIALS_AND_EXPERIMENT, Map.of("name", name))
+                    .single()
+                    .get("trials")
+                    .asLong();
             return Optional.of(new Deleted(deletedTrials, removed.components(), removed.artifacts(), removed.links()));
         });
     }
@@ -165,8 +173,12 @@ public class ExperimentStore {
                     last = point;
                 }
             }
-            return new ExperimentActivity(record.get("name").asString(), record.get("components").asLong(),
-                    record.get("jobs").asLong(), record.get("running").asLong(), last);
+            return new ExperimentActivity(
+                    record.get("name").asString(),
+                    record.get("components").asLong(),
+                    record.get("jobs").asLong(),
+                    record.get("running").asLong(),
+                    last);
         }));
     }
 

@@ -93,12 +93,6 @@ public class MetricStore {
             RETURN m {.*, tail: null} AS m
             ORDER BY m.component, m.name""";
 
-    private static final String MISSING_COMPONENTS = """
-            UNWIND $components AS component
-            OPTIONAL MATCH (c:TrialComponent {name: component})
-            WITH component, c WHERE c IS NULL
-            RETURN component LIMIT 1""";
-
     private static final String SERIES = """
             MATCH (m:Metric {component: $component, name: $metric})
             OPTIONAL MATCH (m)-[:HAS_CHUNK]->(chunk:MetricChunk)
@@ -106,7 +100,8 @@ public class MetricStore {
             WITH m, chunk ORDER BY chunk.seq
             RETURN m.tail AS tail, collect(chunk.points) AS chunks""";
 
-    private static final String COMPONENT_EXISTS = "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
+    private static final String COMPONENT_EXISTS =
+            "MATCH (c:TrialComponent {name: $component}) RETURN count(c) > 0 AS exists";
 
     private final Neo4jConnection neo4j;
 
@@ -126,8 +121,10 @@ public class MetricStore {
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
         return neo4j.write(tx -> {
-            Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", batch.writerId(), "sequence", batch.sequence(),
-                    "keys", keys)).single();
+            Record claimed = tx.run(
+                            CLAIM_AND_LOAD,
+                            Map.of("writer", batch.writerId(), "sequence", batch.sequence(), "keys", keys))
+                    .single();
             if (claimed.get("committed").asLong() >= batch.sequence()) {
                 return 0L;
             }
@@ -149,7 +146,8 @@ public class MetricStore {
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
         // A sequence no writer reaches, so the claim never takes the batch for a resend.
-        Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", writerId, "sequence", Long.MAX_VALUE, "keys", keys)).single();
+        Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", writerId, "sequence", Long.MAX_VALUE, "keys", keys))
+                .single();
         MetricBatch batch = new MetricBatch(writerId, claimed.get("committed").asLong() + 1, series);
         return write(tx, batch, bySeries, claimed.get("series").asList(Value::asMap));
     }
@@ -157,9 +155,13 @@ public class MetricStore {
     /** Marks a rejected batch as done, so the writer's sequence moves past it. */
     public void skip(String writerId, long sequence) {
         neo4j.write(tx -> {
-            long committed = tx.run(CLAIM, Map.of("writer", writerId)).single().get("sequence").asLong();
+            long committed = tx.run(CLAIM, Map.of("writer", writerId))
+                    .single()
+                    .get("sequence")
+                    .asLong();
             if (committed < sequence) {
-                tx.run(ADVANCE_WRITER, Map.of("writer", writerId, "sequence", sequence)).consume();
+                tx.run(ADVANCE_WRITER, Map.of("writer", writerId, "sequence", sequence))
+                        .consume();
             }
             return null;
         });
@@ -174,7 +176,10 @@ public class MetricStore {
         return bySeries;
     }
 
-    private static long write(TransactionContext tx, MetricBatch batch, Map<List<String>, MetricPoints> bySeries,
+    private static long write(
+            TransactionContext tx,
+            MetricBatch batch,
+            Map<List<String>, MetricPoints> bySeries,
             List<Map<String, Object>> loaded) {
         Map<List<String>, String> metricIds = new HashMap<>();
         Map<List<String>, Map<String, Object>> stored = new HashMap<>();
@@ -185,7 +190,8 @@ public class MetricStore {
                 throw new NotFoundException("trial component", key.get(0));
             }
             if (row.get("metricId") == null) {
-                toCreate.add(Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
+                toCreate.add(
+                        Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
             } else {
                 metricIds.put(key, (String) row.get("metricId"));
                 @SuppressWarnings("unchecked")
@@ -194,8 +200,13 @@ public class MetricStore {
             }
         }
         if (!toCreate.isEmpty()) {
-            for (Record row : tx.run(CREATE_METRICS, Map.of("metrics", toCreate)).list()) {
-                metricIds.put(List.of(row.get("component").asString(), row.get("metric").asString()), row.get("metricId").asString());
+            for (Record row :
+                    tx.run(CREATE_METRICS, Map.of("metrics", toCreate)).list()) {
+                metricIds.put(
+                        List.of(
+                                row.get("component").asString(),
+                                row.get("metric").asString()),
+                        row.get("metricId").asString());
             }
         }
 
@@ -207,16 +218,15 @@ public class MetricStore {
             points += added.size();
             writes.add(seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added));
         }
-        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence())).consume();
+        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence()))
+                .consume();
         return points;
     }
 
     /** The new summary, tail and chunks of one metric after {@code added} arrives. */
-    private static Map<String, Object> seriesWrite(List<String> key, String metricId, Map<String, Object> stored,
-            MetricPoints added) {
-        MetricSummary summary = stored.isEmpty()
-                ? MetricSummary.empty(key.get(0), key.get(1))
-                : toSummary(stored);
+    private static Map<String, Object> seriesWrite(
+            List<String> key, String metricId, Map<String, Object> stored, MetricPoints added) {
+        MetricSummary summary = stored.isEmpty() ? MetricSummary.empty(key.get(0), key.get(1)) : toSummary(stored);
         MetricSummary updated = summary.plus(added);
         long chunkCount = GraphValues.number(stored, "chunks");
         MetricPoints tail = tail(stored);
@@ -283,13 +293,23 @@ public class MetricStore {
     }
 
     private static MetricSummary toSummary(Map<String, Object> m) {
-        return new MetricSummary(GraphValues.string(m, "component"), GraphValues.string(m, "name"),
-                GraphValues.number(m, "count"), GraphValues.number(m, "nonFiniteCount"),
-                decimal(m, "min"), decimal(m, "max"), decimal(m, "mean"), decimal(m, "m2"),
-                decimal(m, "first"), decimal(m, "last"),
-                GraphValues.number(m, "firstStep"), GraphValues.number(m, "lastStep"),
-                GraphValues.number(m, "minStep"), GraphValues.number(m, "maxStep"),
-                GraphValues.number(m, "firstTimestamp"), GraphValues.number(m, "lastTimestamp"));
+        return new MetricSummary(
+                GraphValues.string(m, "component"),
+                GraphValues.string(m, "name"),
+                GraphValues.number(m, "count"),
+                GraphValues.number(m, "nonFiniteCount"),
+                decimal(m, "min"),
+                decimal(m, "max"),
+                decimal(m, "mean"),
+                decimal(m, "m2"),
+                decimal(m, "first"),
+                decimal(m, "last"),
+                GraphValues.number(m, "firstStep"),
+                GraphValues.number(m, "lastStep"),
+                GraphValues.number(m, "minStep"),
+                GraphValues.number(m, "maxStep"),
+                GraphValues.number(m, "firstTimestamp"),
+                GraphValues.number(m, "lastTimestamp"));
     }
 
     private static double decimal(Map<String, Object> m, String key) {
@@ -307,10 +327,7 @@ public class MetricStore {
      */
     public List<MetricSummary> summaries(List<String> components, List<String> metrics) {
         return neo4j.read(tx -> {
-            List<Record> missing = tx.run(MISSING_COMPONENTS, Map.of("components", components)).list();
-            if (!missing.isEmpty()) {
-                throw new NotFoundException("trial component", missing.get(0).get("component").asString());
-            }
+            Existence.requireAll(tx, Existence.Named.COMPONENT, components);
             return tx.run(SUMMARIES, Map.of("components", components, "metrics", metrics))
                     .list(record -> toSummary(record.get("m").asMap()));
         });
@@ -325,10 +342,15 @@ public class MetricStore {
      */
     public Optional<MetricPoints> series(String component, String metric, long minStep, long maxStep) {
         return neo4j.read(tx -> {
-            List<Record> rows = tx.run(SERIES, Map.of("component", component, "metric", metric,
-                    "minStep", minStep, "maxStep", maxStep)).list();
+            List<Record> rows = tx.run(
+                            SERIES,
+                            Map.of("component", component, "metric", metric, "minStep", minStep, "maxStep", maxStep))
+                    .list();
             if (rows.isEmpty()) {
-                if (!tx.run(COMPONENT_EXISTS, Map.of("component", component)).single().get("exists").asBoolean()) {
+                if (!tx.run(COMPONENT_EXISTS, Map.of("component", component))
+                        .single()
+                        .get("exists")
+                        .asBoolean()) {
                     throw new NotFoundException("trial component", component);
                 }
                 return Optional.empty();
@@ -356,5 +378,4 @@ public class MetricStore {
         }
         return from == 0 && to == sorted.size() ? sorted : sorted.slice(from, to);
     }
-
 }

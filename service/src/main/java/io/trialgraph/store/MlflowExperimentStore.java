@@ -91,7 +91,9 @@ public class MlflowExperimentStore {
     }
 
     public Optional<MlflowExperiment> findById(String id) {
-        return neo4j.read(tx -> tx.run(FIND_BY_ID, Map.of("id", id)).list().stream().findFirst().map(MlflowExperimentStore::toExperiment));
+        return neo4j.read(tx -> tx.run(FIND_BY_ID, Map.of("id", id)).list().stream()
+                .findFirst()
+                .map(MlflowExperimentStore::toExperiment));
     }
 
     /**
@@ -99,8 +101,10 @@ public class MlflowExperimentStore {
      *     another MLflow name), false as an MLflow name kept beside its trialgraph name
      */
     public Optional<MlflowExperiment> findByName(String name, boolean graphName) {
-        return neo4j.read(tx -> tx.run(graphName ? FIND_BY_GRAPH_NAME : FIND_BY_MLFLOW_NAME, Map.of("name", name)).list()
-                .stream().findFirst().map(MlflowExperimentStore::toExperiment));
+        return neo4j.read(
+                tx -> tx.run(graphName ? FIND_BY_GRAPH_NAME : FIND_BY_MLFLOW_NAME, Map.of("name", name)).list().stream()
+                        .findFirst()
+                        .map(MlflowExperimentStore::toExperiment));
     }
 
     /**
@@ -109,8 +113,14 @@ public class MlflowExperimentStore {
      * @param mlflowName the MLflow name when it differs from {@code name}, else null
      * @throws AlreadyExistsException naming the MLflow name when it is taken
      */
-    public MlflowExperiment create(String id, String name, String mlflowName, String displayName, String description,
-            String artifactLocation, Map<String, String> tags) {
+    public MlflowExperiment create(
+            String id,
+            String name,
+            String mlflowName,
+            String displayName,
+            String description,
+            String artifactLocation,
+            Map<String, String> tags) {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("id", id);
         parameters.put("name", name);
@@ -139,16 +149,22 @@ public class MlflowExperimentStore {
         try {
             neo4j.write(tx -> {
                 if (!tx.run(FIND_BY_ID, Map.of("id", "0")).list().isEmpty()
-                        || tx.run(ADOPT_DEFAULT, Map.of("name", name)).single().get("adopted").asLong() > 0) {
+                        || tx.run(ADOPT_DEFAULT, Map.of("name", name))
+                                        .single()
+                                        .get("adopted")
+                                        .asLong()
+                                > 0) {
                     return null;
                 }
-                tx.run(CREATE_DEFAULT, Map.of("name", name, "now", GraphValues.time(Instant.now()))).consume();
+                tx.run(CREATE_DEFAULT, Map.of("name", name, "now", GraphValues.time(Instant.now())))
+                        .consume();
                 return null;
             });
         } catch (Neo4jException e) {
             if (GraphValues.isConstraintViolation(e)) {
-                throw new FailedPreconditionException("the Default experiment (id 0) cannot be created: an experiment named '"
-                        + name + "' already has another MLflow id");
+                throw new FailedPreconditionException(
+                        "the Default experiment (id 0) cannot be created: an experiment named '" + name
+                                + "' already has another MLflow id");
             }
             throw e;
         }
@@ -167,10 +183,12 @@ public class MlflowExperimentStore {
                 if (missing.isEmpty()) {
                     return 0;
                 }
-                boolean defaultFree = tx.run(FIND_BY_ID, Map.of("id", "0")).list().isEmpty();
+                boolean defaultFree =
+                        tx.run(FIND_BY_ID, Map.of("id", "0")).list().isEmpty();
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Record record : missing) {
-                    boolean isDefault = defaultFree && record.get("name").asString().equals(defaultName);
+                    boolean isDefault =
+                            defaultFree && record.get("name").asString().equals(defaultName);
                     defaultFree &= !isDefault;
                     rows.add(Map.of("element", record.get("element").asString(), "id", isDefault ? "0" : newId.get()));
                 }
@@ -179,7 +197,8 @@ public class MlflowExperimentStore {
             });
         } catch (Neo4jException e) {
             if (GraphValues.isConstraintViolation(e)) {
-                return 0; // another replica assigned ids at the same time, or a random id collided: the caller reads again
+                return 0; // another replica assigned ids at the same time, or a random id collided: the caller reads
+                // again
             }
             throw e;
         }
@@ -223,8 +242,12 @@ public class MlflowExperimentStore {
     }
 
     private Optional<MlflowExperiment> setProperties(String id, Map<String, Object> changes) {
-        return neo4j.write(tx -> tx.run(SET_PROPERTIES, Map.of("id", id, "changes", changes,
-                "now", GraphValues.time(Instant.now()))).list().stream().findFirst().map(MlflowExperimentStore::toExperiment));
+        return neo4j.write(tx -> tx
+                .run(SET_PROPERTIES, Map.of("id", id, "changes", changes, "now", GraphValues.time(Instant.now())))
+                .list()
+                .stream()
+                .findFirst()
+                .map(MlflowExperimentStore::toExperiment));
     }
 
     /**
@@ -237,15 +260,16 @@ public class MlflowExperimentStore {
         parameters.put("id", id);
         parameters.put("stage", deleted ? DELETED : null);
         parameters.put("now", GraphValues.time(Instant.now()));
-        return neo4j.write(tx -> tx.run(SET_LIFECYCLE, parameters).list().stream().findFirst()
-                .map(MlflowExperimentStore::toExperiment));
+        return neo4j.write(tx ->
+                tx.run(SET_LIFECYCLE, parameters).list().stream().findFirst().map(MlflowExperimentStore::toExperiment));
     }
 
     /**
      * Experiments matching every clause, in the order asked (then newest first, then by id),
      * {@code limit} of them after skipping {@code offset}.
      */
-    public List<MlflowExperiment> search(List<SearchClause> clauses, ViewType view, List<OrderKey> order, int offset, int limit) {
+    public List<MlflowExperiment> search(
+            List<SearchClause> clauses, ViewType view, List<OrderKey> order, int offset, int limit) {
         MlflowCypher cypher = new MlflowCypher();
         List<String> conditions = new ArrayList<>();
         if (view == ViewType.ACTIVE_ONLY) {
@@ -254,7 +278,8 @@ public class MlflowExperimentStore {
             conditions.add("e.lifecycleStage = '" + DELETED + "'");
         }
         for (SearchClause clause : clauses) {
-            conditions.add(cypher.compare(expression(clause.entity(), clause.key(), cypher), clause.operator(), clause.value()));
+            conditions.add(cypher.compare(
+                    expression(clause.entity(), clause.key(), cypher), clause.operator(), clause.value()));
         }
         StringBuilder query = new StringBuilder("MATCH (e:Experiment)\n");
         if (!conditions.isEmpty()) {
@@ -268,13 +293,18 @@ public class MlflowExperimentStore {
             orderBy.add("s" + i + " IS NULL, s" + i + (key.ascending() ? "" : " DESC"));
         }
         orderBy.add("e.createdAt DESC, e.mlflowId");
-        query.append("WITH e").append(sortKeys.isEmpty() ? "" : ", " + String.join(", ", sortKeys)).append('\n')
-                .append("ORDER BY ").append(String.join(", ", orderBy)).append('\n')
+        query.append("WITH e")
+                .append(sortKeys.isEmpty() ? "" : ", " + String.join(", ", sortKeys))
+                .append('\n')
+                .append("ORDER BY ")
+                .append(String.join(", ", orderBy))
+                .append('\n')
                 .append("SKIP $offset LIMIT $limit\n")
                 .append("RETURN e {.*} AS e");
         cypher.put("offset", offset);
         cypher.put("limit", limit);
-        return neo4j.read(tx -> tx.run(query.toString(), cypher.parameters()).list(MlflowExperimentStore::toExperiment));
+        return neo4j.read(
+                tx -> tx.run(query.toString(), cypher.parameters()).list(MlflowExperimentStore::toExperiment));
     }
 
     private static String expression(SearchClause.Entity entity, String key, MlflowCypher cypher) {

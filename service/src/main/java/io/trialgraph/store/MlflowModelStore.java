@@ -30,7 +30,8 @@ import org.neo4j.driver.exceptions.Neo4jException;
 @Singleton
 public class MlflowModelStore {
 
-    private static final String EXPERIMENT_STAGE = "MATCH (e:Experiment {mlflowId: $experiment}) RETURN e.lifecycleStage AS stage";
+    private static final String EXPERIMENT_STAGE =
+            "MATCH (e:Experiment {mlflowId: $experiment}) RETURN e.lifecycleStage AS stage";
 
     private static final String FIND = """
             MATCH (a:Artifact {mlflowModelId: $id}) WHERE a.lifecycleStage IS NULL
@@ -82,7 +83,8 @@ public class MlflowModelStore {
         properties.putAll(GraphValues.changes(PARAM, List.of(), model.params()));
         try {
             return neo4j.write(tx -> {
-                List<Record> experiment = tx.run(EXPERIMENT_STAGE, Map.of("experiment", model.experimentId())).list();
+                List<Record> experiment = tx.run(EXPERIMENT_STAGE, Map.of("experiment", model.experimentId()))
+                        .list();
                 if (experiment.isEmpty()) {
                     throw new NotFoundException("experiment", model.experimentId());
                 }
@@ -90,7 +92,8 @@ public class MlflowModelStore {
                     throw new FailedPreconditionException("experiment " + model.experimentId()
                             + " is deleted; restore it before logging models in it");
                 }
-                Artifact artifact = new Artifact("", uri, ArtifactKind.MODEL, model.name(), "", "", 0, model.tags(), null, null);
+                Artifact artifact =
+                        new Artifact("", uri, ArtifactKind.MODEL, model.name(), "", "", 0, model.tags(), null, null);
                 artifacts.upsert(tx, List.of(artifact), now);
                 tx.run(SET_MLFLOW, Map.of("uri", uri, "properties", properties)).consume();
                 return find(tx, model.modelId()).orElseThrow();
@@ -120,12 +123,17 @@ public class MlflowModelStore {
      * @return the model after the change
      * @throws NotFoundException when there is no such model, or a tag to remove does not exist
      */
-    public LoggedModel update(String modelId, String status, Map<String, String> setTags, List<String> removeTags,
+    public LoggedModel update(
+            String modelId,
+            String status,
+            Map<String, String> setTags,
+            List<String> removeTags,
             Map<String, String> params) {
         Instant now = Instant.now();
         List<String> keys = removeTags.stream().map(key -> META + key).toList();
         return neo4j.write(tx -> {
-            List<Record> found = tx.run(LOCK, Map.of("id", modelId, "keys", keys, "now", GraphValues.time(now))).list();
+            List<Record> found = tx.run(LOCK, Map.of("id", modelId, "keys", keys, "now", GraphValues.time(now)))
+                    .list();
             if (found.isEmpty()) {
                 throw new NotFoundException("logged model", modelId);
             }
@@ -155,10 +163,13 @@ public class MlflowModelStore {
     public void delete(String modelId) {
         Instant now = Instant.now();
         neo4j.write(tx -> {
-            if (tx.run(LOCK, Map.of("id", modelId, "keys", List.of(), "now", GraphValues.time(now))).list().isEmpty()) {
+            if (tx.run(LOCK, Map.of("id", modelId, "keys", List.of(), "now", GraphValues.time(now)))
+                    .list()
+                    .isEmpty()) {
                 throw new NotFoundException("logged model", modelId);
             }
-            tx.run(SET, Map.of("id", modelId, "changes", Map.of("lifecycleStage", MlflowExperimentStore.DELETED))).consume();
+            tx.run(SET, Map.of("id", modelId, "changes", Map.of("lifecycleStage", MlflowExperimentStore.DELETED)))
+                    .consume();
             return null;
         });
     }

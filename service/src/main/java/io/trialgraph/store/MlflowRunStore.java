@@ -58,7 +58,8 @@ public class MlflowRunStore {
 
     private static final String FIND = "MATCH (c:TrialComponent {name: $id})\n" + PROJECTION;
 
-    private static final String EXPERIMENT_STAGE = "MATCH (e:Experiment {mlflowId: $experiment}) RETURN e.lifecycleStage AS stage";
+    private static final String EXPERIMENT_STAGE =
+            "MATCH (e:Experiment {mlflowId: $experiment}) RETURN e.lifecycleStage AS stage";
 
     private static final String CREATE = """
             MATCH (e:Experiment {mlflowId: $experiment})
@@ -129,9 +130,14 @@ public class MlflowRunStore {
     }
 
     /** What creating a run writes. */
-    public record NewRun(String id, String experimentId, String runName, String userId, Instant startTime,
-            String artifactUri, Map<String, String> tags) {
-    }
+    public record NewRun(
+            String id,
+            String experimentId,
+            String runName,
+            String userId,
+            Instant startTime,
+            String artifactUri,
+            Map<String, String> tags) {}
 
     /**
      * Creates the run's trial and component in its experiment, in one transaction.
@@ -155,13 +161,14 @@ public class MlflowRunStore {
         parameters.put("properties", GraphValues.changes(META, List.of(), run.tags()));
         try {
             return neo4j.write(tx -> {
-                List<Record> experiment = tx.run(EXPERIMENT_STAGE, Map.of("experiment", run.experimentId())).list();
+                List<Record> experiment = tx.run(EXPERIMENT_STAGE, Map.of("experiment", run.experimentId()))
+                        .list();
                 if (experiment.isEmpty()) {
                     throw new NotFoundException("experiment", run.experimentId());
                 }
                 if (!experiment.get(0).get("stage").isNull()) {
-                    throw new FailedPreconditionException("experiment " + run.experimentId()
-                            + " is deleted; restore it before creating runs in it");
+                    throw new FailedPreconditionException(
+                            "experiment " + run.experimentId() + " is deleted; restore it before creating runs in it");
                 }
                 tx.run(CREATE, parameters).consume();
                 return find(tx, run.id()).orElseThrow();
@@ -197,14 +204,25 @@ public class MlflowRunStore {
         Instant now = Instant.now();
         return neo4j.write(tx -> {
             Record stored = lock(tx, id, List.of(), now);
-            ComponentTimes times = ComponentTimes.resolve(GraphValues.instant(stored.get("start")),
-                    GraphValues.instant(stored.get("end")), status == null ? null : status.componentStatus(), null, endTime,
-                    now, "");
+            ComponentTimes times = ComponentTimes.resolve(
+                    GraphValues.instant(stored.get("start")),
+                    GraphValues.instant(stored.get("end")),
+                    status == null ? null : status.componentStatus(),
+                    null,
+                    endTime,
+                    now,
+                    "");
             Map<String, Object> changes = new HashMap<>();
             Instant end = times.end();
             if (status != null) {
-                changes.put("status", status.componentStatus() == null ? null : status.componentStatus().graphValue());
-                if ((status.componentStatus() == null || !status.componentStatus().isFinal()) && endTime == null) {
+                changes.put(
+                        "status",
+                        status.componentStatus() == null
+                                ? null
+                                : status.componentStatus().graphValue());
+                if ((status.componentStatus() == null
+                                || !status.componentStatus().isFinal())
+                        && endTime == null) {
                     end = null; // a run that runs again (resumed) has not ended
                 }
             }
@@ -231,8 +249,13 @@ public class MlflowRunStore {
      * @throws FailedPreconditionException when the run is deleted
      * @throws InvalidArgumentException when a parameter would change its value
      */
-    public long log(String id, Map<String, String> params, Map<String, String> setTags, Collection<String> removeTags,
-            List<MetricBatch.Series> series, String writerId) {
+    public long log(
+            String id,
+            Map<String, String> params,
+            Map<String, String> setTags,
+            Collection<String> removeTags,
+            List<MetricBatch.Series> series,
+            String writerId) {
         Instant now = Instant.now();
         List<String> keys = new ArrayList<>();
         params.keySet().forEach(key -> keys.add(PARAM + key));
@@ -245,9 +268,12 @@ public class MlflowRunStore {
             for (Map.Entry<String, String> param : params.entrySet()) {
                 Object existing = values.get(at++);
                 if (existing != null && !ParamValues.text(existing).equals(param.getValue())) {
-                    throw new InvalidArgumentException("params[" + param.getKey() + "]", "was logged with the value '"
-                            + quoted(ParamValues.text(existing)) + "'; a parameter's value cannot change (new value '"
-                            + quoted(param.getValue()) + "')");
+                    throw new InvalidArgumentException(
+                            "params[" + param.getKey() + "]",
+                            "was logged with the value '"
+                                    + quoted(ParamValues.text(existing))
+                                    + "'; a parameter's value cannot change (new value '"
+                                    + quoted(param.getValue()) + "')");
                 }
                 changes.put(PARAM + param.getKey(), ParamValues.typed(param.getValue()));
             }
@@ -279,15 +305,15 @@ public class MlflowRunStore {
         parameters.put("id", id);
         parameters.put("stage", deleted ? MlflowExperimentStore.DELETED : null);
         parameters.put("now", GraphValues.time(Instant.now()));
-        long found = neo4j.write(tx -> tx.run(SET_STAGE, parameters).single().get("found").asLong());
+        long found = neo4j.write(
+                tx -> tx.run(SET_STAGE, parameters).single().get("found").asLong());
         if (found == 0) {
             throw new NotFoundException("run", id);
         }
     }
 
     /** A dataset input: the artifact (created or described further) and the edge's name and tags. */
-    public record Input(Artifact dataset, String name, Map<String, String> tags) {
-    }
+    public record Input(Artifact dataset, String name, Map<String, String> tags) {}
 
     /**
      * Links dataset inputs ({@code CONSUMED_BY}, named by their context) and logged models the
@@ -305,8 +331,13 @@ public class MlflowRunStore {
                 artifacts.upsert(tx, inputs.stream().map(Input::dataset).toList(), now);
                 List<Map<String, Object>> links = new ArrayList<>();
                 for (Input input : inputs) {
-                    links.add(Map.of("uri", input.dataset().uri(), "name", input.name(),
-                            "tags", GraphValues.changes(GraphValues.TAG, List.of(), input.tags())));
+                    links.add(Map.of(
+                            "uri",
+                            input.dataset().uri(),
+                            "name",
+                            input.name(),
+                            "tags",
+                            GraphValues.changes(GraphValues.TAG, List.of(), input.tags())));
                 }
                 tx.run(LINK_INPUTS, Map.of("id", id, "links", links)).consume();
             }
@@ -349,17 +380,23 @@ public class MlflowRunStore {
         Instant now = Instant.now();
         neo4j.write(tx -> {
             Record stored = lock(tx, id, List.of(), now);
-            String history = stored.get("history").isNull() ? "" : stored.get("history").asString().strip();
+            String history = stored.get("history").isNull()
+                    ? ""
+                    : stored.get("history").asString().strip();
             String updated = history.startsWith("[") && history.endsWith("]") && history.length() > 2
                     ? history.substring(0, history.length() - 1) + ", " + historyEntry + "]"
                     : "[" + historyEntry + "]";
             if (updated.length() > historyLimit) {
-                throw new InvalidArgumentException("model_json", "the run's " + MlflowTags.LOGGED_MODELS
-                        + " tag would hold " + updated.length() + " characters, more than " + historyLimit);
+                throw new InvalidArgumentException(
+                        "model_json",
+                        "the run's " + MlflowTags.LOGGED_MODELS + " tag would hold " + updated.length()
+                                + " characters, more than " + historyLimit);
             }
             artifacts.upsert(tx, List.of(model), now);
-            tx.run(LINK_OUTPUT, Map.of("id", id, "uri", model.uri(), "name", linkName)).consume();
-            tx.run(SET, Map.of("id", id, "changes", Map.of(META + MlflowTags.LOGGED_MODELS, updated))).consume();
+            tx.run(LINK_OUTPUT, Map.of("id", id, "uri", model.uri(), "name", linkName))
+                    .consume();
+            tx.run(SET, Map.of("id", id, "changes", Map.of(META + MlflowTags.LOGGED_MODELS, updated)))
+                    .consume();
             return null;
         });
     }
@@ -368,8 +405,13 @@ public class MlflowRunStore {
      * Runs of the given experiments matching every clause, in the order asked (then newest start
      * first, then by run id), {@code limit} of them after skipping {@code offset}.
      */
-    public List<MlflowRun> search(List<String> experimentIds, List<SearchClause> clauses, ViewType view, List<OrderKey> order,
-            int offset, int limit) {
+    public List<MlflowRun> search(
+            List<String> experimentIds,
+            List<SearchClause> clauses,
+            ViewType view,
+            List<OrderKey> order,
+            int offset,
+            int limit) {
         MlflowCypher cypher = new MlflowCypher();
         cypher.put("experiments", experimentIds);
         cypher.put("offset", offset);
@@ -385,7 +427,8 @@ public class MlflowRunStore {
         }
         List<String> sortKeys = new ArrayList<>();
         List<String> orderBy = new ArrayList<>();
-        boolean newestFirst = order.size() == 1 && order.get(0).equals(NEWEST_FIRST); // MLflow's UI asks for the default
+        boolean newestFirst =
+                order.size() == 1 && order.get(0).equals(NEWEST_FIRST); // MLflow's UI asks for the default
         for (int i = 0; i < order.size() && !newestFirst; i++) {
             OrderKey key = order.get(i);
             sortKeys.add(sortExpression(key, cypher) + " AS s" + i);
@@ -408,31 +451,49 @@ public class MlflowRunStore {
                 + "ORDER BY " + String.join(", ", orderBy) + "\n"
                 + "SKIP $offset LIMIT $limit\n"
                 + PROJECTION + ", experimentId";
-        return neo4j.read(tx -> tx.run(query, cypher.parameters()).list(record -> toRun(record, record.get("experimentId").asString())));
+        return neo4j.read(tx -> tx.run(query, cypher.parameters())
+                .list(record -> toRun(record, record.get("experimentId").asString())));
     }
 
     private static String condition(SearchClause clause, MlflowCypher cypher) {
         String key = clause.key();
         return switch (clause.entity()) {
-            // Expanding the run's few metrics measured several times faster than a seek of the (component, name) index per run.
-            case METRIC -> "EXISTS { MATCH (c)-[:HAS_METRIC]->(m:Metric) WHERE m.name = " + cypher.parameter(key) + " AND "
-                    + cypher.compare("m.last", clause.operator(), clause.value()) + " }";
-            case PARAM -> cypher.compare(paramText("c[" + cypher.parameter(PARAM + key) + "]"), clause.operator(), clause.value());
-            case TAG -> cypher.compare("toString(c[" + cypher.parameter(META + key) + "])", clause.operator(), clause.value());
-            case ATTRIBUTE -> cypher.compare(attribute(key), clause.operator(),
-                    clause.value() instanceof Long millis ? GraphValues.time(Instant.ofEpochMilli(millis)) : clause.value());
-            case DATASET -> "EXISTS { MATCH (a:Artifact {kind: 'dataset'})-[r:CONSUMED_BY]->(c) WHERE "
-                    + cypher.compare(switch (key) {
-                        case "name" -> "coalesce(a.name, a.uri)";
-                        case "digest" -> "a.digest";
-                        default -> "coalesce(r.`tag." + MlflowTags.DATASET_CONTEXT + "`, nullif(r.name, ''))";
-                    }, clause.operator(), clause.value()) + " }";
+            // Expanding the run's few metrics measured several times faster than a seek of the (component, name) index
+            // per run.
+            case METRIC ->
+                "EXISTS { MATCH (c)-[:HAS_METRIC]->(m:Metric) WHERE m.name = " + cypher.parameter(key) + " AND "
+                        + cypher.compare("m.last", clause.operator(), clause.value()) + " }";
+            case PARAM ->
+                cypher.compare(
+                        paramText("c[" + cypher.parameter(PARAM + key) + "]"), clause.operator(), clause.value());
+            case TAG ->
+                cypher.compare("toString(c[" + cypher.parameter(META + key) + "])", clause.operator(), clause.value());
+            case ATTRIBUTE ->
+                cypher.compare(
+                        attribute(key),
+                        clause.operator(),
+                        clause.value() instanceof Long millis
+                                ? GraphValues.time(Instant.ofEpochMilli(millis))
+                                : clause.value());
+            case DATASET ->
+                "EXISTS { MATCH (a:Artifact {kind: 'dataset'})-[r:CONSUMED_BY]->(c) WHERE "
+                        + cypher.compare(
+                                switch (key) {
+                                    case "name" -> "coalesce(a.name, a.uri)";
+                                    case "digest" -> "a.digest";
+                                    default ->
+                                        "coalesce(r.`tag." + MlflowTags.DATASET_CONTEXT + "`, nullif(r.name, ''))";
+                                },
+                                clause.operator(),
+                                clause.value())
+                        + " }";
         };
     }
 
     private static String sortExpression(OrderKey key, MlflowCypher cypher) {
         return switch (key.entity()) {
-            case METRIC -> "head([(c)-[:HAS_METRIC]->(m:Metric) WHERE m.name = " + cypher.parameter(key.key()) + " | m.last])";
+            case METRIC ->
+                "head([(c)-[:HAS_METRIC]->(m:Metric) WHERE m.name = " + cypher.parameter(key.key()) + " | m.last])";
             case PARAM -> paramText("c[" + cypher.parameter(PARAM + key.key()) + "]");
             case TAG -> "toString(c[" + cypher.parameter(META + key.key()) + "])";
             case ATTRIBUTE -> key.key().equals("experiment_id") ? "experimentId" : attribute(key.key());
@@ -442,16 +503,17 @@ public class MlflowRunStore {
 
     /** A parameter as the string MLflow logged ({@link ParamValues#text}). */
     private static String paramText(String value) {
-        return "CASE WHEN " + value + " IS :: BOOLEAN THEN CASE WHEN " + value + " THEN 'True' ELSE 'False' END ELSE toString("
-                + value + ") END";
+        return "CASE WHEN " + value + " IS :: BOOLEAN THEN CASE WHEN " + value
+                + " THEN 'True' ELSE 'False' END ELSE toString(" + value + ") END";
     }
 
     private static String attribute(String key) {
         return switch (key) {
             case "run_id" -> "c.name";
             case "run_name" -> "c.displayName";
-            case "status" -> "CASE c.status WHEN 'InProgress' THEN 'RUNNING' WHEN 'Completed' THEN 'FINISHED'"
-                    + " WHEN 'Failed' THEN 'FAILED' WHEN 'Stopped' THEN 'KILLED' ELSE 'SCHEDULED' END";
+            case "status" ->
+                "CASE c.status WHEN 'InProgress' THEN 'RUNNING' WHEN 'Completed' THEN 'FINISHED'"
+                        + " WHEN 'Failed' THEN 'FAILED' WHEN 'Stopped' THEN 'KILLED' ELSE 'SCHEDULED' END";
             case "user_id" -> "coalesce(c.mlflowUserId, c.`meta." + MlflowTags.USER + "`)";
             case "artifact_uri" -> "c.mlflowArtifactUri";
             case "lifecycle_stage" -> "coalesce(c.lifecycleStage, 'active')";
@@ -463,7 +525,8 @@ public class MlflowRunStore {
     }
 
     private static Record lock(TransactionContext tx, String id, List<String> keys, Instant now) {
-        List<Record> found = tx.run(LOCK, Map.of("id", id, "keys", keys, "now", GraphValues.time(now))).list();
+        List<Record> found = tx.run(LOCK, Map.of("id", id, "keys", keys, "now", GraphValues.time(now)))
+                .list();
         if (found.isEmpty()) {
             throw new NotFoundException("run", id);
         }
@@ -474,19 +537,23 @@ public class MlflowRunStore {
         return stored;
     }
 
-    private static void rename(TransactionContext tx, String id, String runName, Map<String, Object> changes, Instant now) {
+    private static void rename(
+            TransactionContext tx, String id, String runName, Map<String, Object> changes, Instant now) {
         changes.put("displayName", runName);
         changes.put(META + MlflowTags.RUN_NAME, runName);
-        tx.run(RENAME_OWN_TRIAL, Map.of("id", id, "name", runName, "now", GraphValues.time(now))).consume();
+        tx.run(RENAME_OWN_TRIAL, Map.of("id", id, "name", runName, "now", GraphValues.time(now)))
+                .consume();
     }
 
     private static void requireModels(TransactionContext tx, Collection<String> modelIds) {
         if (modelIds.isEmpty()) {
             return;
         }
-        List<Record> missing = tx.run(MISSING_MODEL, Map.of("models", List.copyOf(modelIds))).list();
+        List<Record> missing =
+                tx.run(MISSING_MODEL, Map.of("models", List.copyOf(modelIds))).list();
         if (!missing.isEmpty()) {
-            throw new NotFoundException("logged model", missing.get(0).get("model").asString());
+            throw new NotFoundException(
+                    "logged model", missing.get(0).get("model").asString());
         }
     }
 
@@ -499,7 +566,10 @@ public class MlflowRunStore {
         String experiment = experimentId != null ? experimentId : experimentOf(record.get("experiments"));
         List<MlflowRun.LatestMetric> latest = new ArrayList<>();
         for (Value m : record.get("metrics").values()) {
-            latest.add(new MlflowRun.LatestMetric(m.get(0).asString(), number(m.get(1)), m.get(2).isNull() ? 0 : m.get(2).asLong(),
+            latest.add(new MlflowRun.LatestMetric(
+                    m.get(0).asString(),
+                    number(m.get(1)),
+                    m.get(2).isNull() ? 0 : m.get(2).asLong(),
                     m.get(3).isNull() ? 0 : m.get(3).asLong()));
         }
         latest.sort((a, b) -> a.key().compareTo(b.key()));
@@ -516,13 +586,16 @@ public class MlflowRunStore {
             }
             datasets.add(toDatasetInput(a, r));
         }
-        datasets.sort((x, y) -> (x.dataset().name() + x.dataset().digest()).compareTo(y.dataset().name() + y.dataset().digest()));
+        datasets.sort((x, y) -> (x.dataset().name() + x.dataset().digest())
+                .compareTo(y.dataset().name() + y.dataset().digest()));
         List<MlflowRun.ModelOutput> outputs = new ArrayList<>();
         for (Value output : record.get("outputs").values()) {
-            outputs.add(new MlflowRun.ModelOutput(output.get(0).asString(), output.get(1).asLong()));
+            outputs.add(new MlflowRun.ModelOutput(
+                    output.get(0).asString(), output.get(1).asLong()));
         }
         Map<String, String> tags = GraphValues.stringEntries(META, c);
-        String userId = c.get("mlflowUserId") instanceof String user && !user.isEmpty() ? user
+        String userId = c.get("mlflowUserId") instanceof String user && !user.isEmpty()
+                ? user
                 : tags.getOrDefault(MlflowTags.USER, "");
         return new MlflowRun(
                 GraphValues.string(c, "name"),
@@ -534,7 +607,12 @@ public class MlflowRunStore {
                 GraphValues.instant(c.get("endTime")),
                 GraphValues.string(c, "mlflowArtifactUri"),
                 MlflowExperimentStore.DELETED.equals(c.get("lifecycleStage")),
-                latest, params, tags, datasets, modelInputs, outputs);
+                latest,
+                params,
+                tags,
+                datasets,
+                modelInputs,
+                outputs);
     }
 
     /**
@@ -567,10 +645,15 @@ public class MlflowRunStore {
         Map<String, String> meta = GraphValues.stringEntries(META, a);
         String uri = GraphValues.string(a, "uri");
         String name = GraphValues.string(a, "name");
-        String source = meta.getOrDefault(DatasetKeys.SOURCE, "{\"uri\": \"" + uri.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
-        MlflowRun.Dataset dataset = new MlflowRun.Dataset(name.isEmpty() ? uri : name, GraphValues.string(a, "digest"),
-                meta.getOrDefault(DatasetKeys.SOURCE_TYPE, "uri"), source,
-                meta.getOrDefault(DatasetKeys.SCHEMA, ""), meta.getOrDefault(DatasetKeys.PROFILE, ""));
+        String source = meta.getOrDefault(
+                DatasetKeys.SOURCE, "{\"uri\": \"" + uri.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        MlflowRun.Dataset dataset = new MlflowRun.Dataset(
+                name.isEmpty() ? uri : name,
+                GraphValues.string(a, "digest"),
+                meta.getOrDefault(DatasetKeys.SOURCE_TYPE, "uri"),
+                source,
+                meta.getOrDefault(DatasetKeys.SCHEMA, ""),
+                meta.getOrDefault(DatasetKeys.PROFILE, ""));
         Map<String, String> tags = new LinkedHashMap<>(GraphValues.stringEntries(GraphValues.TAG, r));
         String role = GraphValues.string(r, "name");
         if (!role.isEmpty()) {
@@ -590,8 +673,7 @@ public class MlflowRunStore {
         public static final String SCHEMA = "mlflow.schema";
         public static final String PROFILE = "mlflow.profile";
 
-        private DatasetKeys() {
-        }
+        private DatasetKeys() {}
     }
 
     /** @return an artifact description of a dataset (kind dataset) */

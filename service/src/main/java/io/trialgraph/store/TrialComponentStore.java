@@ -45,12 +45,6 @@ public class TrialComponentStore {
 
     private static final String FIND = "MATCH (c:TrialComponent {name: $name})\n" + PROJECTION;
 
-    private static final String MISSING_TRIAL = """
-            UNWIND $trials AS name
-            OPTIONAL MATCH (t:Trial {name: name})
-            WITH name, t WHERE t IS NULL
-            RETURN name LIMIT 1""";
-
     private static final String CREATE = """
             CREATE (c:TrialComponent {name: $name, displayName: $displayName, kind: $kind, status: $status,
                                       statusMessage: $statusMessage, startTime: $startTime, endTime: $endTime,
@@ -94,11 +88,13 @@ public class TrialComponentStore {
             SET c += $changes, c.updatedAt = $now
             RETURN c {.*} AS c""";
 
-    private static final String EXISTS = "MATCH (c:TrialComponent {name: $name}) RETURN c.startTime AS start, c.endTime AS end";
+    private static final String EXISTS =
+            "MATCH (c:TrialComponent {name: $name}) RETURN c.startTime AS start, c.endTime AS end";
 
     private static final String TRIAL_EXISTS = "MATCH (t:Trial {name: $trial}) RETURN count(t) > 0 AS exists";
 
-    private static final String EXPERIMENT_EXISTS = "MATCH (e:Experiment {name: $experiment}) RETURN count(e) > 0 AS exists";
+    private static final String EXPERIMENT_EXISTS =
+            "MATCH (e:Experiment {name: $experiment}) RETURN count(e) > 0 AS exists";
 
     private static final String ASSOCIATE = """
             MATCH (c:TrialComponent {name: $name}), (t:Trial {name: $trial})
@@ -150,15 +146,16 @@ public class TrialComponentStore {
      */
     public TrialComponent create(TrialComponent component) {
         Instant now = Instant.now();
-        ComponentTimes times = ComponentTimes.resolve(null, null, component.status(), component.startTime(),
-                component.endTime(), now, "trial_component");
+        ComponentTimes times = ComponentTimes.resolve(
+                null, null, component.status(), component.startTime(), component.endTime(), now, "trial_component");
         Map<String, Object> properties = GraphValues.changes(PARAM, List.of(), component.parameters());
         properties.putAll(GraphValues.changes(META, List.of(), component.metadata()));
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("name", component.name());
         parameters.put("displayName", component.displayName());
         parameters.put("kind", component.kind());
-        parameters.put("status", component.status() == null ? null : component.status().graphValue());
+        parameters.put(
+                "status", component.status() == null ? null : component.status().graphValue());
         parameters.put("statusMessage", component.statusMessage());
         parameters.put("startTime", GraphValues.time(times.start()));
         parameters.put("endTime", GraphValues.time(times.end()));
@@ -169,7 +166,8 @@ public class TrialComponentStore {
                 requireTrials(tx, component.trialNames());
                 tx.run(CREATE, parameters).consume();
                 if (!component.trialNames().isEmpty()) {
-                    tx.run(ASSOCIATE_ALL, Map.of("name", component.name(), "trials", component.trialNames())).consume();
+                    tx.run(ASSOCIATE_ALL, Map.of("name", component.name(), "trials", component.trialNames()))
+                            .consume();
                 }
                 link(tx, component.name(), component.inputs(), component.outputs(), now);
                 return find(tx, component.name()).orElseThrow();
@@ -196,16 +194,19 @@ public class TrialComponentStore {
      *
      * @throws NotFoundException when the named trial or experiment does not exist
      */
-    public List<TrialComponent> list(String trial, String experiment, String kind, ComponentStatus status, String after, int limit) {
+    public List<TrialComponent> list(
+            String trial, String experiment, String kind, ComponentStatus status, String after, int limit) {
         // The query starts where the fewest components are: at the trial, else the experiment.
         StringBuilder query = new StringBuilder();
         if (!trial.isEmpty()) {
             query.append("MATCH (:Trial {name: $trial})<-[:PART_OF]-(c:TrialComponent)\n");
             if (!experiment.isEmpty()) {
-                query.append("WHERE EXISTS { (c)-[:PART_OF]->(:Trial)-[:IN_EXPERIMENT]->(:Experiment {name: $experiment}) }\n");
+                query.append(
+                        "WHERE EXISTS { (c)-[:PART_OF]->(:Trial)-[:IN_EXPERIMENT]->(:Experiment {name: $experiment}) }\n");
             }
         } else if (!experiment.isEmpty()) {
-            query.append("MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(:Trial)<-[:PART_OF]-(c:TrialComponent)\n");
+            query.append(
+                    "MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(:Trial)<-[:PART_OF]-(c:TrialComponent)\n");
         } else {
             query.append("MATCH (c:TrialComponent)\n");
         }
@@ -225,11 +226,18 @@ public class TrialComponentStore {
         parameters.put("after", after);
         parameters.put("limit", limit);
         return neo4j.read(tx -> {
-            if (!trial.isEmpty() && !tx.run(TRIAL_EXISTS, Map.of("trial", trial)).single().get("exists").asBoolean()) {
+            if (!trial.isEmpty()
+                    && !tx.run(TRIAL_EXISTS, Map.of("trial", trial))
+                            .single()
+                            .get("exists")
+                            .asBoolean()) {
                 throw new NotFoundException("trial", trial);
             }
             if (!experiment.isEmpty()
-                    && !tx.run(EXPERIMENT_EXISTS, Map.of("experiment", experiment)).single().get("exists").asBoolean()) {
+                    && !tx.run(EXPERIMENT_EXISTS, Map.of("experiment", experiment))
+                            .single()
+                            .get("exists")
+                            .asBoolean()) {
                 throw new NotFoundException("experiment", experiment);
             }
             return tx.run(query.toString(), parameters).list(TrialComponentStore::toComponent);
@@ -248,8 +256,14 @@ public class TrialComponentStore {
                 return Optional.empty();
             }
             Record stored = found.get(0);
-            ComponentTimes times = ComponentTimes.resolve(GraphValues.instant(stored.get("start")),
-                    GraphValues.instant(stored.get("end")), update.status(), update.startTime(), update.endTime(), now, "");
+            ComponentTimes times = ComponentTimes.resolve(
+                    GraphValues.instant(stored.get("start")),
+                    GraphValues.instant(stored.get("end")),
+                    update.status(),
+                    update.startTime(),
+                    update.endTime(),
+                    now,
+                    "");
             Map<String, Object> changes = GraphValues.changes(META, update.removeMetadata(), update.setMetadata());
             update.displayName().ifPresent(value -> changes.put("displayName", value));
             update.statusMessage().ifPresent(value -> changes.put("statusMessage", value));
@@ -258,7 +272,8 @@ public class TrialComponentStore {
             }
             changes.put("startTime", GraphValues.time(times.start()));
             changes.put("endTime", GraphValues.time(times.end()));
-            tx.run(SET_PROPERTIES, Map.of("name", update.name(), "changes", changes, "now", GraphValues.time(now))).consume();
+            tx.run(SET_PROPERTIES, Map.of("name", update.name(), "changes", changes, "now", GraphValues.time(now)))
+                    .consume();
             return find(tx, update.name());
         });
     }
@@ -268,10 +283,14 @@ public class TrialComponentStore {
      *
      * @return all parameters after the change, empty when there is no component of that name
      */
-    public Optional<Map<String, Object>> logParameters(String name, Map<String, Object> parameters, Collection<String> removals) {
+    public Optional<Map<String, Object>> logParameters(
+            String name, Map<String, Object> parameters, Collection<String> removals) {
         Map<String, Object> changes = GraphValues.changes(PARAM, removals, parameters);
-        return neo4j.write(tx -> tx.run(SET_PROPERTIES, Map.of("name", name, "changes", changes,
-                        "now", GraphValues.time(Instant.now()))).list().stream().findFirst()
+        return neo4j.write(tx -> tx
+                .run(SET_PROPERTIES, Map.of("name", name, "changes", changes, "now", GraphValues.time(Instant.now())))
+                .list()
+                .stream()
+                .findFirst()
                 .map(record -> GraphValues.entries(PARAM, record.get("c").asMap())));
     }
 
@@ -282,7 +301,10 @@ public class TrialComponentStore {
     public boolean associate(String name, String trial) {
         return neo4j.write(tx -> {
             requireComponentAndTrial(tx, name, trial);
-            return tx.run(ASSOCIATE, Map.of("name", name, "trial", trial)).single().get("created").asBoolean();
+            return tx.run(ASSOCIATE, Map.of("name", name, "trial", trial))
+                    .single()
+                    .get("created")
+                    .asBoolean();
         });
     }
 
@@ -293,7 +315,11 @@ public class TrialComponentStore {
     public boolean disassociate(String name, String trial) {
         return neo4j.write(tx -> {
             requireComponentAndTrial(tx, name, trial);
-            return tx.run(DISASSOCIATE, Map.of("name", name, "trial", trial)).single().get("removed").asLong() > 0;
+            return tx.run(DISASSOCIATE, Map.of("name", name, "trial", trial))
+                            .single()
+                            .get("removed")
+                            .asLong()
+                    > 0;
         });
     }
 
@@ -308,7 +334,8 @@ public class TrialComponentStore {
         return neo4j.write(tx -> {
             requireComponent(tx, name);
             link(tx, name, inputs, outputs, now);
-            tx.run(SET_PROPERTIES, Map.of("name", name, "changes", Map.of(), "now", GraphValues.time(now))).consume();
+            tx.run(SET_PROPERTIES, Map.of("name", name, "changes", Map.of(), "now", GraphValues.time(now)))
+                    .consume();
             return find(tx, name).orElseThrow();
         });
     }
@@ -324,10 +351,16 @@ public class TrialComponentStore {
             requireComponent(tx, name);
             long removed = 0;
             if (!inputs.isEmpty()) {
-                removed += tx.run(UNLINK_INPUTS, Map.of("name", name, "links", linkRows(inputs))).single().get("removed").asLong();
+                removed += tx.run(UNLINK_INPUTS, Map.of("name", name, "links", linkRows(inputs)))
+                        .single()
+                        .get("removed")
+                        .asLong();
             }
             if (!outputs.isEmpty()) {
-                removed += tx.run(UNLINK_OUTPUTS, Map.of("name", name, "links", linkRows(outputs))).single().get("removed").asLong();
+                removed += tx.run(UNLINK_OUTPUTS, Map.of("name", name, "links", linkRows(outputs)))
+                        .single()
+                        .get("removed")
+                        .asLong();
             }
             return removed;
         });
@@ -357,29 +390,41 @@ public class TrialComponentStore {
         Record linked = tx.run(ARTIFACTS_OF, Map.of("names", names)).single();
         List<String> candidates = linked.get("uris").asList(Value::asString);
         tx.run(DELETE_METRICS, Map.of("names", names)).consume();
-        long components = tx.run(DELETE_COMPONENTS, Map.of("names", names)).single().get("deleted").asLong();
-        long artifactsDeleted = candidates.isEmpty() ? 0
-                : tx.run(DELETE_UNUSED_ARTIFACTS, Map.of("uris", candidates)).single().get("deleted").asLong();
+        long components = tx.run(DELETE_COMPONENTS, Map.of("names", names))
+                .single()
+                .get("deleted")
+                .asLong();
+        long artifactsDeleted = candidates.isEmpty()
+                ? 0
+                : tx.run(DELETE_UNUSED_ARTIFACTS, Map.of("uris", candidates))
+                        .single()
+                        .get("deleted")
+                        .asLong();
         return new Deleted(0, components, artifactsDeleted, linked.get("links").asLong());
     }
 
-    private void link(TransactionContext tx, String name, List<ArtifactLink> inputs, List<ArtifactLink> outputs, Instant now) {
+    private void link(
+            TransactionContext tx, String name, List<ArtifactLink> inputs, List<ArtifactLink> outputs, Instant now) {
         if (inputs.isEmpty() && outputs.isEmpty()) {
             return;
         }
-        List<Artifact> described = Stream.concat(inputs.stream(), outputs.stream()).map(ArtifactLink::artifact).toList();
+        List<Artifact> described = Stream.concat(inputs.stream(), outputs.stream())
+                .map(ArtifactLink::artifact)
+                .toList();
         artifacts.upsert(tx, described, now);
         if (!inputs.isEmpty()) {
             tx.run(LINK_INPUTS, Map.of("name", name, "links", linkRows(inputs))).consume();
         }
         if (!outputs.isEmpty()) {
-            tx.run(LINK_OUTPUTS, Map.of("name", name, "links", linkRows(outputs))).consume();
+            tx.run(LINK_OUTPUTS, Map.of("name", name, "links", linkRows(outputs)))
+                    .consume();
         }
     }
 
     private static List<Map<String, Object>> linkRows(List<ArtifactLink> links) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        links.forEach(link -> rows.add(Map.of("name", link.name(), "uri", link.artifact().uri())));
+        links.forEach(link ->
+                rows.add(Map.of("name", link.name(), "uri", link.artifact().uri())));
         return rows;
     }
 
@@ -387,10 +432,7 @@ public class TrialComponentStore {
         if (trials.isEmpty()) {
             return;
         }
-        List<Record> missing = tx.run(MISSING_TRIAL, Map.of("trials", trials)).list();
-        if (!missing.isEmpty()) {
-            throw new NotFoundException("trial", missing.get(0).get("name").asString());
-        }
+        Existence.requireAll(tx, Existence.Named.TRIAL, trials);
     }
 
     private static void requireComponent(TransactionContext tx, String name) {
@@ -420,14 +462,20 @@ public class TrialComponentStore {
                 GraphValues.instant(c.get("endTime")),
                 GraphValues.entries(PARAM, c),
                 GraphValues.stringEntries(META, c),
-                record.get("inputs").asList(TrialComponentStore::toLink).stream().sorted(byNameThenUri).toList(),
-                record.get("outputs").asList(TrialComponentStore::toLink).stream().sorted(byNameThenUri).toList(),
+                record.get("inputs").asList(TrialComponentStore::toLink).stream()
+                        .sorted(byNameThenUri)
+                        .toList(),
+                record.get("outputs").asList(TrialComponentStore::toLink).stream()
+                        .sorted(byNameThenUri)
+                        .toList(),
                 record.get("trials").asList(Value::asString).stream().sorted().toList(),
                 GraphValues.instant(c.get("createdAt")),
                 GraphValues.instant(c.get("updatedAt")));
     }
 
     private static ArtifactLink toLink(Value value) {
-        return new ArtifactLink(value.get("name").asString(""), ArtifactStore.toArtifact(value.get("artifact").asMap()));
+        return new ArtifactLink(
+                value.get("name").asString(""),
+                ArtifactStore.toArtifact(value.get("artifact").asMap()));
     }
 }

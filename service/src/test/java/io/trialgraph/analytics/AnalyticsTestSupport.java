@@ -18,12 +18,13 @@ import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.IngestMetricsResponse;
 import io.trialgraph.api.v1.MetricSeries;
+import io.trialgraph.api.v1.ParameterValue;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialComponentStatus;
+import io.trialgraph.testing.ApiFixtures;
 import io.trialgraph.testing.IngestStream;
 import io.trialgraph.testing.TestServer;
 import java.util.ArrayList;
@@ -32,7 +33,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Shared helpers of the analytics tests: the seed study, metric ingestion (on the shared
@@ -57,21 +57,30 @@ final class AnalyticsTestSupport {
     static final List<Long> EPOCHS = List.of(30L, 60L, 120L);
 
     /** The twelve statistics of every metric. */
-    static final List<String> STATS = List.of("min", "max", "mean", "std", "last", "first", "count", "non_finite_count",
-            "min_step", "max_step", "first_step", "last_step");
+    static final List<String> STATS = List.of(
+            "min",
+            "max",
+            "mean",
+            "std",
+            "last",
+            "first",
+            "count",
+            "non_finite_count",
+            "min_step",
+            "max_step",
+            "first_step",
+            "last_step");
 
-    private AnalyticsTestSupport() {
-    }
+    private AnalyticsTestSupport() {}
 
     static AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics(TestServer server) {
-        return AnalyticsServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return ApiFixtures.analytics(server, TIMEOUT_SECONDS);
     }
 
     // ---------------------------------------------------------------- points
 
     /** One metric point as the test sent it. */
-    record Point(long step, double value) {
-    }
+    record Point(long step, double value) {}
 
     /** The value at the highest step (the last one sent among equal steps). */
     static double last(List<Point> points) {
@@ -92,8 +101,16 @@ final class AnalyticsTestSupport {
     // ---------------------------------------------------------------- the seed study
 
     /** A training job of the seed study, with the raw points sent for its metrics. */
-    record Job(String name, String trial, String model, String optimizer, long epochs, boolean pretrained, String note,
-            List<Point> testAcc, List<Point> valAcc) {
+    record Job(
+            String name,
+            String trial,
+            String model,
+            String optimizer,
+            long epochs,
+            boolean pretrained,
+            String note,
+            List<Point> testAcc,
+            List<Point> valAcc) {
 
         double testAccLast() {
             return last(testAcc);
@@ -120,7 +137,10 @@ final class AnalyticsTestSupport {
             if (descending) {
                 byValue = byValue.reversed();
             }
-            return jobs.stream().sorted(byValue.thenComparing(Job::name)).map(Job::name).toList();
+            return jobs.stream()
+                    .sorted(byValue.thenComparing(Job::name))
+                    .map(Job::name)
+                    .toList();
         }
     }
 
@@ -150,24 +170,46 @@ final class AnalyticsTestSupport {
                         k = 16;
                     }
                     double lastValue = 0.40 + k * 0.03;
-                    List<Point> testAcc = List.of(new Point(0, 0.1), new Point(1, lastValue - 0.05),
-                            new Point(2, lastValue + 0.02), new Point(3, lastValue));
-                    List<Point> valAcc = List.of(new Point(0, (i + 1) / 3.0 / 7.0), new Point(1, (i + 3) / 3.0 / 7.0),
+                    List<Point> testAcc = List.of(
+                            new Point(0, 0.1),
+                            new Point(1, lastValue - 0.05),
+                            new Point(2, lastValue + 0.02),
+                            new Point(3, lastValue));
+                    List<Point> valAcc = List.of(
+                            new Point(0, (i + 1) / 3.0 / 7.0),
+                            new Point(1, (i + 3) / 3.0 / 7.0),
                             new Point(2, (i + 2) / 3.0 / 7.0));
                     String note = i % 3 == 0 ? "warm-up \"cosine\", 5 epochs" : "plain";
-                    Job job = new Job("job-" + suffix, trial, model, optimizer, epochs, model.equals("resnet"), note,
-                            testAcc, valAcc);
-                    createComponent(components, TrialComponent.newBuilder().setName(job.name()).setKind("training")
-                            .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED).addTrialNames(trial)
-                            .putParameters("model", text(model)).putParameters("optimizer", text(optimizer))
-                            .putParameters("epochs", integer(epochs)).putParameters("pretrained", flag(job.pretrained()))
-                            .putParameters("note", text(note)));
+                    Job job = new Job(
+                            "job-" + suffix,
+                            trial,
+                            model,
+                            optimizer,
+                            epochs,
+                            model.equals("resnet"),
+                            note,
+                            testAcc,
+                            valAcc);
+                    createComponent(
+                            components,
+                            TrialComponent.newBuilder()
+                                    .setName(job.name())
+                                    .setKind("training")
+                                    .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
+                                    .addTrialNames(trial)
+                                    .putParameters("model", text(model))
+                                    .putParameters("optimizer", text(optimizer))
+                                    .putParameters("epochs", integer(epochs))
+                                    .putParameters("pretrained", flag(job.pretrained()))
+                                    .putParameters("note", text(note)));
                     jobs.add(job);
                     i++;
                 }
             }
         }
-        createComponent(components, TrialComponent.newBuilder().setName(TRACKER).setKind("tracker").addAllTrialNames(trialNames));
+        createComponent(
+                components,
+                TrialComponent.newBuilder().setName(TRACKER).setKind("tracker").addAllTrialNames(trialNames));
 
         Map<String, Map<String, List<Point>>> metrics = new LinkedHashMap<>();
         for (Job job : jobs) {
@@ -183,7 +225,8 @@ final class AnalyticsTestSupport {
     // ---------------------------------------------------------------- ingestion
 
     static MetricSeries series(String component, String metric, List<Point> points) {
-        MetricSeries.Builder builder = MetricSeries.newBuilder().setTrialComponentName(component).setMetricName(metric);
+        MetricSeries.Builder builder =
+                MetricSeries.newBuilder().setTrialComponentName(component).setMetricName(metric);
         for (Point p : points) {
             builder.addSteps(p.step()).addValues(p.value()).addTimestamps(T0 + p.step());
         }
@@ -198,14 +241,20 @@ final class AnalyticsTestSupport {
         IngestStream stream = IngestStream.open(server.channel());
         long sequence = 0;
         for (Map.Entry<String, Map<String, List<Point>>> component : metrics.entrySet()) {
-            IngestMetricsRequest.Builder batch = IngestMetricsRequest.newBuilder().setWriterId("analytics-test")
+            IngestMetricsRequest.Builder batch = IngestMetricsRequest.newBuilder()
+                    .setWriterId("analytics-test")
                     .setSequence(++sequence);
-            component.getValue().forEach((metric, points) -> batch.addSeries(series(component.getKey(), metric, points)));
+            component
+                    .getValue()
+                    .forEach((metric, points) -> batch.addSeries(series(component.getKey(), metric, points)));
             stream.send(batch.build());
         }
         List<IngestMetricsResponse> responses = stream.awaitAck(sequence);
-        assertThat(responses.stream().flatMap(r -> r.getRejectedBatchesList().stream()).toList())
-                .as("rejected batches").isEmpty();
+        assertThat(responses.stream()
+                        .flatMap(r -> r.getRejectedBatchesList().stream())
+                        .toList())
+                .as("rejected batches")
+                .isEmpty();
         assertThat(stream.complete().isOk()).as("the ingest stream ends OK").isTrue();
     }
 
@@ -226,7 +275,7 @@ final class AnalyticsTestSupport {
     // ---------------------------------------------------------------- tables
 
     /** A cell as a Java value: Double, Long, String, Boolean, or null when missing. */
-    static Object value(TableValue value) {
+    static Object value(ParameterValue value) {
         return switch (value.getValueCase()) {
             case NUMBER_VALUE -> value.getNumberValue();
             case INTEGER_VALUE -> value.getIntegerValue();
@@ -247,8 +296,8 @@ final class AnalyticsTestSupport {
                 row.getValuesList().forEach(v -> values.add(value(v)));
                 rows.add(values);
             }
-            return new Table(List.copyOf(response.getColumnsList()), rows, response.getTotalRows(),
-                    response.getNextPageToken());
+            return new Table(
+                    List.copyOf(response.getColumnsList()), rows, response.getTotalRows(), response.getNextPageToken());
         }
 
         int column(String name) {
@@ -271,8 +320,11 @@ final class AnalyticsTestSupport {
         Object cell(String componentName, String column) {
             int nameIndex = column("name");
             int index = column(column);
-            return rows.stream().filter(r -> componentName.equals(r.get(nameIndex))).findFirst()
-                    .orElseThrow(() -> new AssertionError("no row " + componentName)).get(index);
+            return rows.stream()
+                    .filter(r -> componentName.equals(r.get(nameIndex)))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no row " + componentName))
+                    .get(index);
         }
     }
 

@@ -32,11 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 
 /**
@@ -54,8 +50,7 @@ public final class AnalyticsBenchmark {
     private static final List<String> METRICS = List.of("loss", "acc", "val_loss", "val_acc", "test_loss", "test_acc");
     private static final int RUNS = 30;
 
-    private AnalyticsBenchmark() {
-    }
+    private AnalyticsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path data = BenchmarkSupport.temporaryFolder("trialgraph-bench-analytics");
@@ -63,12 +58,21 @@ public final class AnalyticsBenchmark {
             ManagedChannel channel = BenchmarkSupport.channel(server);
             long started = System.nanoTime();
             build(server, channel);
-            System.out.printf(Locale.ROOT, "Experiment of %,d trials (%,d components, 10 parameters and %d metrics x %,d steps "
-                    + "per job) loaded in %.1f s%n", TRIALS, TRIALS + 1, METRICS.size(), STEPS, (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Experiment of %,d trials (%,d components, 10 parameters and %d metrics x %,d steps "
+                            + "per job) loaded in %.1f s%n",
+                    TRIALS,
+                    TRIALS + 1,
+                    METRICS.size(),
+                    STEPS,
+                    (System.nanoTime() - started) / 1e9);
 
-            AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics = AnalyticsServiceGrpc.newBlockingStub(channel)
-                    .withMaxInboundMessageSize(256 * 1024 * 1024);
-            GetTableRequest.Builder full = GetTableRequest.newBuilder().setExperimentName("big").setPageSize(10_000)
+            AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics =
+                    AnalyticsServiceGrpc.newBlockingStub(channel).withMaxInboundMessageSize(256 * 1024 * 1024);
+            GetTableRequest.Builder full = GetTableRequest.newBuilder()
+                    .setExperimentName("big")
+                    .setPageSize(10_000)
                     .addColumns("name");
             for (int p = 0; p < 10; p++) {
                 full.addColumns("params.p" + p);
@@ -78,7 +82,8 @@ public final class AnalyticsBenchmark {
             GetTableRequest sorted = full.build();
             GetTableRequest grouped = sorted.toBuilder()
                     .setFilter("kind = \"training\" AND params.epochs >= 60 AND metrics.test_acc.last > 0.5")
-                    .setGroupBy("params.optimizer").build();
+                    .setGroupBy("params.optimizer")
+                    .build();
 
             // Cold: an unrelated commit before each request (as while any worker streams metrics)
             // makes the service compute the table; warm: the graph is unchanged since the last
@@ -86,25 +91,31 @@ public final class AnalyticsBenchmark {
             Driver driver = server.context().getBean(Neo4jConnection.class).driver();
             Runnable unrelatedCommit = () -> {
                 try (Session session = driver.session()) {
-                    session.executeWrite(tx -> tx.run("MERGE (t:BenchTick) SET t.at = timestamp()").consume());
+                    session.executeWrite(tx ->
+                            tx.run("MERGE (t:BenchTick) SET t.at = timestamp()").consume());
                 }
             };
             double[] tableCold = time(() -> analytics.getTable(sorted).getRowsCount(), unrelatedCommit);
             double[] groupCold = time(() -> analytics.getTable(grouped).getRowsCount(), unrelatedCommit);
-            double[] table = time(() -> analytics.getTable(sorted).getRowsCount(), () -> { });
-            double[] group = time(() -> analytics.getTable(grouped).getRowsCount(), () -> { });
-            double[] baseline = time(() -> clientSide(channel), () -> { });
+            double[] table = time(() -> analytics.getTable(sorted).getRowsCount(), () -> {});
+            double[] group = time(() -> analytics.getTable(grouped).getRowsCount(), () -> {});
+            double[] baseline = time(() -> clientSide(channel), () -> {});
             GetTableResponse check = analytics.getTable(sorted);
             int groupRows = analytics.getTable(grouped).getRowsCount();
             System.out.printf(Locale.ROOT, "%-78s %9s %9s %7s%n", "query", "p50 ms", "p99 ms", "rows");
-            print("GetTable cold (after a commit): full table sorted by test_acc last, 17 columns", tableCold,
+            print(
+                    "GetTable cold (after a commit): full table sorted by test_acc last, 17 columns",
+                    tableCold,
                     check.getRowsCount());
             print("GetTable cold (after a commit): filtered + best per optimizer", groupCold, groupRows);
             print("GetTable warm (graph unchanged): full table sorted by test_acc last", table, check.getRowsCount());
             print("GetTable warm (graph unchanged): filtered + best per optimizer", group, groupRows);
             print("baseline: list all components + all summaries, sort in the client", baseline, TRIALS + 1);
-            System.out.printf(Locale.ROOT, "full table vs the client-side baseline at p50: cold %.1fx faster, warm %.1fx faster; "
-                    + "target p50 <= 100 ms%n", BenchmarkSupport.median(baseline) / BenchmarkSupport.median(tableCold),
+            System.out.printf(
+                    Locale.ROOT,
+                    "full table vs the client-side baseline at p50: cold %.1fx faster, warm %.1fx faster; "
+                            + "target p50 <= 100 ms%n",
+                    BenchmarkSupport.median(baseline) / BenchmarkSupport.median(tableCold),
                     BenchmarkSupport.median(baseline) / BenchmarkSupport.median(table));
             channel.shutdownNow();
         } finally {
@@ -113,8 +124,13 @@ public final class AnalyticsBenchmark {
     }
 
     private static void print(String what, double[] millis, int rows) {
-        System.out.printf(Locale.ROOT, "%-78s %9.1f %9.1f %7d%n", what, BenchmarkSupport.median(millis),
-                BenchmarkSupport.percentile(millis, 99), rows);
+        System.out.printf(
+                Locale.ROOT,
+                "%-78s %9.1f %9.1f %7d%n",
+                what,
+                BenchmarkSupport.median(millis),
+                BenchmarkSupport.percentile(millis, 99),
+                rows);
     }
 
     /** Times {@code run} after a warm-up; {@code between} runs before each timed run, untimed. */
@@ -135,45 +151,54 @@ public final class AnalyticsBenchmark {
 
     /** The baseline: every component and every summary to the client, sorted there. */
     private static int clientSide(ManagedChannel channel) {
-        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components = TrialComponentServiceGrpc.newBlockingStub(channel)
-                .withMaxInboundMessageSize(256 * 1024 * 1024);
-        MetricServiceGrpc.MetricServiceBlockingStub metrics = MetricServiceGrpc.newBlockingStub(channel)
-                .withMaxInboundMessageSize(256 * 1024 * 1024);
+        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components =
+                TrialComponentServiceGrpc.newBlockingStub(channel).withMaxInboundMessageSize(256 * 1024 * 1024);
+        MetricServiceGrpc.MetricServiceBlockingStub metrics =
+                MetricServiceGrpc.newBlockingStub(channel).withMaxInboundMessageSize(256 * 1024 * 1024);
         List<TrialComponent> all = new ArrayList<>();
         String token = "";
         do {
             ListTrialComponentsResponse page = components.listTrialComponents(ListTrialComponentsRequest.newBuilder()
-                    .setExperimentName("big").setPageSize(1_000).setPageToken(token).build());
+                    .setExperimentName("big")
+                    .setPageSize(1_000)
+                    .setPageToken(token)
+                    .build());
             all.addAll(page.getTrialComponentsList());
             token = page.getNextPageToken();
         } while (!token.isEmpty());
         Map<String, Double> testAcc = new HashMap<>();
         for (int from = 0; from < all.size(); from += 1_000) {
             GetMetricSummariesRequest.Builder request = GetMetricSummariesRequest.newBuilder();
-            all.subList(from, Math.min(all.size(), from + 1_000)).forEach(c -> request.addTrialComponentNames(c.getName()));
-            for (MetricSummary summary : metrics.getMetricSummaries(request.build()).getSummariesList()) {
+            all.subList(from, Math.min(all.size(), from + 1_000))
+                    .forEach(c -> request.addTrialComponentNames(c.getName()));
+            for (MetricSummary summary :
+                    metrics.getMetricSummaries(request.build()).getSummariesList()) {
                 if (summary.getMetricName().equals("test_acc")) {
                     testAcc.put(summary.getTrialComponentName(), summary.getLast());
                 }
             }
         }
-        all.sort(Comparator.comparing((TrialComponent c) -> testAcc.getOrDefault(c.getName(), Double.NEGATIVE_INFINITY)).reversed());
+        all.sort(Comparator.comparing((TrialComponent c) -> testAcc.getOrDefault(c.getName(), Double.NEGATIVE_INFINITY))
+                .reversed());
         return all.size();
     }
 
-    private static void build(TrialGraphServer server, ManagedChannel channel) throws InterruptedException {
-        ExperimentServiceGrpc.newBlockingStub(channel).createExperiment(CreateExperimentRequest.newBuilder()
-                .setExperiment(Experiment.newBuilder().setName("big").setDescription("10,000 trials")).build());
+    static void build(TrialGraphServer server, ManagedChannel channel) throws InterruptedException {
+        ExperimentServiceGrpc.newBlockingStub(channel)
+                .createExperiment(CreateExperimentRequest.newBuilder()
+                        .setExperiment(Experiment.newBuilder().setName("big").setDescription("10,000 trials"))
+                        .build());
         String[] optimizers = {"adam", "sgd", "rmsprop"};
         int[] epochs = {30, 60, 120};
-        try (Driver driver = GraphDatabase.driver(server.context().getBean(Neo4jConnection.class).boltUri(), AuthTokens.none(),
-                Config.builder().withLogging(Logging.slf4j()).build()); Session session = driver.session()) {
+        try (Driver driver = BenchmarkSupport.boltDriver(server);
+                Session session = driver.session()) {
             for (int from = 0; from < TRIALS; from += 2_000) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int i = from; i < Math.min(TRIALS, from + 2_000); i++) {
                     Map<String, Object> params = new HashMap<>();
                     for (int p = 0; p < 10; p++) {
-                        params.put("param.p" + p, p % 2 == 0 ? (Object) (long) (i % (p + 7)) : (Object) (i * 0.001 * p));
+                        params.put(
+                                "param.p" + p, p % 2 == 0 ? (Object) (long) (i % (p + 7)) : (Object) (i * 0.001 * p));
                     }
                     params.put("param.optimizer", optimizers[i % 3]);
                     params.put("param.epochs", (long) epochs[(i / 3) % 3]);
@@ -197,33 +222,36 @@ public final class AnalyticsBenchmark {
         for (int s = 0; s < streams; s++) {
             int writer = s;
             Semaphore window = new Semaphore(4);
-            StreamObserver<IngestMetricsRequest> requests = MetricServiceGrpc.newStub(channel).ingestMetrics(new StreamObserver<>() {
-                @Override
-                public void onNext(IngestMetricsResponse response) {
-                    window.release();
-                }
+            StreamObserver<IngestMetricsRequest> requests = MetricServiceGrpc.newStub(channel)
+                    .ingestMetrics(new StreamObserver<>() {
+                        @Override
+                        public void onNext(IngestMetricsResponse response) {
+                            window.release();
+                        }
 
-                @Override
-                public void onError(Throwable t) {
-                    t.printStackTrace();
-                    done.countDown();
-                }
+                        @Override
+                        public void onError(Throwable t) {
+                            t.printStackTrace();
+                            done.countDown();
+                        }
 
-                @Override
-                public void onCompleted() {
-                    done.countDown();
-                }
-            });
+                        @Override
+                        public void onCompleted() {
+                            done.countDown();
+                        }
+                    });
             Thread sender = new Thread(() -> {
                 try {
                     long sequence = 0;
                     for (int i = writer; i < TRIALS; i += streams) {
                         window.acquire();
-                        IngestMetricsRequest.Builder batch = IngestMetricsRequest.newBuilder().setWriterId("analytics-" + writer)
+                        IngestMetricsRequest.Builder batch = IngestMetricsRequest.newBuilder()
+                                .setWriterId("analytics-" + writer)
                                 .setSequence(++sequence);
                         double quality = (i * 7919 % 1000) / 1000.0;
                         for (int m = 0; m < METRICS.size(); m++) {
-                            MetricSeries.Builder series = MetricSeries.newBuilder().setTrialComponentName("job-" + i)
+                            MetricSeries.Builder series = MetricSeries.newBuilder()
+                                    .setTrialComponentName("job-" + i)
                                     .setMetricName(METRICS.get(m));
                             for (int step = 0; step < STEPS; step++) {
                                 series.addSteps(step).addValues(quality * (1 - Math.exp(-step / 200.0)) + m * 0.01);

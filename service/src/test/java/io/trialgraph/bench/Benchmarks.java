@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Entry point of {@code -Pbench}: runs the benchmark named by {@code -Dbench=...}. */
 public final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : System.getProperty("bench", "");
@@ -17,8 +16,9 @@ public final class Benchmarks {
             case "lineage" -> LineageBenchmark.main(new String[0]);
             case "logger" -> MetricLoggerBenchmark.main(new String[0]);
             case "mlflow" -> MlflowBenchmark.main(new String[0]);
+            case "web" -> WebUiBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger|mlflow");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger|mlflow|web");
                 System.exit(2);
             }
         }

@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Steps 1-4 of the reference workflow (DESIGN.md section 1, without metrics): the CIFAR-10 study
+ * Steps 1-4 of the reference workflow (docs/workflow.md, without metrics): the CIFAR-10 study
  * recorded through the API ({@link SeedStudy}), then checked in Cypher the way a user would explore it.
  */
 @TrialGraphTest
@@ -35,20 +35,40 @@ class SeedWorkflowIT {
         List<String> trialNames = SeedStudy.record(server).trialNames();
 
         // The API view.
-        assertThat(experiments.getExperiment(GetExperimentRequest.newBuilder().setName(EXPERIMENT).build())
-                .getExperiment().getTrialCount()).isEqualTo(18);
-        assertThat(components.listTrialComponents(ListTrialComponentsRequest.newBuilder()
-                .setExperimentName(EXPERIMENT).setPageSize(1000).build()).getTrialComponentsCount())
-                .as("experiment-metadata once, 18 trial-metadata, 18 training jobs").isEqualTo(37);
-        assertThat(components.listTrialComponents(ListTrialComponentsRequest.newBuilder()
-                .setExperimentName(EXPERIMENT).setKind("training").setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
-                .build()).getTrialComponentsCount()).isEqualTo(18);
+        assertThat(experiments
+                        .getExperiment(GetExperimentRequest.newBuilder()
+                                .setName(EXPERIMENT)
+                                .build())
+                        .getExperiment()
+                        .getTrialCount())
+                .isEqualTo(18);
+        assertThat(components
+                        .listTrialComponents(ListTrialComponentsRequest.newBuilder()
+                                .setExperimentName(EXPERIMENT)
+                                .setPageSize(1000)
+                                .build())
+                        .getTrialComponentsCount())
+                .as("experiment-metadata once, 18 trial-metadata, 18 training jobs")
+                .isEqualTo(37);
+        assertThat(components
+                        .listTrialComponents(ListTrialComponentsRequest.newBuilder()
+                                .setExperimentName(EXPERIMENT)
+                                .setKind("training")
+                                .setStatus(TrialComponentStatus.TRIAL_COMPONENT_STATUS_COMPLETED)
+                                .build())
+                        .getTrialComponentsCount())
+                .isEqualTo(18);
 
         // The graph view.
         assertThat(server.count("MATCH (e:Experiment) RETURN count(e)")).isOne();
-        assertThat(server.single("MATCH (e:Experiment) RETURN e.description AS d").get("d").asString())
+        assertThat(server.single("MATCH (e:Experiment) RETURN e.description AS d")
+                        .get("d")
+                        .asString())
                 .isEqualTo("My custom model beats ResNet50 on CIFAR-10.");
-        assertThat(server.count("MATCH (t:Trial)-[:IN_EXPERIMENT]->(:Experiment {name: $name}) RETURN count(t)", "name", EXPERIMENT))
+        assertThat(server.count(
+                        "MATCH (t:Trial)-[:IN_EXPERIMENT]->(:Experiment {name: $name}) RETURN count(t)",
+                        "name",
+                        EXPERIMENT))
                 .isEqualTo(18);
         assertThat(server.count("MATCH (t:Trial) RETURN count(t)")).isEqualTo(18);
         assertThat(server.count("MATCH (c:TrialComponent) RETURN count(c)")).isEqualTo(1 + 18 + 18 + 1);
@@ -57,13 +77,16 @@ class SeedWorkflowIT {
         assertThat(server.count("MATCH (a:Artifact:Model) RETURN count(a)")).isEqualTo(18);
         assertThat(server.count("MATCH (a:Artifact) RETURN count(a)")).isEqualTo(3 + 1 + 18);
 
-        assertThat(server.count("MATCH (:TrialComponent {name: 'experiment-metadata'})-[r:PART_OF]->(:Trial) RETURN count(r)"))
+        assertThat(server.count(
+                        "MATCH (:TrialComponent {name: 'experiment-metadata'})-[r:PART_OF]->(:Trial) RETURN count(r)"))
                 .isEqualTo(18);
         assertThat(server.count("""
                 MATCH (:TrialComponent {name: 'cifar10-preprocessing'})-[r:PRODUCED]->(:Dataset) RETURN count(r)""")).isEqualTo(3);
         assertThat(server.count("""
                 MATCH (:Code {uri: $script})-[r:CONSUMED_BY]->(c:TrialComponent)
-                RETURN count(r)""", "script", SCRIPT)).as("preprocessing and experiment-metadata").isEqualTo(2);
+                RETURN count(r)""", "script", SCRIPT))
+                .as("preprocessing and experiment-metadata")
+                .isEqualTo(2);
         assertThat(server.count("""
                 MATCH (job:TrialComponent {kind: 'training'})
                 WHERE COUNT { (:Artifact)-[:CONSUMED_BY]->(job) } = 3
@@ -71,7 +94,9 @@ class SeedWorkflowIT {
                   AND COUNT { (job)-[:PRODUCED]->(:Artifact) } = 1
                   AND COUNT { (job)-[:PRODUCED]->(:Model) } = 1
                   AND COUNT { (job)-[:PART_OF]->(:Trial) } = 1
-                RETURN count(job)""")).as("every training job: 3 datasets in, 1 model out, 1 trial").isEqualTo(18);
+                RETURN count(job)"""))
+                .as("every training job: 3 datasets in, 1 model out, 1 trial")
+                .isEqualTo(18);
         assertThat(server.count("""
                 MATCH (:TrialComponent {kind: 'training'})-[r:PRODUCED]->(:Model)
                 RETURN count(r)""")).isEqualTo(18);
@@ -89,7 +114,8 @@ class SeedWorkflowIT {
                 .isEqualTo(3);
 
         // Parameters are typed: Cypher filters jobs at 60 epochs and the static hyperparameters without parsing.
-        assertThat(server.count("MATCH (c:TrialComponent {kind: 'training'}) WHERE c.`param.epochs` = 60 RETURN count(c)"))
+        assertThat(server.count(
+                        "MATCH (c:TrialComponent {kind: 'training'}) WHERE c.`param.epochs` = 60 RETURN count(c)"))
                 .isEqualTo(6);
         assertThat(server.count("""
                 MATCH (c:TrialComponent {name: 'experiment-metadata'})
@@ -101,8 +127,12 @@ class SeedWorkflowIT {
                 RETURN count(DISTINCT e)""")).isOne();
         assertThat(trialNames).hasSize(18).doesNotHaveDuplicates();
         for (String trial : trialNames) {
-            assertThat(server.count("MATCH (c:TrialComponent)-[:PART_OF]->(:Trial {name: $trial}) RETURN count(c)", "trial", trial))
-                    .as("components of %s", trial).isEqualTo(3);
+            assertThat(server.count(
+                            "MATCH (c:TrialComponent)-[:PART_OF]->(:Trial {name: $trial}) RETURN count(c)",
+                            "trial",
+                            trial))
+                    .as("components of %s", trial)
+                    .isEqualTo(3);
         }
     }
 }

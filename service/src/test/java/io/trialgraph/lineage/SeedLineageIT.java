@@ -13,6 +13,7 @@ import io.trialgraph.api.v1.LineageEdge;
 import io.trialgraph.api.v1.LineageNode;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
+import io.trialgraph.testing.ApiFixtures;
 import io.trialgraph.testing.SeedStudy;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
@@ -22,12 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two lineage questions of the reference workflow (DESIGN.md section 1, step 7) asked of the
+ * The two lineage questions of the reference workflow (docs/workflow.md, step 7) asked of the
  * CIFAR-10 study recorded by {@link SeedStudy} (as {@code SeedWorkflowIT} checks it):
  *
  * <pre>
@@ -50,9 +50,11 @@ class SeedLineageIT {
     void recordTheStudy(TestServer server) {
         trialNames.addAll(SeedStudy.record(server).trialNames());
         assertThat(trialNames).hasSize(18).doesNotHaveDuplicates();
-        assertThat(server.count("MATCH (a:Artifact) RETURN count(a)")).as("script, 3 datasets, 18 models").isEqualTo(22);
+        assertThat(server.count("MATCH (a:Artifact) RETURN count(a)"))
+                .as("script, 3 datasets, 18 models")
+                .isEqualTo(22);
 
-        lineage = LineageServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        lineage = ApiFixtures.lineage(server, 60);
     }
 
     @Test
@@ -71,11 +73,15 @@ class SeedLineageIT {
         expected.put("component:cifar10-preprocessing", 3);
         expected.put("artifact:" + SCRIPT, 4);
         assertThat(keys(answer)).doesNotHaveDuplicates();
-        assertThat(depths(answer)).as("the job, its 3 datasets, their processing job and its script; no other job or model")
+        assertThat(depths(answer))
+                .as("the job, its 3 datasets, their processing job and its script; no other job or model")
                 .containsExactlyInAnyOrderEntriesOf(expected);
-        assertThat(answer.getNodesList().stream().filter(n -> n.getKey().startsWith("artifact:")).map(LineageNode::getUri))
+        assertThat(answer.getNodesList().stream()
+                        .filter(n -> n.getKey().startsWith("artifact:"))
+                        .map(LineageNode::getUri))
                 .containsExactlyInAnyOrder(model, dataset("train"), dataset("validation"), dataset("test"), SCRIPT);
-        assertThat(kinds(answer)).containsEntry("artifact:" + SCRIPT, "code")
+        assertThat(kinds(answer))
+                .containsEntry("artifact:" + SCRIPT, "code")
                 .containsEntry("artifact:" + dataset("test"), "dataset")
                 .containsEntry("component:cifar10-preprocessing", "component:processing")
                 .containsEntry("component:custom-sgd-60-training", "component:training");
@@ -94,13 +100,20 @@ class SeedLineageIT {
         GetLineageResponse dataAndCode = lineage.getLineage(GetLineageRequest.newBuilder()
                 .addStart(LineageNodeRef.newBuilder().setArtifactUri(model))
                 .setDirection(LineageDirection.LINEAGE_DIRECTION_UPSTREAM)
-                .addIncludeKinds("dataset").addIncludeKinds("code")
+                .addIncludeKinds("dataset")
+                .addIncludeKinds("code")
                 .build());
-        assertThat(keys(dataAndCode)).as("the start model, the datasets and the script, nearest first").containsExactly(
-                "artifact:" + model,
-                "artifact:" + dataset("test"), "artifact:" + dataset("train"), "artifact:" + dataset("validation"),
-                "artifact:" + SCRIPT);
-        assertThat(dataAndCode.getEdgesList()).as("no returned nodes are adjacent").isEmpty();
+        assertThat(keys(dataAndCode))
+                .as("the start model, the datasets and the script, nearest first")
+                .containsExactly(
+                        "artifact:" + model,
+                        "artifact:" + dataset("test"),
+                        "artifact:" + dataset("train"),
+                        "artifact:" + dataset("validation"),
+                        "artifact:" + SCRIPT);
+        assertThat(dataAndCode.getEdgesList())
+                .as("no returned nodes are adjacent")
+                .isEmpty();
     }
 
     @Test
@@ -123,7 +136,8 @@ class SeedLineageIT {
             edges.add(edge("component:" + trial + "-training", "PRODUCED", "model", "artifact:" + model(trial)));
         }
         assertThat(keys(answer)).doesNotHaveDuplicates();
-        assertThat(depths(answer)).as("the train dataset, 18 training jobs and the tracker that used it, 18 models")
+        assertThat(depths(answer))
+                .as("the train dataset, 18 training jobs and the tracker that used it, 18 models")
                 .hasSize(1 + 18 + 1 + 18)
                 .containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(edges(answer)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(edges);

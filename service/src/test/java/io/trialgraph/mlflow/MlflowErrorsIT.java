@@ -28,14 +28,19 @@ class MlflowErrorsIT {
     private static final long T0 = 1_700_000_000_000L;
 
     private static String run(MlflowRest mlflow, String experimentName) {
-        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"%s\"}".formatted(experimentName)).get("experiment_id").asText();
-        return mlflow.ok("runs/create", "{\"experiment_id\": \"%s\"}".formatted(experimentId)).at("/run/info/run_id").asText();
+        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"%s\"}".formatted(experimentName))
+                .get("experiment_id")
+                .asText();
+        return mlflow.ok("runs/create", "{\"experiment_id\": \"%s\"}".formatted(experimentId))
+                .at("/run/info/run_id")
+                .asText();
     }
 
     private static String metrics(int count) {
         StringJoiner list = new StringJoiner(", ", "[", "]");
         for (int i = 0; i < count; i++) {
-            list.add("{\"key\": \"m%d\", \"value\": %d.5, \"timestamp\": %d, \"step\": %d}".formatted(i % 10, i, T0 + i, i / 10));
+            list.add("{\"key\": \"m%d\", \"value\": %d.5, \"timestamp\": %d, \"step\": %d}"
+                    .formatted(i % 10, i, T0 + i, i / 10));
         }
         return list.toString();
     }
@@ -54,54 +59,87 @@ class MlflowErrorsIT {
         String runId = run(mlflow, "limits");
         // At the limits: 1,000 metrics; 100 params + 100 tags + 800 metrics (1,000 together).
         mlflow.ok("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": %s}".formatted(runId, metrics(1000)));
-        mlflow.ok("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": %s, \"params\": %s, \"tags\": %s}".formatted(runId,
-                metrics(800), entries("p", 100), entries("t", 100)));
+        mlflow.ok(
+                "runs/log-batch",
+                "{\"run_id\": \"%s\", \"metrics\": %s, \"params\": %s, \"tags\": %s}"
+                        .formatted(runId, metrics(800), entries("p", 100), entries("t", 100)));
         JsonNode run = mlflow.okGet("runs/get", "run_id=" + runId).get("run");
         assertThat(run.at("/data/params")).hasSize(100);
         assertThat(run.at("/data/tags")).hasSize(100 + 1); // and mlflow.runName
-        assertThat(mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=m3").get("metrics")).hasSize(100 + 80);
+        assertThat(mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=m3")
+                        .get("metrics"))
+                .hasSize(100 + 80);
 
         // Over them: refused whole, nothing stored.
-        String over = MlflowRest.error(mlflow.post("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": %s}".formatted(runId,
-                metrics(1001))), 400, "INVALID_PARAMETER_VALUE");
-        assertThat(over).isEqualTo("metrics: a log-batch request carries at most 1000 metrics, this one 1001; split them over"
-                + " several requests");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-batch", "{\"run_id\": \"%s\", \"params\": %s}".formatted(runId,
-                entries("q", 101))), 400, "INVALID_PARAMETER_VALUE")).startsWith("params: ");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-batch", "{\"run_id\": \"%s\", \"tags\": %s}".formatted(runId,
-                entries("u", 101))), 400, "INVALID_PARAMETER_VALUE")).startsWith("tags: ");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": %s, \"params\": %s}"
-                .formatted(runId, metrics(901), entries("q", 100))), 400, "INVALID_PARAMETER_VALUE"))
+        String over = MlflowRest.error(
+                mlflow.post("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": %s}".formatted(runId, metrics(1001))),
+                400,
+                "INVALID_PARAMETER_VALUE");
+        assertThat(over)
+                .isEqualTo("metrics: a log-batch request carries at most 1000 metrics, this one 1001; split them over"
+                        + " several requests");
+        assertThat(MlflowRest.error(
+                        mlflow.post(
+                                "runs/log-batch",
+                                "{\"run_id\": \"%s\", \"params\": %s}".formatted(runId, entries("q", 101))),
+                        400,
+                        "INVALID_PARAMETER_VALUE"))
+                .startsWith("params: ");
+        assertThat(MlflowRest.error(
+                        mlflow.post(
+                                "runs/log-batch",
+                                "{\"run_id\": \"%s\", \"tags\": %s}".formatted(runId, entries("u", 101))),
+                        400,
+                        "INVALID_PARAMETER_VALUE"))
+                .startsWith("tags: ");
+        assertThat(MlflowRest.error(
+                        mlflow.post(
+                                "runs/log-batch",
+                                "{\"run_id\": \"%s\", \"metrics\": %s, \"params\": %s}"
+                                        .formatted(runId, metrics(901), entries("q", 100))),
+                        400,
+                        "INVALID_PARAMETER_VALUE"))
                 .startsWith("metrics, params and tags: ");
-        assertThat(mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=m3").get("metrics")).hasSize(180);
-        assertThat(mlflow.okGet("runs/get", "run_id=" + runId).at("/run/data/params")).hasSize(100);
+        assertThat(mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=m3")
+                        .get("metrics"))
+                .hasSize(180);
+        assertThat(mlflow.okGet("runs/get", "run_id=" + runId).at("/run/data/params"))
+                .hasSize(100);
     }
 
     @Test
     void badInputIsInvalidParameterValueNamingTheField(TestServer server) {
         MlflowRest mlflow = MlflowRest.of(server);
         String runId = run(mlflow, "bad-input");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-metric", """
-                {"run_id": "%s", "key": "loss", "value": "much", "timestamp": %d}""".formatted(runId, T0)), 400,
-                "INVALID_PARAMETER_VALUE")).isEqualTo("value: must be a number, is 'much'");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-metric", """
-                {"run_id": "%s", "key": "loss", "value": 1.0, "timestamp": %d, "step": -1}""".formatted(runId, T0)), 400,
-                "INVALID_PARAMETER_VALUE")).isEqualTo("metrics[0].step: must not be negative, is -1");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-batch", """
-                {"run_id": "%s", "params": [{"key": "lr!", "value": "1"}]}""".formatted(runId)), 400,
-                "INVALID_PARAMETER_VALUE")).isEqualTo("params[0].key: must be letters, digits, '_', '-', '.', ' ' and '/': 'lr!'");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/log-metric", """
+                {"run_id": "%s", "key": "loss", "value": "much", "timestamp": %d}""".formatted(runId, T0)), 400, "INVALID_PARAMETER_VALUE"))
+                .isEqualTo("value: must be a number, is 'much'");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/log-metric", """
+                {"run_id": "%s", "key": "loss", "value": 1.0, "timestamp": %d, "step": -1}""".formatted(runId, T0)), 400, "INVALID_PARAMETER_VALUE"))
+                .isEqualTo("metrics[0].step: must not be negative, is -1");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/log-batch", """
+                {"run_id": "%s", "params": [{"key": "lr!", "value": "1"}]}""".formatted(runId)), 400, "INVALID_PARAMETER_VALUE"))
+                .isEqualTo("params[0].key: must be letters, digits, '_', '-', '.', ' ' and '/': 'lr!'");
         assertThat(MlflowRest.error(mlflow.post("runs/set-tag", """
-                {"run_id": "%s", "key": "../etc", "value": "1"}""".formatted(runId)), 400,
-                "INVALID_PARAMETER_VALUE")).startsWith("tags[0].key: must not be a path");
-        assertThat(MlflowRest.error(mlflow.post("runs/log-batch", """
-                {"run_id": "%s", "params": [{"key": "a", "value": "%s"}]}""".formatted(runId, "x".repeat(6001))), 400,
-                "INVALID_PARAMETER_VALUE")).isEqualTo("params[0].value: must be at most 6000 characters, has 6001");
+                {"run_id": "%s", "key": "../etc", "value": "1"}""".formatted(runId)), 400, "INVALID_PARAMETER_VALUE"))
+                .startsWith("tags[0].key: must not be a path");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/log-batch", """
+                {"run_id": "%s", "params": [{"key": "a", "value": "%s"}]}""".formatted(runId, "x".repeat(6001))),
+                        400,
+                        "INVALID_PARAMETER_VALUE"))
+                .isEqualTo("params[0].value: must be at most 6000 characters, has 6001");
         assertThat(MlflowRest.error(mlflow.post("runs/update", """
-                {"run_id": "%s", "status": "DONE"}""".formatted(runId)), 400, "INVALID_PARAMETER_VALUE")).startsWith("status: ");
+                {"run_id": "%s", "status": "DONE"}""".formatted(runId)), 400, "INVALID_PARAMETER_VALUE"))
+                .startsWith("status: ");
         assertThat(MlflowRest.error(mlflow.post("runs/update", """
                 {"run_id": "%s", "status": "FINISHED", "end_time": 1000}""".formatted(runId)), 400, "INVALID_PARAMETER_VALUE"))
                 .startsWith("end_time: must not be before the start time");
-        assertThat(MlflowRest.error(mlflow.post("runs/create", "not json"), 400, "INVALID_PARAMETER_VALUE")).startsWith("body: ");
+        assertThat(MlflowRest.error(mlflow.post("runs/create", "not json"), 400, "INVALID_PARAMETER_VALUE"))
+                .startsWith("body: ");
         MlflowRest.error(mlflow.post("experiments/create", "{}"), 400, "INVALID_PARAMETER_VALUE");
         MlflowRest.error(mlflow.get("runs/get", ""), 400, "INVALID_PARAMETER_VALUE");
 
@@ -110,7 +148,8 @@ class MlflowErrorsIT {
                 {"run_id": "%s", "key": "loss", "value": "NaN", "timestamp": %d, "step": 3}""".formatted(runId, T0));
         mlflow.ok("runs/log-metric", """
                 {"run_id": "%s", "key": "loss", "value": "-Infinity", "timestamp": "%d", "step": "4"}""".formatted(runId, T0));
-        JsonNode points = mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=loss").get("metrics");
+        JsonNode points = mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=loss")
+                .get("metrics");
         assertThat(points.get(0).get("value").asText()).isEqualTo("NaN");
         assertThat(points.get(1).get("value").asText()).isEqualTo("-Infinity");
         assertThat(points.get(1).get("step").asLong()).isEqualTo(4);
@@ -121,10 +160,16 @@ class MlflowErrorsIT {
         MlflowRest mlflow = MlflowRest.of(server);
         assertThat(MlflowRest.error(mlflow.get("experiments/get", "experiment_id=404"), 404, "RESOURCE_DOES_NOT_EXIST"))
                 .isEqualTo("experiment '404' does not exist");
-        assertThat(MlflowRest.error(mlflow.get("runs/get", "run_id=0123456789abcdef0123456789abcdef"), 404,
-                "RESOURCE_DOES_NOT_EXIST")).isEqualTo("run '0123456789abcdef0123456789abcdef' does not exist");
+        assertThat(MlflowRest.error(
+                        mlflow.get("runs/get", "run_id=0123456789abcdef0123456789abcdef"),
+                        404,
+                        "RESOURCE_DOES_NOT_EXIST"))
+                .isEqualTo("run '0123456789abcdef0123456789abcdef' does not exist");
         MlflowRest.error(mlflow.post("runs/create", "{\"experiment_id\": \"404\"}"), 404, "RESOURCE_DOES_NOT_EXIST");
-        MlflowRest.error(mlflow.post("runs/log-batch", "{\"run_id\": \"nope\", \"params\": []}"), 404, "RESOURCE_DOES_NOT_EXIST");
+        MlflowRest.error(
+                mlflow.post("runs/log-batch", "{\"run_id\": \"nope\", \"params\": []}"),
+                404,
+                "RESOURCE_DOES_NOT_EXIST");
 
         // Endpoints MLflow has but trialgraph does not, unknown paths and wrong methods: ENDPOINT_NOT_FOUND.
         MlflowRest.error(mlflow.get("artifacts/list", "run_id=x"), 404, "ENDPOINT_NOT_FOUND");
@@ -132,36 +177,52 @@ class MlflowErrorsIT {
         MlflowRest.error(mlflow.post("runs/get", "{}"), 404, "ENDPOINT_NOT_FOUND");
 
         // Fields this server does not know (newer clients, other servers' extensions) are ignored.
-        String experimentId = mlflow.ok("experiments/create", """
-                {"name": "forward", "workspace": "default", "some_future_field": {"nested": [1, 2]}}""")
-                .get("experiment_id").asText();
+        String experimentId =
+                mlflow.ok("experiments/create", """
+                {"name": "forward", "workspace": "default", "some_future_field": {"nested": [1, 2]}}""").get("experiment_id").asText();
         String runId = mlflow.ok("runs/create", """
                 {"experiment_id": "%s", "run_name": "r", "tags": [], "unknown": true}""".formatted(experimentId))
-                .at("/run/info/run_id").asText();
+                .at("/run/info/run_id")
+                .asText();
         mlflow.ok("runs/log-batch", """
                 {"run_id": "%s", "metrics": [{"key": "acc", "value": 0.5, "timestamp": %d, "step": 1, "dataset_name": "d",
                   "dataset_digest": "x", "run_id": "%s"}], "extra": 1}""".formatted(runId, T0, runId));
-        assertThat(mlflow.okGet("runs/get", "run_id=" + runId + "&extra=1").at("/run/data/metrics/0/value").asDouble()).isEqualTo(0.5);
+        assertThat(mlflow.okGet("runs/get", "run_id=" + runId + "&extra=1")
+                        .at("/run/data/metrics/0/value")
+                        .asDouble())
+                .isEqualTo(0.5);
 
         // The same API where MLflow's web UI calls it.
-        assertThat(mlflow.ajax().okGet("runs/get", "run_id=" + runId).at("/run/info/run_name").asText()).isEqualTo("r");
+        assertThat(mlflow.ajax()
+                        .okGet("runs/get", "run_id=" + runId)
+                        .at("/run/info/run_name")
+                        .asText())
+                .isEqualTo("r");
     }
 
     @Test
     void everyRouteNamesAnRpcWithARole(TestServer server) {
-        List<String> routes = server.server().context().getBean(Router.class).uriRoutes()
+        List<String> routes = server.server()
+                .context()
+                .getBean(Router.class)
+                .uriRoutes()
                 .filter(route -> route.getUriMatchTemplate().toPathString().contains("/2.0/mlflow/")
                         && !route.getHttpMethodName().equals("HEAD"))
-                .map(route -> route.getHttpMethodName() + " " + route.getUriMatchTemplate().toPathString() + " "
+                .map(route -> route.getHttpMethodName() + " "
+                        + route.getUriMatchTemplate().toPathString() + " "
                         + route.getAnnotationMetadata().stringValue(Rpc.class).orElse("(none)"))
                 .distinct() // the router lists each route twice (the HTTP port's routes too)
                 .toList();
         assertThat(routes).hasSize(2 * 34);
 
-        assertThat(routes).allSatisfy(route -> assertThat(MethodRoles.requiredRole(route.substring(route.lastIndexOf(' ') + 1)))
-                .as(route).isPresent());
-        assertThat(routes).contains("POST /api/2.0/mlflow/runs/log-batch mlflow.MlflowService/logBatch",
-                "GET /ajax-api/2.0/mlflow/runs/get mlflow.MlflowService/getRun");
+        assertThat(routes)
+                .allSatisfy(route -> assertThat(MethodRoles.requiredRole(route.substring(route.lastIndexOf(' ') + 1)))
+                        .as(route)
+                        .isPresent());
+        assertThat(routes)
+                .contains(
+                        "POST /api/2.0/mlflow/runs/log-batch mlflow.MlflowService/logBatch",
+                        "GET /ajax-api/2.0/mlflow/runs/get mlflow.MlflowService/getRun");
         assertThat(MethodRoles.requiredRole("mlflow.MlflowService/deleteRun")).contains(Role.ADMIN);
         assertThat(MethodRoles.requiredRole("mlflow.MlflowService/logBatch")).contains(Role.WRITER);
         assertThat(MethodRoles.requiredRole("mlflow.MlflowService/searchRuns")).contains(Role.READER);
@@ -173,15 +234,23 @@ class MlflowErrorsIT {
             MlflowRest mlflow = new MlflowRest(new HttpPort(server.httpPort()));
             MlflowRest.error(mlflow.post("experiments/create", "{\"name\": \"off\"}"), 404, "ENDPOINT_NOT_FOUND");
             MlflowRest.error(mlflow.ajax().get("experiments/get", "experiment_id=0"), 404, "ENDPOINT_NOT_FOUND");
-            assertThat(new HttpPort(server.httpPort()).get("/api/v1/experiments").status()).isEqualTo(200);
+            assertThat(new HttpPort(server.httpPort())
+                            .get("/api/v1/experiments")
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void tokensAndRolesApply(TestNeo4j neo4j) throws Exception {
-        try (TrialGraphServer server = TestServer.dedicated(neo4j, Map.of("trialgraph.auth.enabled", "true",
-                "trialgraph.auth.tokens", "reader dashboards reader-token-0b6f4d2a81,writer trainer writer-token-7a3e91c04d,"
-                        + "admin ops admin-token-5f1d2c8e9b"))) {
+        try (TrialGraphServer server = TestServer.dedicated(
+                neo4j,
+                Map.of(
+                        "trialgraph.auth.enabled",
+                        "true",
+                        "trialgraph.auth.tokens",
+                        "reader dashboards reader-token-0b6f4d2a81,writer trainer writer-token-7a3e91c04d,"
+                                + "admin ops admin-token-5f1d2c8e9b"))) {
             MlflowRest anonymous = new MlflowRest(new HttpPort(server.httpPort()));
             MlflowRest reader = anonymous.withToken("reader-token-0b6f4d2a81");
             MlflowRest writer = anonymous.withToken("writer-token-7a3e91c04d");
@@ -190,17 +259,31 @@ class MlflowErrorsIT {
             HttpPort.Answer refused = anonymous.post("experiments/search", "{}");
             assertThat(MlflowRest.error(refused, 401, "UNAUTHENTICATED")).startsWith("missing bearer token");
             assertThat(refused.header("www-authenticate")).isEqualTo("Bearer");
-            MlflowRest.error(anonymous.withToken("wrong-token-wrong-token").post("experiments/search", "{}"), 401, "UNAUTHENTICATED");
+            MlflowRest.error(
+                    anonymous.withToken("wrong-token-wrong-token").post("experiments/search", "{}"),
+                    401,
+                    "UNAUTHENTICATED");
 
             // MLFLOW_TRACKING_TOKEN of a writer: a training script runs.
-            String experimentId = writer.ok("experiments/create", "{\"name\": \"secured\"}").get("experiment_id").asText();
-            String runId = writer.ok("runs/create", "{\"experiment_id\": \"%s\"}".formatted(experimentId)).at("/run/info/run_id").asText();
+            String experimentId = writer.ok("experiments/create", "{\"name\": \"secured\"}")
+                    .get("experiment_id")
+                    .asText();
+            String runId = writer.ok("runs/create", "{\"experiment_id\": \"%s\"}".formatted(experimentId))
+                    .at("/run/info/run_id")
+                    .asText();
             writer.ok("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": %s}".formatted(runId, metrics(3)));
 
-            assertThat(reader.ok("runs/search", "{\"experiment_ids\": [\"%s\"]}".formatted(experimentId)).get("runs")).hasSize(1);
-            assertThat(MlflowRest.error(reader.post("runs/log-batch", "{\"run_id\": \"%s\"}".formatted(runId)), 403,
-                    "PERMISSION_DENIED")).isEqualTo("mlflow.MlflowService/logBatch needs role writer; the token of 'dashboards' has role reader");
-            MlflowRest.error(writer.post("runs/delete", "{\"run_id\": \"%s\"}".formatted(runId)), 403, "PERMISSION_DENIED");
+            assertThat(reader.ok("runs/search", "{\"experiment_ids\": [\"%s\"]}".formatted(experimentId))
+                            .get("runs"))
+                    .hasSize(1);
+            assertThat(MlflowRest.error(
+                            reader.post("runs/log-batch", "{\"run_id\": \"%s\"}".formatted(runId)),
+                            403,
+                            "PERMISSION_DENIED"))
+                    .isEqualTo(
+                            "mlflow.MlflowService/logBatch needs role writer; the token of 'dashboards' has role reader");
+            MlflowRest.error(
+                    writer.post("runs/delete", "{\"run_id\": \"%s\"}".formatted(runId)), 403, "PERMISSION_DENIED");
             admin.ok("runs/delete", "{\"run_id\": \"%s\"}".formatted(runId));
             MlflowRest.error(anonymous.get("no/such/endpoint", ""), 404, "ENDPOINT_NOT_FOUND");
         }

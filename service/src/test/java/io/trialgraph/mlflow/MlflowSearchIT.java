@@ -29,17 +29,22 @@ class MlflowSearchIT {
     private static List<String> study(MlflowRest mlflow, String experimentId) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            String runId = mlflow.ok("runs/create", """
+            String runId = mlflow.ok(
+                            "runs/create", """
                     {"experiment_id": "%s", "run_name": "run-%d", "start_time": %d,
-                     "tags": [{"key": "mlflow.runName", "value": "run-%d"}, {"key": "team", "value": "%s"}]}"""
-                    .formatted(experimentId, i, T0 + i, i, i < 6 ? "vision" : "Vision-2")).at("/run/info/run_id").asText();
+                     "tags": [{"key": "mlflow.runName", "value": "run-%d"}, {"key": "team", "value": "%s"}]}""".formatted(experimentId, i, T0 + i, i, i < 6 ? "vision" : "Vision-2"))
+                    .at("/run/info/run_id")
+                    .asText();
             mlflow.ok("runs/log-batch", """
                     {"run_id": "%s", "params": [{"key": "optimizer", "value": "%s"}, {"key": "epochs", "value": "%d"}],
                      "metrics": [{"key": "acc", "value": %s, "timestamp": %d, "step": 0},
-                                 {"key": "acc", "value": %s, "timestamp": %d, "step": 1}]}"""
-                    .formatted(runId, OPTIMIZERS[i % 3], i % 2 == 0 ? 30 : 60, i / 32.0, T0, i / 16.0, T0 + 1));
+                                 {"key": "acc", "value": %s, "timestamp": %d, "step": 1}]}""".formatted(
+                            runId, OPTIMIZERS[i % 3], i % 2 == 0 ? 30 : 60, i / 32.0, T0, i / 16.0, T0 + 1));
             if (i % 4 == 0) {
-                mlflow.ok("runs/update", "{\"run_id\": \"%s\", \"status\": \"FINISHED\", \"end_time\": %d}".formatted(runId, T0 + 100 + i));
+                mlflow.ok(
+                        "runs/update",
+                        "{\"run_id\": \"%s\", \"status\": \"FINISHED\", \"end_time\": %d}"
+                                .formatted(runId, T0 + 100 + i));
             }
             ids.add(runId);
         }
@@ -55,7 +60,9 @@ class MlflowSearchIT {
     @Test
     void searchesRunsWithAFilterAnOrderAndPages(TestServer server) {
         MlflowRest mlflow = MlflowRest.of(server);
-        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"search\"}").get("experiment_id").asText();
+        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"search\"}")
+                .get("experiment_id")
+                .asText();
         List<String> ids = study(mlflow, experimentId);
 
         // MlflowClient.search_runs(..., filter_string, order_by=["metrics.acc DESC"], max_results=3)
@@ -69,7 +76,9 @@ class MlflowSearchIT {
         JsonNode run = first.get("runs").get(0);
         assertThat(run.at("/info/run_id").asText()).isEqualTo(ids.get(9));
         assertThat(run.at("/info/experiment_id").asText()).isEqualTo(experimentId);
-        assertThat(entries(run.at("/data/params"))).containsEntry("optimizer", "adam").containsEntry("epochs", "60");
+        assertThat(entries(run.at("/data/params")))
+                .containsEntry("optimizer", "adam")
+                .containsEntry("epochs", "60");
         assertThat(run.at("/data/metrics/0/value").asDouble()).isEqualTo(9 / 16.0);
         assertThat(run.at("/data/metrics/0/step").asLong()).isEqualTo(1);
 
@@ -79,15 +88,17 @@ class MlflowSearchIT {
         int pages = 0;
         do {
             JsonNode page = mlflow.ok("runs/search", """
-                    {"experiment_ids": ["%s"], "max_results": 5%s}""".formatted(experimentId,
-                    token.isEmpty() ? "" : ", \"page_token\": \"" + token + "\""));
+                    {"experiment_ids": ["%s"], "max_results": 5%s}""".formatted(
+                            experimentId, token.isEmpty() ? "" : ", \"page_token\": \"" + token + "\""));
             all.addAll(names(page));
             token = page.path("next_page_token").asText("");
             pages++;
         } while (!token.isEmpty());
         assertThat(pages).isEqualTo(3);
-        assertThat(all).containsExactly("run-11", "run-10", "run-9", "run-8", "run-7", "run-6", "run-5", "run-4", "run-3",
-                "run-2", "run-1", "run-0");
+        assertThat(all)
+                .containsExactly(
+                        "run-11", "run-10", "run-9", "run-8", "run-7", "run-6", "run-5", "run-4", "run-3", "run-2",
+                        "run-1", "run-0");
 
         // Parameters compare as the strings logged; tags with LIKE / ILIKE; attributes; several order keys.
         assertThat(names(mlflow.ok("runs/search", """
@@ -112,8 +123,7 @@ class MlflowSearchIT {
         assertThat(names(mlflow.ok("runs/search", """
                 {"experiment_ids": ["%s"], "run_view_type": "DELETED_ONLY"}""".formatted(experimentId)))).containsExactly("run-11");
         assertThat(names(mlflow.ok("runs/search", """
-                {"experiment_ids": ["%s"], "run_view_type": 3, "max_results": 1}""".formatted(experimentId))))
-                .containsExactly("run-11");
+                {"experiment_ids": ["%s"], "run_view_type": 3, "max_results": 1}""".formatted(experimentId)))).containsExactly("run-11");
         mlflow.ok("runs/restore", "{\"run_id\": \"%s\"}".formatted(ids.get(11)));
         assertThat(names(mlflow.ok("runs/search", """
                 {"experiment_ids": ["%s"], "max_results": 1}""".formatted(experimentId)))).containsExactly("run-11");
@@ -122,26 +132,33 @@ class MlflowSearchIT {
     @Test
     void aFilterThatDoesNotParseIsRefusedWithItsPosition(TestServer server) {
         MlflowRest mlflow = MlflowRest.of(server);
-        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"bad-filters\"}").get("experiment_id").asText();
-        String message = MlflowRest.error(mlflow.post("runs/search", """
-                {"experiment_ids": ["%s"], "filter": "metrics.acc > 'high'"}""".formatted(experimentId)), 400,
-                "INVALID_PARAMETER_VALUE");
+        String experimentId = mlflow.ok("experiments/create", "{\"name\": \"bad-filters\"}")
+                .get("experiment_id")
+                .asText();
+        String message = MlflowRest.error(
+                mlflow.post("runs/search", """
+                {"experiment_ids": ["%s"], "filter": "metrics.acc > 'high'"}""".formatted(experimentId)), 400, "INVALID_PARAMETER_VALUE");
         assertThat(message).isEqualTo("filter: at position 15: expected a number, found ''high''");
-        assertThat(MlflowRest.error(mlflow.post("runs/search", """
-                {"experiment_ids": ["%s"], "filter": "params.lr > '0.1'"}""".formatted(experimentId)), 400,
-                "INVALID_PARAMETER_VALUE")).contains("parameter 'lr' compares strings");
-        assertThat(MlflowRest.error(mlflow.post("runs/search", """
-                {"experiment_ids": ["%s"], "filter": "metrics.acc > 0.1 or metrics.acc < 0"}""".formatted(experimentId)), 400,
-                "INVALID_PARAMETER_VALUE")).contains("expected AND or the end of the filter");
-        assertThat(MlflowRest.error(mlflow.post("runs/search", """
-                {"experiment_ids": ["%s"], "order_by": ["metrics.acc SIDEWAYS"]}""".formatted(experimentId)), 400,
-                "INVALID_PARAMETER_VALUE")).startsWith("order_by[0]: ");
-        assertThat(MlflowRest.error(mlflow.post("runs/search", """
-                {"experiment_ids": ["%s"], "max_results": 50001}""".formatted(experimentId)), 400,
-                "INVALID_PARAMETER_VALUE")).startsWith("max_results: ");
-        assertThat(MlflowRest.error(mlflow.post("runs/search", """
-                {"experiment_ids": ["%s"], "page_token": "not-a-token"}""".formatted(experimentId)), 400,
-                "INVALID_PARAMETER_VALUE")).startsWith("page_token: ");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/search", """
+                {"experiment_ids": ["%s"], "filter": "params.lr > '0.1'"}""".formatted(experimentId)), 400, "INVALID_PARAMETER_VALUE"))
+                .contains("parameter 'lr' compares strings");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/search", """
+                {"experiment_ids": ["%s"], "filter": "metrics.acc > 0.1 or metrics.acc < 0"}""".formatted(experimentId)), 400, "INVALID_PARAMETER_VALUE"))
+                .contains("expected AND or the end of the filter");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/search", """
+                {"experiment_ids": ["%s"], "order_by": ["metrics.acc SIDEWAYS"]}""".formatted(experimentId)), 400, "INVALID_PARAMETER_VALUE"))
+                .startsWith("order_by[0]: ");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/search", """
+                {"experiment_ids": ["%s"], "max_results": 50001}""".formatted(experimentId)), 400, "INVALID_PARAMETER_VALUE"))
+                .startsWith("max_results: ");
+        assertThat(MlflowRest.error(
+                        mlflow.post("runs/search", """
+                {"experiment_ids": ["%s"], "page_token": "not-a-token"}""".formatted(experimentId)), 400, "INVALID_PARAMETER_VALUE"))
+                .startsWith("page_token: ");
     }
 
     @Test
@@ -151,7 +168,9 @@ class MlflowSearchIT {
             mlflow.ok("experiments/create", """
                     {"name": "%s", "tags": [{"key": "dataset", "value": "%s"}]}""".formatted(name, name.substring(0, 5)));
         }
-        String mnist = mlflow.okGet("experiments/get-by-name", "experiment_name=mnist").at("/experiment/experiment_id").asText();
+        String mnist = mlflow.okGet("experiments/get-by-name", "experiment_name=mnist")
+                .at("/experiment/experiment_id")
+                .asText();
         mlflow.ok("experiments/delete", "{\"experiment_id\": \"%s\"}".formatted(mnist));
 
         // mlflow.search_experiments(filter_string=..., order_by=[...]): a POST; MLflow's UI uses GET.
@@ -161,8 +180,10 @@ class MlflowSearchIT {
         answer.get("experiments").forEach(e -> names.add(e.get("name").asText()));
         assertThat(names).containsExactly("cifar-b", "cifar-a");
         String token = answer.get("next_page_token").asText();
-        JsonNode next = mlflow.okGet("experiments/search", "max_results=2&filter=" + HttpPort.encode("name LIKE 'cifar%'")
-                + "&order_by=" + HttpPort.encode("name DESC") + "&page_token=" + token);
+        JsonNode next = mlflow.okGet(
+                "experiments/search",
+                "max_results=2&filter=" + HttpPort.encode("name LIKE 'cifar%'") + "&order_by="
+                        + HttpPort.encode("name DESC") + "&page_token=" + token);
         assertThat(next.get("experiments")).hasSize(1);
         assertThat(next.at("/experiments/0/name").asText()).isEqualTo("cifar c");
         assertThat(next.has("next_page_token")).isFalse();
@@ -173,7 +194,8 @@ class MlflowSearchIT {
         assertThat(deleted.at("/experiments/0/lifecycle_stage").asText()).isEqualTo("deleted");
         assertThat(mlflow.ok("experiments/search", """
                 {"filter": "tags.dataset = 'cifar' and creation_time > 0"}""").get("experiments")).hasSize(3);
-        MlflowRest.error(mlflow.post("experiments/search", "{\"filter\": \"metrics.acc > 1\"}"), 400, "INVALID_PARAMETER_VALUE");
+        MlflowRest.error(
+                mlflow.post("experiments/search", "{\"filter\": \"metrics.acc > 1\"}"), 400, "INVALID_PARAMETER_VALUE");
     }
 
     @Test
@@ -186,19 +208,29 @@ class MlflowSearchIT {
             }
         }
         MlflowRest mlflow = MlflowRest.of(server);
-        JsonNode experiment = mlflow.okGet("experiments/get-by-name", "experiment_name=from-grpc").get("experiment");
+        JsonNode experiment = mlflow.okGet("experiments/get-by-name", "experiment_name=from-grpc")
+                .get("experiment");
         String id = experiment.get("experiment_id").asText();
         assertThat(id).matches("[0-9]{18}");
-        assertThat(entries(experiment.get("tags"))).containsEntry("team", "vision")
+        assertThat(entries(experiment.get("tags")))
+                .containsEntry("team", "vision")
                 .containsEntry("mlflow.note.content", "made by the Java client");
-        assertThat(mlflow.ok("experiments/search", "{}").at("/experiments/0/experiment_id").asText()).isEqualTo(id);
+        assertThat(mlflow.ok("experiments/search", "{}")
+                        .at("/experiments/0/experiment_id")
+                        .asText())
+                .isEqualTo(id);
         // Its components are its runs; parameters read as MLflow strings.
         JsonNode runs = mlflow.ok("runs/search", """
                 {"experiment_ids": ["%s"], "filter": "params.epochs = '30'"}""".formatted(id));
         assertThat(runs.get("runs")).hasSize(1);
         JsonNode run = runs.get("runs").get(0);
         assertThat(run.at("/info/run_id").asText()).isEqualTo("t1-training");
-        assertThat(entries(run.at("/data/params"))).containsEntry("epochs", "30").containsEntry("lr", "0.01");
-        assertThat(mlflow.okGet("runs/get", "run_id=t1-training").at("/run/info/experiment_id").asText()).isEqualTo(id);
+        assertThat(entries(run.at("/data/params")))
+                .containsEntry("epochs", "30")
+                .containsEntry("lr", "0.01");
+        assertThat(mlflow.okGet("runs/get", "run_id=t1-training")
+                        .at("/run/info/experiment_id")
+                        .asText())
+                .isEqualTo(id);
     }
 }

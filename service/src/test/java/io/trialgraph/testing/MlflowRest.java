@@ -51,8 +51,10 @@ public final class MlflowRest {
 
     /** A request with another method (PATCH, DELETE) and a JSON body. */
     public HttpPort.Answer send(String method, String endpoint, String json) {
-        return http.send(http.request(prefix + "/" + endpoint).header("content-type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build());
+        return http.send(http.request(prefix + "/" + endpoint)
+                .header("content-type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     /** POST and expect 200: @return the answer's JSON */

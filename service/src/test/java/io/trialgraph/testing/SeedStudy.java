@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The seed study of the reference workflow (DESIGN.md section 1, steps 1-4) as a test fixture:
+ * The seed study of the reference workflow (docs/workflow.md, steps 1-4) as a test fixture:
  * the first copy of {@link Cifar10Study} (what {@code trialgraph demo} records) recorded through
  * the Java client, by default without metrics so that tests about the graph stay fast.
  *
@@ -60,8 +60,11 @@ public final class SeedStudy {
 
     /** Records a copy of the study (e.g. with metrics: {@code Cifar10Study.first()}). */
     public static SeedStudy record(TestServer server, Cifar10Study study) {
-        try (TrialGraphClient client = TrialGraphClient.builder().target("127.0.0.1:" + server.port()).plaintext()
-                .deadline(Duration.ofSeconds(300)).build()) {
+        try (TrialGraphClient client = TrialGraphClient.builder()
+                .target("127.0.0.1:" + server.port())
+                .plaintext()
+                .deadline(Duration.ofSeconds(300))
+                .build()) {
             return new SeedStudy(study.record(client).trialNames());
         }
     }

@@ -26,7 +26,9 @@ public final class TestServer implements AutoCloseable {
         properties.put("trialgraph.management.port", 0);
         properties.put("trialgraph.http.port", 0);
         this.server = TrialGraphServer.start(properties);
-        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     /**

@@ -2,12 +2,17 @@ package io.trialgraph.client;
 
 import io.grpc.Channel;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.api.v1.IngestMetricsResponse;
 import io.trialgraph.api.v1.MetricServiceGrpc;
 import io.trialgraph.api.v1.RejectedBatch;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
+import io.trialgraph.client.internal.Batch;
+import io.trialgraph.client.internal.BatchAccumulator;
+import io.trialgraph.client.internal.Clock;
+import io.trialgraph.client.internal.Convert;
+import io.trialgraph.rules.InputRules;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -96,8 +101,7 @@ public final class MetricLogger implements AutoCloseable {
      * @param message the server's reason, naming the field and the rule
      * @param points how many points the batch held
      */
-    public record Rejection(String writerId, long sequence, Status.Code code, String message, int points) {
-    }
+    public record Rejection(String writerId, long sequence, Status.Code code, String message, int points) {}
 
     /**
      * Counters of a logger since it was built; a consistent snapshot.
@@ -116,10 +120,18 @@ public final class MetricLogger implements AutoCloseable {
      * @param reconnects streams opened after a broken one
      * @param acknowledgedSequence the highest sequence number acknowledged so far
      */
-    public record Stats(long loggedPoints, long bufferedPoints, long acknowledgedPoints, long storedPoints,
-            long rejectedBatches, long rejectedPoints, long lostPoints, long sentBatches, long resentBatches,
-            long reconnects, long acknowledgedSequence) {
-    }
+    public record Stats(
+            long loggedPoints,
+            long bufferedPoints,
+            long acknowledgedPoints,
+            long storedPoints,
+            long rejectedBatches,
+            long rejectedPoints,
+            long lostPoints,
+            long sentBatches,
+            long resentBatches,
+            long reconnects,
+            long acknowledgedSequence) {}
 
     // --- configuration -------------------------------------------------------------------------
 
@@ -136,6 +148,7 @@ public final class MetricLogger implements AutoCloseable {
     private final long backoffMaxNanos;
     private final Consumer<Rejection> onRejected;
     private final String target;
+    private final Clock clock;
 
     // --- state, guarded by lock ----------------------------------------------------------------
 
@@ -153,6 +166,7 @@ public final class MetricLogger implements AutoCloseable {
     private final ArrayDeque<Batch> unsent = new ArrayDeque<>();
     /** Batches sent on the current stream and not acknowledged, in sequence order. */
     private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+
     private long lastSealedSequence;
     private long acknowledgedSequence;
     private long buffered;
@@ -195,8 +209,9 @@ public final class MetricLogger implements AutoCloseable {
         this.backoffMaxNanos = b.backoffMax.toNanos();
         this.onRejected = b.onRejected;
         this.target = channel.authority();
-        long first = b.firstSequence != null ? b.firstSequence
-                : TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        this.clock = b.clock;
+        long first =
+                b.firstSequence != null ? b.firstSequence : TimeUnit.MILLISECONDS.toMicros(clock.currentTimeMillis());
         this.lastSealedSequence = first - 1;
         this.acknowledgedSequence = first - 1;
         this.backoffNanos = backoffInitialNanos;
@@ -242,7 +257,7 @@ public final class MetricLogger implements AutoCloseable {
      *         FAILED_PRECONDITION after {@link #close()}; the logger's failure after a fatal stream failure
      */
     public void log(String component, String metric, long step, double value) {
-        log(component, metric, step, value, System.currentTimeMillis());
+        log(component, metric, step, value, clock.currentTimeMillis());
     }
 
     /**
@@ -269,7 +284,7 @@ public final class MetricLogger implements AutoCloseable {
             loggedPoints++;
             int size = open.size();
             if (size == 1) {
-                openSinceNanos = System.nanoTime();
+                openSinceNanos = clock.nanoTime();
                 work.signal();
             }
             if (size >= batchPoints) {
@@ -281,7 +296,9 @@ public final class MetricLogger implements AutoCloseable {
     }
 
     private TrialGraphException unusable() {
-        return fatal != null ? fatal : new TrialGraphException(Status.Code.FAILED_PRECONDITION, "the metric logger is closed");
+        return fatal != null
+                ? fatal
+                : new TrialGraphException(Status.Code.FAILED_PRECONDITION, "the metric logger is closed");
     }
 
     private void awaitSpace() {
@@ -292,16 +309,22 @@ public final class MetricLogger implements AutoCloseable {
                     throw unusable();
                 }
                 if (remaining <= 0) {
-                    throw new TrialGraphException(Status.Code.RESOURCE_EXHAUSTED, "metric buffer full: " + buffered
-                            + " points logged and not acknowledged (bufferPoints " + bufferPoints + ") for "
-                            + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos) + " ms; the point was not logged; "
-                            + "server " + target + (lastStreamError == null ? "" : ", last stream error: " + describe(lastStreamError)));
+                    throw new TrialGraphException(
+                            Status.Code.RESOURCE_EXHAUSTED,
+                            "metric buffer full: " + buffered
+                                    + " points logged and not acknowledged (bufferPoints " + bufferPoints + ") for "
+                                    + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos) + " ms; the point was not logged; "
+                                    + "server " + target
+                                    + (lastStreamError == null
+                                            ? ""
+                                            : ", last stream error: " + describe(lastStreamError)));
                 }
-                remaining = spaceFreed.awaitNanos(remaining);
+                remaining = clock.awaitNanos(spaceFreed, remaining);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TrialGraphException(Status.Code.CANCELLED, "interrupted while waiting for metric buffer space", e);
+            throw new TrialGraphException(
+                    Status.Code.CANCELLED, "interrupted while waiting for metric buffer space", e);
         }
     }
 
@@ -358,18 +381,25 @@ public final class MetricLogger implements AutoCloseable {
                     throw fatal;
                 }
                 if (senderDone) {
-                    throw new TrialGraphException(Status.Code.FAILED_PRECONDITION, "the metric logger was closed with "
-                            + buffered + " points not acknowledged");
+                    throw new TrialGraphException(
+                            Status.Code.FAILED_PRECONDITION,
+                            "the metric logger was closed with " + buffered + " points not acknowledged");
                 }
                 if (remaining <= 0) {
-                    throw new TrialGraphException(Status.Code.DEADLINE_EXCEEDED, what + ": " + buffered
-                            + " points not acknowledged after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; server "
-                            + target + (lastStreamError == null ? "" : ", last stream error: " + describe(lastStreamError)));
+                    throw new TrialGraphException(
+                            Status.Code.DEADLINE_EXCEEDED,
+                            what + ": " + buffered
+                                    + " points not acknowledged after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                                    + " ms; server "
+                                    + target
+                                    + (lastStreamError == null
+                                            ? ""
+                                            : ", last stream error: " + describe(lastStreamError)));
                 }
                 if (remaining == Long.MAX_VALUE) {
                     progress.await();
                 } else {
-                    remaining = progress.awaitNanos(remaining);
+                    remaining = clock.awaitNanos(progress, remaining);
                 }
             }
         } catch (InterruptedException e) {
@@ -413,7 +443,7 @@ public final class MetricLogger implements AutoCloseable {
                 if (remaining == Long.MAX_VALUE) {
                     progress.await();
                 } else {
-                    remaining = progress.awaitNanos(remaining);
+                    remaining = clock.awaitNanos(progress, remaining);
                 }
             }
             if (!senderDone) {
@@ -423,10 +453,13 @@ public final class MetricLogger implements AutoCloseable {
                 terminated = true;
                 work.signal();
                 sender.interrupt();
-                throw new TrialGraphException(Status.Code.DEADLINE_EXCEEDED, "metric logger closed after "
-                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms with " + lost + " points in " + batches
-                        + " batches not acknowledged; they are lost; server " + target
-                        + (lastStreamError == null ? "" : ", last stream error: " + describe(lastStreamError)));
+                throw new TrialGraphException(
+                        Status.Code.DEADLINE_EXCEEDED,
+                        "metric logger closed after "
+                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms with " + lost + " points in "
+                                + batches
+                                + " batches not acknowledged; they are lost; server " + target
+                                + (lastStreamError == null ? "" : ", last stream error: " + describe(lastStreamError)));
             }
             if (fatal != null && first) {
                 throw fatal;
@@ -459,8 +492,18 @@ public final class MetricLogger implements AutoCloseable {
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(loggedPoints, buffered, acknowledgedPoints, storedPoints, rejectedBatches, rejectedPoints,
-                    lostPoints, sentBatches, resentBatches, reconnects, acknowledgedSequence);
+            return new Stats(
+                    loggedPoints,
+                    buffered,
+                    acknowledgedPoints,
+                    storedPoints,
+                    rejectedBatches,
+                    rejectedPoints,
+                    lostPoints,
+                    sentBatches,
+                    resentBatches,
+                    reconnects,
+                    acknowledgedSequence);
         } finally {
             lock.unlock();
         }
@@ -472,7 +515,7 @@ public final class MetricLogger implements AutoCloseable {
         lock.lock();
         try {
             while (!terminated) {
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 if (open.size() > 0 && (closing || now - openSinceNanos >= lingerNanos)) {
                     seal();
                 }
@@ -483,10 +526,16 @@ public final class MetricLogger implements AutoCloseable {
                     broken(brokenStatus, now);
                     continue;
                 }
-                if (stream != null && !inFlight.isEmpty() && now - inFlight.peekFirst().sentAtNanos >= ackTimeoutNanos) {
-                    stream.cancel("no acknowledgement within " + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms", null);
-                    broken(Status.DEADLINE_EXCEEDED.withDescription("no acknowledgement within "
-                            + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms"), now);
+                if (stream != null
+                        && !inFlight.isEmpty()
+                        && now - inFlight.peekFirst().sentAtNanos >= ackTimeoutNanos) {
+                    stream.cancel(
+                            "no acknowledgement within " + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms",
+                            null);
+                    broken(
+                            Status.DEADLINE_EXCEEDED.withDescription("no acknowledgement within "
+                                    + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms"),
+                            now);
                     continue;
                 }
                 if (stream == null && !unsent.isEmpty() && now - reconnectAtNanos >= 0) {
@@ -510,7 +559,7 @@ public final class MetricLogger implements AutoCloseable {
                 if (wait == Long.MAX_VALUE) {
                     work.await();
                 } else if (wait > 0) {
-                    work.awaitNanos(wait);
+                    clock.awaitNanos(work, wait);
                 }
             }
         } catch (InterruptedException e) {
@@ -569,7 +618,8 @@ public final class MetricLogger implements AutoCloseable {
                 ended(myGeneration, Status.UNAVAILABLE.withDescription("the server ended the metric stream"));
             }
         };
-        stream = (ClientCallStreamObserver<IngestMetricsRequest>) MetricServiceGrpc.newStub(channel).ingestMetrics(observer);
+        stream = (ClientCallStreamObserver<IngestMetricsRequest>)
+                MetricServiceGrpc.newStub(channel).ingestMetrics(observer);
     }
 
     /** Sends the first unsent batch; builds its request outside the lock. */
@@ -587,7 +637,7 @@ public final class MetricLogger implements AutoCloseable {
         }
         unsent.pollFirst();
         inFlight.addLast(batch);
-        batch.sentAtNanos = System.nanoTime();
+        batch.sentAtNanos = clock.nanoTime();
         if (batch.timesSent++ > 0) {
             resentBatches++;
         }
@@ -622,8 +672,11 @@ public final class MetricLogger implements AutoCloseable {
         lastStreamError = status;
         if (!retryable(status.getCode())) {
             long lost = buffered;
-            fatal = new TrialGraphException(status.getCode(), "the metric stream to " + target + " failed and cannot go on ("
-                    + describe(status) + "); " + lost + " points not acknowledged are lost", status.asRuntimeException());
+            fatal = new TrialGraphException(
+                    status.getCode(),
+                    "the metric stream to " + target + " failed and cannot go on (" + describe(status) + "); " + lost
+                            + " points not acknowledged are lost",
+                    status.asRuntimeException());
             LOG.log(System.Logger.Level.ERROR, fatal.getMessage());
             dropAll();
             return;
@@ -634,9 +687,12 @@ public final class MetricLogger implements AutoCloseable {
             long delay = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
             reconnectAtNanos = now + delay;
             backoffNanos = Math.min(backoffNanos * 2, backoffMaxNanos);
-            LOG.log(System.Logger.Level.WARNING, () -> "trialgraph metric stream to " + target + " broke (" + describe(status)
-                    + "); resending " + unsent.size() + " unacknowledged batches (" + buffered + " points buffered) in "
-                    + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> "trialgraph metric stream to " + target + " broke (" + describe(status)
+                            + "); resending " + unsent.size() + " unacknowledged batches (" + buffered
+                            + " points buffered) in "
+                            + TimeUnit.NANOSECONDS.toMillis(delay) + " ms");
         } else {
             reconnectAtNanos = now;
         }
@@ -703,8 +759,12 @@ public final class MetricLogger implements AutoCloseable {
                         if (rejections == null) {
                             rejections = new ArrayList<>();
                         }
-                        rejections.add(new Rejection(writerId, batch.sequence, Status.fromCodeValue(r.getCode()).getCode(),
-                                r.getMessage(), batch.points));
+                        rejections.add(new Rejection(
+                                writerId,
+                                batch.sequence,
+                                Status.fromCodeValue(r.getCode()).getCode(),
+                                r.getMessage(),
+                                batch.points));
                     } else {
                         firstTimeOnly += batch.points;
                     }
@@ -722,14 +782,19 @@ public final class MetricLogger implements AutoCloseable {
             lock.unlock();
         }
         if (suspicious) {
-            LOG.log(System.Logger.Level.WARNING, "trialgraph acknowledged metric batch " + response.getAcknowledgedSequence()
-                    + " of writer " + writerId + " without storing it: the writer id was used before with higher sequence"
-                    + " numbers; use a new writer id per logger");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "trialgraph acknowledged metric batch " + response.getAcknowledgedSequence()
+                            + " of writer " + writerId
+                            + " without storing it: the writer id was used before with higher sequence"
+                            + " numbers; use a new writer id per logger");
         }
         if (rejections != null) {
             for (Rejection r : rejections) {
-                LOG.log(System.Logger.Level.WARNING, "trialgraph rejected metric batch " + r.sequence() + " (" + r.points()
-                        + " points, not stored): " + r.code() + ": " + r.message());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "trialgraph rejected metric batch " + r.sequence() + " (" + r.points()
+                                + " points, not stored): " + r.code() + ": " + r.message());
                 if (onRejected != null) {
                     try {
                         onRejected.accept(r);
@@ -772,6 +837,7 @@ public final class MetricLogger implements AutoCloseable {
         private Duration backoffInitial = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(5);
         private Consumer<Rejection> onRejected;
+        private Clock clock = Clock.system();
 
         private Builder(Channel channel, Runnable connectionReset) {
             this.channel = Objects.requireNonNull(channel, "channel");
@@ -784,8 +850,9 @@ public final class MetricLogger implements AutoCloseable {
          * @return this builder
          */
         public Builder writerId(String writerId) {
-            if (writerId == null || writerId.isEmpty() || writerId.length() > 128) {
-                throw Convert.invalid("writerId: must be 1-128 characters");
+            String problem = InputRules.writerIdProblem(writerId);
+            if (problem != null) {
+                throw Convert.invalid("writerId: " + problem);
             }
             this.writerId = writerId;
             return this;
@@ -809,8 +876,9 @@ public final class MetricLogger implements AutoCloseable {
          * @return this builder
          */
         public Builder batchPoints(int batchPoints) {
-            if (batchPoints < 1 || batchPoints > 100_000) {
-                throw Convert.invalid("batchPoints: must be 1 to 100,000, is " + batchPoints);
+            if (batchPoints < 1 || batchPoints > InputRules.MAX_BATCH_POINTS) {
+                throw Convert.invalid("batchPoints: must be 1 to " + InputRules.MAX_BATCH_POINTS
+                        + " (the server's limit), is " + batchPoints);
             }
             this.batchPoints = batchPoints;
             return this;
@@ -897,6 +965,12 @@ public final class MetricLogger implements AutoCloseable {
          */
         public Builder onRejected(Consumer<Rejection> onRejected) {
             this.onRejected = onRejected;
+            return this;
+        }
+
+        /** Runs the logger on another clock (tests: {@link Clock.Manual}). */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

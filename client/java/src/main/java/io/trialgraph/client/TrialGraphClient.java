@@ -1,28 +1,16 @@
 package io.trialgraph.client;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.AbstractStub;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
-import io.trialgraph.api.v1.GetTableRequest;
-import io.trialgraph.api.v1.GetTableResponse;
-import io.trialgraph.api.v1.SortKey;
-import io.trialgraph.api.v1.TableRow;
-import io.trialgraph.api.v1.TableValue;
-import io.trialgraph.api.v1.TrialNames;
 import io.trialgraph.api.v1.ArtifactKey;
 import io.trialgraph.api.v1.ArtifactServiceGrpc;
 import io.trialgraph.api.v1.AssociateTrialComponentRequest;
@@ -42,9 +30,11 @@ import io.trialgraph.api.v1.DisassociateTrialComponentRequest;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetArtifactRequest;
 import io.trialgraph.api.v1.GetExperimentRequest;
+import io.trialgraph.api.v1.GetLineageRequest;
 import io.trialgraph.api.v1.GetMetricSummariesRequest;
 import io.trialgraph.api.v1.GetServerInfoRequest;
 import io.trialgraph.api.v1.GetServerInfoResponse;
+import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTrialComponentRequest;
 import io.trialgraph.api.v1.GetTrialRequest;
 import io.trialgraph.api.v1.LineageServiceGrpc;
@@ -73,6 +63,10 @@ import io.trialgraph.api.v1.UpdateArtifactRequest;
 import io.trialgraph.api.v1.UpdateExperimentRequest;
 import io.trialgraph.api.v1.UpdateTrialComponentRequest;
 import io.trialgraph.api.v1.UpdateTrialRequest;
+import io.trialgraph.client.internal.BearerToken;
+import io.trialgraph.client.internal.Calls;
+import io.trialgraph.client.internal.Convert;
+import io.trialgraph.client.internal.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +77,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -124,8 +117,6 @@ import java.util.function.Supplier;
  */
 public final class TrialGraphClient implements AutoCloseable {
 
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
     private final ManagedChannel managed;
     private final boolean ownsChannel;
     private final Channel channel;
@@ -135,7 +126,8 @@ public final class TrialGraphClient implements AutoCloseable {
     private MetricLogger sharedLogger;
     private volatile boolean closed;
 
-    private TrialGraphClient(ManagedChannel managed, boolean ownsChannel, Channel channel, Duration deadline, int maxAttempts) {
+    private TrialGraphClient(
+            ManagedChannel managed, boolean ownsChannel, Channel channel, Duration deadline, int maxAttempts) {
         this.managed = managed;
         this.ownsChannel = ownsChannel;
         this.channel = channel;
@@ -179,14 +171,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException ALREADY_EXISTS, INVALID_ARGUMENT
      */
     public Experiment createExperiment(String name, String displayName, String description, Map<String, String> tags) {
-        io.trialgraph.api.v1.Experiment experiment = io.trialgraph.api.v1.Experiment.newBuilder()
-                .setName(name)
-                .setDisplayName(nullToEmpty(displayName))
-                .setDescription(nullToEmpty(description))
-                .putAllTags(tags == null ? Map.of() : tags)
-                .build();
-        return Convert.experiment(write(() -> experiments().createExperiment(CreateExperimentRequest.newBuilder()
-                .setExperiment(experiment).build())).getExperiment());
+        var experiment = Convert.experiment(name, displayName, description, tags);
+        return Convert.experiment(write(() -> experiments()
+                        .createExperiment(CreateExperimentRequest.newBuilder()
+                                .setExperiment(experiment)
+                                .build()))
+                .getExperiment());
     }
 
     /**
@@ -195,7 +185,9 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Experiment getExperiment(String name) {
-        return Convert.experiment(read(() -> experiments().getExperiment(GetExperimentRequest.newBuilder().setName(name).build()))
+        return Convert.experiment(read(() -> experiments()
+                        .getExperiment(
+                                GetExperimentRequest.newBuilder().setName(name).build()))
                 .getExperiment());
     }
 
@@ -209,11 +201,17 @@ public final class TrialGraphClient implements AutoCloseable {
      * @return one page
      * @throws TrialGraphException INVALID_ARGUMENT
      */
-    public Page<Experiment> listExperiments(String namePrefix, Map<String, String> tags, int pageSize, String pageToken) {
-        ListExperimentsResponse r = read(() -> experiments().listExperiments(ListExperimentsRequest.newBuilder()
-                .setNamePrefix(nullToEmpty(namePrefix)).putAllTags(tags == null ? Map.of() : tags)
-                .setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build()));
-        return new Page<>(r.getExperimentsList().stream().map(Convert::experiment).toList(), r.getNextPageToken());
+    public Page<Experiment> listExperiments(
+            String namePrefix, Map<String, String> tags, int pageSize, String pageToken) {
+        ListExperimentsResponse r = read(() -> experiments()
+                .listExperiments(ListExperimentsRequest.newBuilder()
+                        .setNamePrefix(nullToEmpty(namePrefix))
+                        .putAllTags(tags == null ? Map.of() : tags)
+                        .setPageSize(pageSize)
+                        .setPageToken(nullToEmpty(pageToken))
+                        .build()));
+        return new Page<>(
+                r.getExperimentsList().stream().map(Convert::experiment).toList(), r.getNextPageToken());
     }
 
     /**
@@ -237,15 +235,18 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Experiment updateExperiment(String name, ExperimentUpdate update) {
-        UpdateExperimentRequest.Builder b = UpdateExperimentRequest.newBuilder().setName(name)
-                .putAllSetTags(update.setTags).addAllRemoveTags(update.removeTags);
+        UpdateExperimentRequest.Builder b = UpdateExperimentRequest.newBuilder()
+                .setName(name)
+                .putAllSetTags(update.setTags)
+                .addAllRemoveTags(update.removeTags);
         if (update.displayName != null) {
             b.setDisplayName(update.displayName);
         }
         if (update.description != null) {
             b.setDescription(update.description);
         }
-        return Convert.experiment(write(() -> experiments().updateExperiment(b.build())).getExperiment());
+        return Convert.experiment(
+                write(() -> experiments().updateExperiment(b.build())).getExperiment());
     }
 
     /**
@@ -258,8 +259,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; FAILED_PRECONDITION (trials left, no cascade)
      */
     public Deleted deleteExperiment(String name, boolean cascade) {
-        DeleteExperimentResponse r = write(() -> experiments().deleteExperiment(DeleteExperimentRequest.newBuilder()
-                .setName(name).setCascade(cascade).build()));
+        DeleteExperimentResponse r = write(() -> experiments()
+                .deleteExperiment(DeleteExperimentRequest.newBuilder()
+                        .setName(name)
+                        .setCascade(cascade)
+                        .build()));
         return new Deleted(r.getDeletedTrials(), r.getDeletedTrialComponents(), r.getDeletedArtifacts(), 0);
     }
 
@@ -289,10 +293,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (experiment), ALREADY_EXISTS, INVALID_ARGUMENT
      */
     public Trial createTrial(String experimentName, String name, String displayName, Map<String, String> tags) {
-        io.trialgraph.api.v1.Trial trial = io.trialgraph.api.v1.Trial.newBuilder().setName(name)
-                .setExperimentName(experimentName).setDisplayName(nullToEmpty(displayName))
-                .putAllTags(tags == null ? Map.of() : tags).build();
-        return Convert.trial(write(() -> trials().createTrial(CreateTrialRequest.newBuilder().setTrial(trial).build())).getTrial());
+        var trial = Convert.trial(experimentName, name, displayName, tags);
+        return Convert.trial(write(() -> trials().createTrial(
+                                CreateTrialRequest.newBuilder().setTrial(trial).build()))
+                .getTrial());
     }
 
     /**
@@ -301,7 +305,9 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Trial getTrial(String name) {
-        return Convert.trial(read(() -> trials().getTrial(GetTrialRequest.newBuilder().setName(name).build())).getTrial());
+        return Convert.trial(read(() -> trials().getTrial(
+                                GetTrialRequest.newBuilder().setName(name).build()))
+                .getTrial());
     }
 
     /**
@@ -315,7 +321,10 @@ public final class TrialGraphClient implements AutoCloseable {
      */
     public Page<Trial> listTrials(String experimentName, int pageSize, String pageToken) {
         ListTrialsResponse r = read(() -> trials().listTrials(ListTrialsRequest.newBuilder()
-                .setExperimentName(nullToEmpty(experimentName)).setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build()));
+                .setExperimentName(nullToEmpty(experimentName))
+                .setPageSize(pageSize)
+                .setPageToken(nullToEmpty(pageToken))
+                .build()));
         return new Page<>(r.getTrialsList().stream().map(Convert::trial).toList(), r.getNextPageToken());
     }
 
@@ -337,8 +346,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Trial updateTrial(String name, TrialUpdate update) {
-        UpdateTrialRequest.Builder b = UpdateTrialRequest.newBuilder().setName(name)
-                .putAllSetTags(update.setTags).addAllRemoveTags(update.removeTags);
+        UpdateTrialRequest.Builder b = UpdateTrialRequest.newBuilder()
+                .setName(name)
+                .putAllSetTags(update.setTags)
+                .addAllRemoveTags(update.removeTags);
         if (update.displayName != null) {
             b.setDisplayName(update.displayName);
         }
@@ -355,8 +366,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; FAILED_PRECONDITION (components left, no cascade)
      */
     public Deleted deleteTrial(String name, boolean cascade) {
-        DeleteTrialResponse r = write(() -> trials().deleteTrial(DeleteTrialRequest.newBuilder().setName(name)
-                .setCascade(cascade).build()));
+        DeleteTrialResponse r = write(() -> trials().deleteTrial(DeleteTrialRequest.newBuilder()
+                .setName(name)
+                .setCascade(cascade)
+                .build()));
         return new Deleted(0, r.getDeletedTrialComponents(), r.getDeletedArtifacts(), 0);
     }
 
@@ -372,9 +385,12 @@ public final class TrialGraphClient implements AutoCloseable {
      *         parameter of an unsupported type); FAILED_PRECONDITION (an artifact kind contradicts the stored one)
      */
     public TrialComponent createTrialComponent(TrialComponentSpec spec) {
-        io.trialgraph.api.v1.TrialComponent component = Convert.component(spec);
-        return Convert.component(write(() -> components().createTrialComponent(CreateTrialComponentRequest.newBuilder()
-                .setTrialComponent(component).build())).getTrialComponent());
+        var component = Convert.component(spec);
+        return Convert.component(write(() -> components()
+                        .createTrialComponent(CreateTrialComponentRequest.newBuilder()
+                                .setTrialComponent(component)
+                                .build()))
+                .getTrialComponent());
     }
 
     /**
@@ -387,7 +403,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #createTrialComponent(TrialComponentSpec)}
      */
     public TrialComponent createTrialComponent(String name, String kind, String... trialNames) {
-        return createTrialComponent(TrialComponentSpec.builder(name).kind(kind).trials(Arrays.asList(trialNames)).build());
+        return createTrialComponent(TrialComponentSpec.builder(name)
+                .kind(kind)
+                .trials(Arrays.asList(trialNames))
+                .build());
     }
 
     /**
@@ -396,8 +415,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public TrialComponent getTrialComponent(String name) {
-        return Convert.component(read(() -> components().getTrialComponent(GetTrialComponentRequest.newBuilder()
-                .setName(name).build())).getTrialComponent());
+        return Convert.component(read(() -> components()
+                        .getTrialComponent(GetTrialComponentRequest.newBuilder()
+                                .setName(name)
+                                .build()))
+                .getTrialComponent());
     }
 
     /**
@@ -410,13 +432,17 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (a named trial or experiment), INVALID_ARGUMENT
      */
     public Page<TrialComponent> listTrialComponents(TrialComponentFilter filter, int pageSize, String pageToken) {
-        ListTrialComponentsResponse r = read(() -> components().listTrialComponents(ListTrialComponentsRequest.newBuilder()
-                .setTrialName(nullToEmpty(filter.trialName()))
-                .setExperimentName(nullToEmpty(filter.experimentName()))
-                .setKind(nullToEmpty(filter.kind()))
-                .setStatus(Convert.status(filter.status()))
-                .setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build()));
-        return new Page<>(r.getTrialComponentsList().stream().map(Convert::component).toList(), r.getNextPageToken());
+        ListTrialComponentsResponse r = read(() -> components()
+                .listTrialComponents(ListTrialComponentsRequest.newBuilder()
+                        .setTrialName(nullToEmpty(filter.trialName()))
+                        .setExperimentName(nullToEmpty(filter.experimentName()))
+                        .setKind(nullToEmpty(filter.kind()))
+                        .setStatus(Convert.status(filter.status()))
+                        .setPageSize(pageSize)
+                        .setPageToken(nullToEmpty(pageToken))
+                        .build()));
+        return new Page<>(
+                r.getTrialComponentsList().stream().map(Convert::component).toList(), r.getNextPageToken());
     }
 
     /**
@@ -437,9 +463,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; INVALID_ARGUMENT (also an end time before the start time)
      */
     public TrialComponent updateTrialComponent(String name, TrialComponentUpdate update) {
-        UpdateTrialComponentRequest.Builder b = UpdateTrialComponentRequest.newBuilder().setName(name)
+        UpdateTrialComponentRequest.Builder b = UpdateTrialComponentRequest.newBuilder()
+                .setName(name)
                 .setStatus(Convert.status(update.status))
-                .putAllSetMetadata(update.setMetadata).addAllRemoveMetadata(update.removeMetadata);
+                .putAllSetMetadata(update.setMetadata)
+                .addAllRemoveMetadata(update.removeMetadata);
         if (update.displayName != null) {
             b.setDisplayName(update.displayName);
         }
@@ -452,7 +480,8 @@ public final class TrialGraphClient implements AutoCloseable {
         if (update.endTime != null) {
             b.setEndTime(Convert.timestamp(update.endTime));
         }
-        return Convert.component(write(() -> components().updateTrialComponent(b.build())).getTrialComponent());
+        return Convert.component(
+                write(() -> components().updateTrialComponent(b.build())).getTrialComponent());
     }
 
     /**
@@ -464,8 +493,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Deleted deleteTrialComponent(String name) {
-        long artifacts = write(() -> components().deleteTrialComponent(DeleteTrialComponentRequest.newBuilder()
-                .setName(name).build())).getDeletedArtifacts();
+        long artifacts = write(() -> components()
+                        .deleteTrialComponent(DeleteTrialComponentRequest.newBuilder()
+                                .setName(name)
+                                .build()))
+                .getDeletedArtifacts();
         return new Deleted(0, 0, artifacts, 0);
     }
 
@@ -491,9 +523,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Map<String, Object> logParameters(String component, Map<String, ?> parameters, Collection<String> remove) {
-        LogParametersRequest request = LogParametersRequest.newBuilder().setTrialComponentName(component)
-                .putAllParameters(Convert.parameters(parameters)).addAllRemoveParameters(remove).build();
-        return Convert.parameters(write(() -> components().logParameters(request)).getParametersMap(), true);
+        LogParametersRequest request = LogParametersRequest.newBuilder()
+                .setTrialComponentName(component)
+                .putAllParameters(Convert.parameters(parameters))
+                .addAllRemoveParameters(remove)
+                .build();
+        return Convert.parameters(
+                write(() -> components().logParameters(request)).getParametersMap(), true);
     }
 
     /**
@@ -505,8 +541,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component or trial), INVALID_ARGUMENT
      */
     public boolean associateTrialComponent(String component, String trial) {
-        return write(() -> components().associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
-                .setTrialComponentName(component).setTrialName(trial).build())).getCreated();
+        return write(() -> components()
+                        .associateTrialComponent(AssociateTrialComponentRequest.newBuilder()
+                                .setTrialComponentName(component)
+                                .setTrialName(trial)
+                                .build()))
+                .getCreated();
     }
 
     /**
@@ -518,8 +558,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component or trial), INVALID_ARGUMENT
      */
     public boolean disassociateTrialComponent(String component, String trial) {
-        return write(() -> components().disassociateTrialComponent(DisassociateTrialComponentRequest.newBuilder()
-                .setTrialComponentName(component).setTrialName(trial).build())).getRemoved();
+        return write(() -> components()
+                        .disassociateTrialComponent(DisassociateTrialComponentRequest.newBuilder()
+                                .setTrialComponentName(component)
+                                .setTrialName(trial)
+                                .build()))
+                .getRemoved();
     }
 
     /**
@@ -534,9 +578,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component); INVALID_ARGUMENT; FAILED_PRECONDITION (kind contradiction)
      */
     public ArtifactLinks linkArtifacts(String component, List<ArtifactLink> inputs, List<ArtifactLink> outputs) {
-        LinkArtifactsResponse r = write(() -> components().linkArtifacts(LinkArtifactsRequest.newBuilder()
-                .setTrialComponentName(component).addAllInputs(Convert.linksToProto(inputs))
-                .addAllOutputs(Convert.linksToProto(outputs)).build()));
+        LinkArtifactsResponse r = write(() -> components()
+                .linkArtifacts(LinkArtifactsRequest.newBuilder()
+                        .setTrialComponentName(component)
+                        .addAllInputs(Convert.linksToProto(inputs))
+                        .addAllOutputs(Convert.linksToProto(outputs))
+                        .build()));
         return new ArtifactLinks(Convert.links(r.getInputsList()), Convert.links(r.getOutputsList()));
     }
 
@@ -550,9 +597,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (component), INVALID_ARGUMENT
      */
     public long unlinkArtifacts(String component, List<ArtifactLink> inputs, List<ArtifactLink> outputs) {
-        return write(() -> components().unlinkArtifacts(UnlinkArtifactsRequest.newBuilder()
-                .setTrialComponentName(component).addAllInputs(Convert.linksToProto(inputs))
-                .addAllOutputs(Convert.linksToProto(outputs)).build())).getRemovedLinks();
+        return write(() -> components()
+                        .unlinkArtifacts(UnlinkArtifactsRequest.newBuilder()
+                                .setTrialComponentName(component)
+                                .addAllInputs(Convert.linksToProto(inputs))
+                                .addAllOutputs(Convert.linksToProto(outputs))
+                                .build()))
+                .getRemovedLinks();
     }
 
     // =========================================================================== artifacts
@@ -565,8 +616,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException ALREADY_EXISTS (the URI is known), INVALID_ARGUMENT
      */
     public Artifact createArtifact(Artifact artifact) {
-        return Convert.artifact(write(() -> artifacts().createArtifact(CreateArtifactRequest.newBuilder()
-                .setArtifact(Convert.artifact(artifact)).build())).getArtifact());
+        return Convert.artifact(write(() -> artifacts()
+                        .createArtifact(CreateArtifactRequest.newBuilder()
+                                .setArtifact(Convert.artifact(artifact))
+                                .build()))
+                .getArtifact());
     }
 
     /**
@@ -575,8 +629,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Artifact getArtifact(String uri) {
-        return Convert.artifact(read(() -> artifacts().getArtifact(GetArtifactRequest.newBuilder()
-                .setKey(ArtifactKey.newBuilder().setUri(uri)).build())).getArtifact());
+        return Convert.artifact(read(() -> artifacts()
+                        .getArtifact(GetArtifactRequest.newBuilder()
+                                .setKey(ArtifactKey.newBuilder().setUri(uri))
+                                .build()))
+                .getArtifact());
     }
 
     /**
@@ -585,8 +642,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Artifact getArtifactById(String id) {
-        return Convert.artifact(read(() -> artifacts().getArtifact(GetArtifactRequest.newBuilder()
-                .setKey(ArtifactKey.newBuilder().setId(id)).build())).getArtifact());
+        return Convert.artifact(read(() -> artifacts()
+                        .getArtifact(GetArtifactRequest.newBuilder()
+                                .setKey(ArtifactKey.newBuilder().setId(id))
+                                .build()))
+                .getArtifact());
     }
 
     /**
@@ -600,9 +660,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException INVALID_ARGUMENT
      */
     public Page<Artifact> listArtifacts(ArtifactKind kind, String uriPrefix, int pageSize, String pageToken) {
-        ListArtifactsResponse r = read(() -> artifacts().listArtifacts(ListArtifactsRequest.newBuilder()
-                .setKind(Convert.kind(kind)).setUriPrefix(nullToEmpty(uriPrefix)).setPageSize(pageSize)
-                .setPageToken(nullToEmpty(pageToken)).build()));
+        ListArtifactsResponse r = read(() -> artifacts()
+                .listArtifacts(ListArtifactsRequest.newBuilder()
+                        .setKind(Convert.kind(kind))
+                        .setUriPrefix(nullToEmpty(uriPrefix))
+                        .setPageSize(pageSize)
+                        .setPageToken(nullToEmpty(pageToken))
+                        .build()));
         return new Page<>(r.getArtifactsList().stream().map(Convert::artifact).toList(), r.getNextPageToken());
     }
 
@@ -625,9 +689,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; INVALID_ARGUMENT; FAILED_PRECONDITION (kind change refused)
      */
     public Artifact updateArtifact(String uri, ArtifactUpdate update) {
-        UpdateArtifactRequest.Builder b = UpdateArtifactRequest.newBuilder().setKey(ArtifactKey.newBuilder().setUri(uri))
+        UpdateArtifactRequest.Builder b = UpdateArtifactRequest.newBuilder()
+                .setKey(ArtifactKey.newBuilder().setUri(uri))
                 .setKind(Convert.kind(update.kind))
-                .putAllSetMetadata(update.setMetadata).addAllRemoveMetadata(update.removeMetadata);
+                .putAllSetMetadata(update.setMetadata)
+                .addAllRemoveMetadata(update.removeMetadata);
         if (update.name != null) {
             b.setName(update.name);
         }
@@ -640,7 +706,8 @@ public final class TrialGraphClient implements AutoCloseable {
         if (update.sizeBytes != null) {
             b.setSizeBytes(update.sizeBytes);
         }
-        return Convert.artifact(write(() -> artifacts().updateArtifact(b.build())).getArtifact());
+        return Convert.artifact(
+                write(() -> artifacts().updateArtifact(b.build())).getArtifact());
     }
 
     /**
@@ -652,8 +719,11 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND; FAILED_PRECONDITION (still linked, no cascade)
      */
     public Deleted deleteArtifact(String uri, boolean cascade) {
-        DeleteArtifactResponse r = write(() -> artifacts().deleteArtifact(DeleteArtifactRequest.newBuilder()
-                .setKey(ArtifactKey.newBuilder().setUri(uri)).setCascade(cascade).build()));
+        DeleteArtifactResponse r = write(() -> artifacts()
+                .deleteArtifact(DeleteArtifactRequest.newBuilder()
+                        .setKey(ArtifactKey.newBuilder().setUri(uri))
+                        .setCascade(cascade)
+                        .build()));
         return new Deleted(0, 0, 0, r.getDeletedLinks());
     }
 
@@ -668,9 +738,13 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (a component), INVALID_ARGUMENT
      */
     public List<MetricSummary> getMetricSummaries(Collection<String> components, Collection<String> metrics) {
-        GetMetricSummariesRequest request = GetMetricSummariesRequest.newBuilder().addAllTrialComponentNames(components)
-                .addAllMetricNames(metrics == null ? List.of() : metrics).build();
-        return read(() -> metrics().getMetricSummaries(request)).getSummariesList().stream().map(Convert::summary).toList();
+        GetMetricSummariesRequest request = GetMetricSummariesRequest.newBuilder()
+                .addAllTrialComponentNames(components)
+                .addAllMetricNames(metrics == null ? List.of() : metrics)
+                .build();
+        return read(() -> metrics().getMetricSummaries(request)).getSummariesList().stream()
+                .map(Convert::summary)
+                .toList();
     }
 
     /**
@@ -707,8 +781,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND, INVALID_ARGUMENT
      */
     public Series readMetricSeries(String component, String metric, Long minStep, Long maxStep, int maxPoints) {
-        ReadMetricSeriesRequest.Builder b = ReadMetricSeriesRequest.newBuilder().setTrialComponentName(component)
-                .setMetricName(metric).setMaxPoints(maxPoints);
+        ReadMetricSeriesRequest.Builder b = ReadMetricSeriesRequest.newBuilder()
+                .setTrialComponentName(component)
+                .setMetricName(metric)
+                .setMaxPoints(maxPoints);
         if (minStep != null) {
             b.setMinStep(minStep);
         }
@@ -728,7 +804,8 @@ public final class TrialGraphClient implements AutoCloseable {
                 ReadMetricSeriesResponse part = parts.next();
                 if (first) {
                     total = part.getTotalPoints();
-                    int capacity = (int) Math.min(Integer.MAX_VALUE - 8, maxPoints > 0 ? Math.min(total, maxPoints) : total);
+                    int capacity =
+                            (int) Math.min(Integer.MAX_VALUE - 8, maxPoints > 0 ? Math.min(total, maxPoints) : total);
                     steps = new long[capacity];
                     values = new double[capacity];
                     timestamps = new long[capacity];
@@ -748,7 +825,12 @@ public final class TrialGraphClient implements AutoCloseable {
                 }
                 n += count;
             }
-            return new Series(component, metric, total, Arrays.copyOf(steps, n), Arrays.copyOf(values, n),
+            return new Series(
+                    component,
+                    metric,
+                    total,
+                    Arrays.copyOf(steps, n),
+                    Arrays.copyOf(values, n),
                     Arrays.copyOf(timestamps, n));
         });
     }
@@ -795,7 +877,10 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #createTrialComponent(TrialComponentSpec)}
      */
     public Tracker tracker(String componentName, String kind, String... trialNames) {
-        return tracker(TrialComponentSpec.builder(componentName).kind(kind).trials(Arrays.asList(trialNames)).build());
+        return tracker(TrialComponentSpec.builder(componentName)
+                .kind(kind)
+                .trials(Arrays.asList(trialNames))
+                .build());
     }
 
     /**
@@ -807,9 +892,19 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #createTrialComponent(TrialComponentSpec)}
      */
     public Tracker tracker(TrialComponentSpec spec) {
-        TrialComponentSpec running = new TrialComponentSpec(spec.name(), spec.displayName(), spec.kind(),
-                ComponentStatus.IN_PROGRESS, spec.statusMessage(), spec.startTime() == null ? Instant.now() : spec.startTime(),
-                null, spec.parameters(), spec.metadata(), spec.inputs(), spec.outputs(), spec.trialNames());
+        TrialComponentSpec running = new TrialComponentSpec(
+                spec.name(),
+                spec.displayName(),
+                spec.kind(),
+                ComponentStatus.IN_PROGRESS,
+                spec.statusMessage(),
+                spec.startTime() == null ? Instant.now() : spec.startTime(),
+                null,
+                spec.parameters(),
+                spec.metadata(),
+                spec.inputs(),
+                spec.outputs(),
+                spec.trialNames());
         MetricLogger logger = metricLogger();
         createTrialComponent(running);
         return new Tracker(this, spec.name(), logger);
@@ -825,7 +920,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (a start node); INVALID_ARGUMENT (no start, bad depth, kind, edge type or token)
      */
     public Lineage lineage(LineageRequest request) {
-        io.trialgraph.api.v1.GetLineageRequest proto = Convert.lineage(request);
+        GetLineageRequest proto = Convert.lineage(request);
         return Convert.lineage(read(() -> lineageService().getLineage(proto)));
     }
 
@@ -837,7 +932,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #lineage(LineageRequest)}
      */
     public String lineageDot(LineageRequest request) {
-        io.trialgraph.api.v1.GetLineageRequest proto = Convert.lineage(request);
+        GetLineageRequest proto = Convert.lineage(request);
         return read(() -> lineageService().getLineageDot(proto)).getDot();
     }
 
@@ -882,7 +977,8 @@ public final class TrialGraphClient implements AutoCloseable {
      *         message and position; a parameter of another type); DEADLINE_EXCEEDED (timeout)
      */
     public QueryResult query(String cypher, Map<String, ?> parameters, Duration timeout, int maxRows) {
-        RunQueryRequest.Builder b = RunQueryRequest.newBuilder().setCypher(cypher).setMaxRows(maxRows);
+        RunQueryRequest.Builder b =
+                RunQueryRequest.newBuilder().setCypher(cypher).setMaxRows(maxRows);
         if (parameters != null) {
             parameters.forEach((name, value) -> b.putParameters(name, Convert.cypher("parameters." + name, value)));
         }
@@ -925,23 +1021,8 @@ public final class TrialGraphClient implements AutoCloseable {
      *         position; an unknown column); NOT_FOUND (the experiment or a trial does not exist)
      */
     public Table table(TableRequest request) {
-        GetTableRequest proto = tableRequest(request);
-        GetTableResponse r = read(() -> analytics().getTable(proto));
-        List<List<Object>> rows = new ArrayList<>(r.getRowsCount());
-        for (TableRow row : r.getRowsList()) {
-            List<Object> values = new ArrayList<>(row.getValuesCount());
-            for (TableValue value : row.getValuesList()) {
-                values.add(switch (value.getValueCase()) {
-                    case NUMBER_VALUE -> value.getNumberValue();
-                    case INTEGER_VALUE -> value.getIntegerValue();
-                    case STRING_VALUE -> value.getStringValue();
-                    case BOOL_VALUE -> value.getBoolValue();
-                    case VALUE_NOT_SET -> null;
-                });
-            }
-            rows.add(values);
-        }
-        return new Table(r.getColumnsList(), rows, r.getTotalRows(), r.getNextPageToken());
+        GetTableRequest proto = Convert.table(request);
+        return Convert.table(read(() -> analytics().getTable(proto)));
     }
 
     /**
@@ -950,30 +1031,12 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #table(TableRequest)}
      */
     public String tableCsv(TableRequest request) {
-        GetTableRequest proto = tableRequest(request);
+        GetTableRequest proto = Convert.table(request);
         return read(() -> {
             StringBuilder csv = new StringBuilder();
             analytics().exportTableCsv(proto).forEachRemaining(part -> csv.append(part.getCsv()));
             return csv.toString();
         });
-    }
-
-    private static GetTableRequest tableRequest(TableRequest request) {
-        GetTableRequest.Builder b = GetTableRequest.newBuilder()
-                .addAllColumns(request.columns())
-                .setFilter(request.filter() == null ? "" : request.filter())
-                .setGroupBy(request.groupBy() == null ? "" : request.groupBy())
-                .setPageSize(request.pageSize())
-                .setPageToken(request.pageToken() == null ? "" : request.pageToken());
-        if (request.experiment() != null) {
-            b.setExperimentName(request.experiment());
-        } else if (request.trials() != null) {
-            b.setTrialNames(TrialNames.newBuilder().addAllNames(request.trials()));
-        } else if (request.experimentPrefix() != null) {
-            b.setExperimentNamePrefix(request.experimentPrefix());
-        }
-        request.sort().forEach(key -> b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
-        return b.build();
     }
 
     // =========================================================================== server
@@ -984,7 +1047,8 @@ public final class TrialGraphClient implements AutoCloseable {
      */
     public ServerInfo serverInfo() {
         GetServerInfoResponse r = read(() -> server().getServerInfo(GetServerInfoRequest.getDefaultInstance()));
-        return new ServerInfo(r.getVersion(), r.getEmbeddedNeo4J(), r.getBoltUri(), r.getNeo4JVersion(), r.getSchemaVersion());
+        return new ServerInfo(
+                r.getVersion(), r.getEmbeddedNeo4J(), r.getBoltUri(), r.getNeo4JVersion(), r.getSchemaVersion());
     }
 
     // =========================================================================== lifecycle
@@ -1069,38 +1133,13 @@ public final class TrialGraphClient implements AutoCloseable {
     /** A write: one attempt; any failure becomes a TrialGraphException. */
     private <T> T write(Supplier<T> call) {
         checkOpen();
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            throw TrialGraphException.of(e);
-        }
+        return Calls.write(call);
     }
 
     /** An idempotent read: retried on UNAVAILABLE, with a growing pause, up to maxAttempts attempts. */
     private <T> T read(Supplier<T> call) {
         checkOpen();
-        long pauseMillis = 100;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                TrialGraphException failure = TrialGraphException.of(e);
-                if (failure.code() != Status.Code.UNAVAILABLE || attempt >= maxAttempts) {
-                    throw failure;
-                }
-                try {
-                    Thread.sleep(pauseMillis / 2 + ThreadLocalRandom.current().nextLong(pauseMillis / 2 + 1));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new TrialGraphException(Status.Code.CANCELLED, "interrupted while waiting to retry: "
-                            + failure.getMessage(), failure);
-                }
-                pauseMillis = Math.min(pauseMillis * 2, 2_000);
-                if (managed != null) {
-                    managed.resetConnectBackoff();
-                }
-            }
-        }
+        return Calls.read(call, maxAttempts, managed == null ? null : managed::resetConnectBackoff);
     }
 
     private void checkOpen() {
@@ -1124,26 +1163,6 @@ public final class TrialGraphClient implements AutoCloseable {
         return s == null ? "" : s;
     }
 
-    /** Adds "authorization: Bearer &lt;token&gt;" to every call. */
-    private static final class BearerToken implements ClientInterceptor {
-        private final String value;
-
-        BearerToken(String token) {
-            this.value = "Bearer " + token;
-        }
-
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                @Override
-                public void start(Listener<R> listener, Metadata headers) {
-                    headers.put(AUTHORIZATION, value);
-                    super.start(listener, headers);
-                }
-            };
-        }
-    }
-
     // =========================================================================== builder
 
     /**
@@ -1162,6 +1181,7 @@ public final class TrialGraphClient implements AutoCloseable {
     public static final class Builder {
         /** The environment variables {@link #fromEnvironment()} reads. */
         public static final String ENV_TARGET = "TRIALGRAPH_TARGET";
+
         public static final String ENV_TOKEN = "TRIALGRAPH_TOKEN";
         public static final String ENV_CA_CERT = "TRIALGRAPH_CA_CERT";
         public static final String ENV_CLIENT_CERT = "TRIALGRAPH_CLIENT_CERT";
@@ -1181,8 +1201,7 @@ public final class TrialGraphClient implements AutoCloseable {
         private int maxAttempts = 3;
         private int maxInboundMessageBytes = 64 * 1024 * 1024;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param target where the server listens: "host:port" (e.g. "localhost:50051") or any gRPC
@@ -1392,7 +1411,7 @@ public final class TrialGraphClient implements AutoCloseable {
                 if (target == null || target.isBlank()) {
                     throw Convert.invalid("target: is required, e.g. \"localhost:50051\"");
                 }
-                if (plaintext && token != null && !tokenOverPlaintext && !isOnThisMachine(target)) {
+                if (plaintext && token != null && !tokenOverPlaintext && !Targets.isOnThisMachine(target)) {
                     throw Convert.invalid("token: not sent in plain text to " + target + ", where anyone on the way"
                             + " could read and use it: connect with TLS, or allow it explicitly if the network is trusted"
                             + " (allowTokenOverPlaintext(), " + ENV_ALLOW_TOKEN_OVER_PLAINTEXT + "=true)");
@@ -1416,62 +1435,24 @@ public final class TrialGraphClient implements AutoCloseable {
                 try {
                     tls.trustManager(trustCertificates.toFile());
                 } catch (IOException | RuntimeException e) {
-                    throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "tls: cannot read the trust certificates "
-                            + trustCertificates + ": " + e.getMessage(), e);
+                    throw new TrialGraphException(
+                            Status.Code.INVALID_ARGUMENT,
+                            "tls: cannot read the trust certificates " + trustCertificates + ": " + e.getMessage(),
+                            e);
                 }
             }
             if (clientCertificateChain != null) {
                 try {
                     tls.keyManager(clientCertificateChain.toFile(), clientPrivateKey.toFile());
                 } catch (IOException | RuntimeException e) {
-                    throw new TrialGraphException(Status.Code.INVALID_ARGUMENT, "clientCertificate: cannot read the certificate "
-                            + clientCertificateChain + " or the PKCS#8 key " + clientPrivateKey + ": " + e.getMessage(), e);
+                    throw new TrialGraphException(
+                            Status.Code.INVALID_ARGUMENT,
+                            "clientCertificate: cannot read the certificate " + clientCertificateChain
+                                    + " or the PKCS#8 key " + clientPrivateKey + ": " + e.getMessage(),
+                            e);
                 }
             }
             return tls.build();
-        }
-    }
-
-    /**
-     * Whether a gRPC target is on this machine: a Unix socket, {@code localhost} or a loopback
-     * address, as "host:port" or a {@code dns:} URI. Names other than localhost are not looked up.
-     */
-    static boolean isOnThisMachine(String target) {
-        String t = target.strip();
-        if (t.startsWith("unix:") || t.startsWith("unix-abstract:")) {
-            return true;
-        }
-        String hostPort = t;
-        if (t.regionMatches(true, 0, "dns:", 0, 4)) {
-            hostPort = t.substring(4);
-            if (hostPort.startsWith("//")) {
-                // dns://[dns-server]/host:port
-                int slash = hostPort.indexOf('/', 2);
-                hostPort = slash < 0 ? "" : hostPort.substring(slash + 1);
-            }
-        } else if (t.contains("://")) {
-            return false;
-        }
-        String host;
-        if (hostPort.startsWith("[")) {
-            int end = hostPort.indexOf(']');
-            host = end < 0 ? hostPort : hostPort.substring(1, end);
-        } else if (hostPort.indexOf(':') == hostPort.lastIndexOf(':')) {
-            host = hostPort.indexOf(':') < 0 ? hostPort : hostPort.substring(0, hostPort.indexOf(':'));
-        } else {
-            host = hostPort;
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        boolean literal = host.matches("[0-9.]+") || host.contains(":");
-        if (!literal || host.isEmpty()) {
-            return false;
-        }
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
         }
     }
 }

@@ -29,7 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeMetricServer implements AutoCloseable {
 
-    enum Action { ACK, REJECT, COMMIT_THEN_BREAK, BREAK_BEFORE_COMMIT, SILENT, FATAL }
+    enum Action {
+        ACK,
+        REJECT,
+        COMMIT_THEN_BREAK,
+        BREAK_BEFORE_COMMIT,
+        SILENT,
+        FATAL
+    }
 
     /** Decides what to do with a batch: the index of the stream (0 for the first) and the request. */
     interface Policy {
@@ -37,12 +44,13 @@ final class FakeMetricServer implements AutoCloseable {
     }
 
     /** One point as stored. */
-    record Point(String component, String metric, long step, double value, long timestamp) {
-    }
+    record Point(String component, String metric, long step, double value, long timestamp) {}
 
     volatile Policy policy = (stream, request) -> Action.ACK;
     /** Milliseconds to wait before each acknowledgement. */
     volatile long ackDelayMillis;
+    /** While set and closed, acknowledgements wait for it to open (tests decide when a batch is acknowledged). */
+    volatile java.util.concurrent.CountDownLatch ackGate;
 
     final List<IngestMetricsRequest> received = new CopyOnWriteArrayList<>();
     final List<Point> stored = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -54,7 +62,9 @@ final class FakeMetricServer implements AutoCloseable {
 
     FakeMetricServer() throws IOException {
         this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new Service()).build().start();
+                .addService(new Service())
+                .build()
+                .start();
     }
 
     int port() {
@@ -62,7 +72,8 @@ final class FakeMetricServer implements AutoCloseable {
     }
 
     ManagedChannel channel() {
-        return Grpc.newChannelBuilder("127.0.0.1:" + port(), InsecureChannelCredentials.create()).build();
+        return Grpc.newChannelBuilder("127.0.0.1:" + port(), InsecureChannelCredentials.create())
+                .build();
     }
 
     /** Sequences of every batch received, in order of arrival, resends included. */
@@ -102,23 +113,28 @@ final class FakeMetricServer implements AutoCloseable {
                             end(Status.INVALID_ARGUMENT.withDescription("fake: sequence must grow"));
                             return;
                         }
-                        default -> {
-                        }
+                        default -> {}
                     }
                     long storedPoints = 0;
-                    IngestMetricsResponse.Builder ack = IngestMetricsResponse.newBuilder()
-                            .setAcknowledgedSequence(request.getSequence());
+                    IngestMetricsResponse.Builder ack =
+                            IngestMetricsResponse.newBuilder().setAcknowledgedSequence(request.getSequence());
                     synchronized (highWater) {
                         long committed = highWater.getOrDefault(request.getWriterId(), 0L);
                         if (request.getSequence() > committed) {
                             if (action == Action.REJECT) {
-                                ack.addRejectedBatches(RejectedBatch.newBuilder().setSequence(request.getSequence())
-                                        .setCode(Status.Code.NOT_FOUND.value()).setMessage("fake: trial component does not exist"));
+                                ack.addRejectedBatches(RejectedBatch.newBuilder()
+                                        .setSequence(request.getSequence())
+                                        .setCode(Status.Code.NOT_FOUND.value())
+                                        .setMessage("fake: trial component does not exist"));
                             } else {
                                 for (MetricSeries s : request.getSeriesList()) {
                                     for (int i = 0; i < s.getStepsCount(); i++) {
-                                        stored.add(new Point(s.getTrialComponentName(), s.getMetricName(), s.getSteps(i),
-                                                s.getValues(i), s.getTimestamps(i)));
+                                        stored.add(new Point(
+                                                s.getTrialComponentName(),
+                                                s.getMetricName(),
+                                                s.getSteps(i),
+                                                s.getValues(i),
+                                                s.getTimestamps(i)));
                                         storedPoints++;
                                     }
                                 }
@@ -130,6 +146,14 @@ final class FakeMetricServer implements AutoCloseable {
                     if (action == Action.COMMIT_THEN_BREAK) {
                         end(Status.UNAVAILABLE.withDescription("fake: broken after commit"));
                         return;
+                    }
+                    java.util.concurrent.CountDownLatch gate = ackGate;
+                    if (gate != null) {
+                        try {
+                            gate.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                     long delay = ackDelayMillis;
                     if (delay > 0) {

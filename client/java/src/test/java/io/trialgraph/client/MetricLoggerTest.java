@@ -8,12 +8,15 @@ import io.grpc.Status;
 import io.trialgraph.api.v1.IngestMetricsRequest;
 import io.trialgraph.client.FakeMetricServer.Action;
 import io.trialgraph.client.FakeMetricServer.Point;
+import io.trialgraph.client.internal.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +34,7 @@ class MetricLoggerTest {
     private FakeMetricServer fake;
     private ManagedChannel channel;
     private final List<MetricLogger> loggers = new ArrayList<>();
+    private final List<Clock.Manual> manualClocks = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -40,6 +44,18 @@ class MetricLoggerTest {
 
     @AfterEach
     void stop() throws Exception {
+        Thread ticking = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                manualClocks.forEach(clock -> clock.advance(Duration.ofMillis(50)));
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        ticking.setDaemon(true);
+        ticking.start();
         for (MetricLogger logger : loggers) {
             try {
                 logger.close(Duration.ofSeconds(1));
@@ -47,6 +63,7 @@ class MetricLoggerTest {
                 // tests that leave points unacknowledged on purpose
             }
         }
+        ticking.interrupt();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         fake.close();
     }
@@ -64,6 +81,12 @@ class MetricLoggerTest {
         return logger;
     }
 
+    /** A logger on a simulated clock; closing it after the test moves that clock along. */
+    private MetricLogger started(MetricLogger.Builder builder, Clock.Manual clock) {
+        manualClocks.add(clock);
+        return started(builder);
+    }
+
     @Test
     void fullBatchesGoAtOnceAndTheRestOnFlushWithOneWriterIdAndGrowingSequences() {
         MetricLogger logger = started(logger().batchPoints(100).linger(Duration.ofSeconds(30)));
@@ -71,7 +94,9 @@ class MetricLoggerTest {
             logger.log("job", "loss", step, step);
         }
         await(() -> fake.received.size() == 2, "two full batches sent without waiting for the linger");
-        assertThat(fake.received).extracting(r -> r.getSeries(0).getStepsCount()).containsExactly(100, 100);
+        assertThat(fake.received)
+                .extracting(r -> r.getSeries(0).getStepsCount())
+                .containsExactly(100, 100);
 
         logger.flush();
         assertThat(fake.receivedSequences()).containsExactly(1L, 2L, 3L);
@@ -86,14 +111,21 @@ class MetricLoggerTest {
     }
 
     @Test
-    void aBatchThatDoesNotFillIsSentWhenItsFirstPointIsLingerOld() {
-        MetricLogger logger = started(logger().linger(Duration.ofMillis(50)));
-        long start = System.nanoTime();
+    void aBatchThatDoesNotFillIsSentWhenItsFirstPointIsLingerOld() throws Exception {
+        Clock.Manual clock = new Clock.Manual(1_000_000);
+        MetricLogger logger = started(logger().linger(Duration.ofMillis(50)).clock(clock), clock);
         logger.log("job", "acc", 1, 0.5);
+        clock.advance(Duration.ofMillis(30));
         logger.log("job", "acc", 2, 0.6);
-        await(() -> logger.stats().acknowledgedPoints() == 2, "the lingering batch is sent");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(45));
+        clock.advance(Duration.ofMillis(19));
+        Thread.sleep(100); // the sender had time to act on the simulated 49 ms; nothing may be sent yet
+        assertThat(fake.received).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        await(
+                () -> logger.stats().acknowledgedPoints() == 2,
+                "the lingering batch is sent once its first point is 50 ms old");
         assertThat(fake.received).hasSize(1);
+        assertThat(fake.received.get(0).getSeries(0).getTimestampsList()).containsExactly(1_000_000L, 1_000_030L);
     }
 
     @Test
@@ -104,20 +136,24 @@ class MetricLoggerTest {
         logger.flush();
         long sequence = fake.received.get(0).getSequence();
         assertThat(sequence).isGreaterThanOrEqualTo(before).isLessThanOrEqualTo(before + 60_000_000L);
-        assertThat(UUIDLike.matches(fake.received.get(0).getWriterId())).as("random UUID writer id").isTrue();
+        assertThat(UUIDLike.matches(fake.received.get(0).getWriterId()))
+                .as("random UUID writer id")
+                .isTrue();
     }
 
     @Test
-    void flushWaitsForTheAcknowledgementOfEverythingLoggedBefore() {
-        fake.ackDelayMillis = 150;
+    void flushWaitsForTheAcknowledgementOfEverythingLoggedBefore() throws Exception {
+        fake.ackGate = new CountDownLatch(1);
         MetricLogger logger = started(logger().batchPoints(10));
         for (int step = 0; step < 30; step++) {
             logger.log("job", "loss", step, step);
         }
-        long start = System.nanoTime();
-        logger.flush();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three acknowledgements, 150 ms each")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        CompletableFuture<Void> flush = CompletableFuture.runAsync(logger::flush);
+        await(() -> fake.received.size() >= 1, "a batch sent");
+        Thread.sleep(100);
+        assertThat(flush).as("flush waits while acknowledgements are held back").isNotDone();
+        fake.ackGate.countDown();
+        flush.get(20, TimeUnit.SECONDS);
         assertThat(fake.stored).hasSize(30);
         assertThat(logger.stats().bufferedPoints()).isZero();
     }
@@ -131,7 +167,9 @@ class MetricLoggerTest {
         }
         await(() -> fake.received.size() == 2, "two batches sent");
         Thread.sleep(300);
-        assertThat(fake.receivedSequences()).as("the other eight wait for acknowledgements").containsExactly(1L, 2L);
+        assertThat(fake.receivedSequences())
+                .as("the other eight wait for acknowledgements")
+                .containsExactly(1L, 2L);
         assertThat(logger.stats().sentBatches()).isEqualTo(2);
         assertThat(logger.stats().bufferedPoints()).isEqualTo(100);
     }
@@ -157,7 +195,9 @@ class MetricLoggerTest {
 
         assertThat(fake.streams.get()).isEqualTo(3);
         assertThat(fake.storedSequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
-        assertThat(fake.receivedSequences()).as("batch 3 resent after the first break").containsSubsequence(3L, 3L)
+        assertThat(fake.receivedSequences())
+                .as("batch 3 resent after the first break")
+                .containsSubsequence(3L, 3L)
                 .containsSubsequence(6L, 6L);
         List<Long> steps = FakeMetricServer.steps(fake.stored);
         assertThat(steps).hasSize(1000).doesNotHaveDuplicates();
@@ -167,16 +207,36 @@ class MetricLoggerTest {
         assertThat(stats.reconnects()).isEqualTo(2);
         assertThat(stats.resentBatches()).isGreaterThanOrEqualTo(2);
         assertThat(stats.acknowledgedPoints()).isEqualTo(1000);
-        assertThat(stats.storedPoints()).as("batch 3 was stored, but its acknowledgement was lost with the stream; "
-                + "the resend is acknowledged as stored before").isEqualTo(900);
+        assertThat(stats.storedPoints())
+                .as("batch 3 was stored, but its acknowledgement was lost with the stream; "
+                        + "the resend is acknowledged as stored before")
+                .isEqualTo(900);
     }
 
     @Test
-    void aBatchThatIsNeverAcknowledgedIsResentOnANewStreamAfterTheAckTimeout() {
+    void aBatchThatIsNeverAcknowledgedIsResentOnANewStreamAfterTheAckTimeout() throws Exception {
         fake.policy = (stream, request) -> stream == 0 ? Action.SILENT : Action.ACK;
-        MetricLogger logger = started(logger().ackTimeout(Duration.ofMillis(300)));
+        Clock.Manual clock = new Clock.Manual(0);
+        MetricLogger logger = started(
+                logger().ackTimeout(Duration.ofSeconds(60))
+                        .linger(Duration.ZERO)
+                        .clock(clock),
+                clock);
         logger.log("job", "loss", 0, 1);
-        logger.flush(Duration.ofSeconds(10));
+        await(() -> fake.received.size() == 1, "the batch is sent");
+        clock.advance(Duration.ofSeconds(59));
+        Thread.sleep(100);
+        assertThat(fake.streams.get()).as("no resend before the ack timeout").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        await(
+                () -> logger.stats().reconnects() == 1,
+                "the stream is given up after 60 simulated seconds without an acknowledgement");
+        // The reconnect backoff (20 to 200 ms here) runs on the clock too.
+        for (int i = 0; i < 200 && fake.stored.isEmpty(); i++) {
+            clock.advance(Duration.ofMillis(10));
+            Thread.sleep(5);
+        }
+        CompletableFuture.runAsync(() -> logger.flush()).get(20, TimeUnit.SECONDS);
         assertThat(fake.streams.get()).isEqualTo(2);
         assertThat(fake.receivedSequences()).containsExactly(1L, 1L);
         assertThat(fake.stored).hasSize(1);
@@ -207,28 +267,54 @@ class MetricLoggerTest {
     }
 
     @Test
-    void whenTheBufferIsFullLogBlocksForMaxBlockThenThrowsAndKeepsWhatItHolds() {
+    void whenTheBufferIsFullLogBlocksForMaxBlockThenThrowsAndKeepsWhatItHolds() throws Exception {
         fake.policy = (stream, request) -> Action.SILENT;
-        MetricLogger logger = started(logger().bufferPoints(10).batchPoints(5).linger(Duration.ofMillis(1))
-                .maxBlock(Duration.ofMillis(300)));
+        Clock.Manual clock = new Clock.Manual(0);
+        MetricLogger logger = started(
+                logger().bufferPoints(10)
+                        .batchPoints(5)
+                        .linger(Duration.ZERO)
+                        .ackTimeout(Duration.ofHours(1))
+                        .maxBlock(Duration.ofMillis(300))
+                        .clock(clock),
+                clock);
         for (int step = 0; step < 10; step++) {
             logger.log("job", "loss", step, step);
         }
-        long start = System.nanoTime();
-        TrialGraphException e = catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 10, 10));
-        long blockedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        CompletableFuture<TrialGraphException> blocked = new CompletableFuture<>();
+        Thread logging = new Thread(() -> blocked.complete(
+                catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 10, 10))));
+        logging.start();
+        awaitWaiting(logging);
+        clock.advance(Duration.ofMillis(299));
+        Thread.sleep(100);
+        assertThat(blocked)
+                .as("log blocks while the buffer is full, for maxBlock of simulated time")
+                .isNotDone();
+        awaitWaiting(logging);
+        clock.advance(Duration.ofMillis(1));
+        TrialGraphException e = blocked.get(20, TimeUnit.SECONDS);
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(e.getMessage()).contains("buffer full").contains("not logged");
-        assertThat(blockedMillis).isBetween(280L, 2_000L);
+        assertThat(e.getMessage())
+                .contains("buffer full")
+                .contains("not logged")
+                .contains("for 300 ms");
         assertThat(logger.stats().loggedPoints()).isEqualTo(10);
         assertThat(logger.stats().bufferedPoints()).isEqualTo(10);
 
-        TrialGraphException closing = catchThrowableOfType(TrialGraphException.class, () -> logger.close(Duration.ofMillis(200)));
+        CompletableFuture<TrialGraphException> close = new CompletableFuture<>();
+        Thread closer = new Thread(() -> close.complete(
+                catchThrowableOfType(TrialGraphException.class, () -> logger.close(Duration.ofMillis(200)))));
+        closer.start();
+        awaitWaiting(closer);
+        clock.advance(Duration.ofMillis(200));
+        TrialGraphException closing = close.get(20, TimeUnit.SECONDS);
         assertThat(closing.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(closing.getMessage()).contains("10 points").contains("lost");
         assertThat(logger.stats().lostPoints()).isEqualTo(10);
-        TrialGraphException afterClose = catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 11, 1));
+        TrialGraphException afterClose =
+                catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 11, 1));
         assertThat(afterClose.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
@@ -248,10 +334,12 @@ class MetricLoggerTest {
         fake.policy = (stream, request) -> Action.FATAL;
         MetricLogger logger = started(logger());
         logger.log("job", "loss", 0, 1);
-        TrialGraphException e = catchThrowableOfType(TrialGraphException.class, () -> logger.flush(Duration.ofSeconds(10)));
+        TrialGraphException e =
+                catchThrowableOfType(TrialGraphException.class, () -> logger.flush(Duration.ofSeconds(10)));
         assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getMessage()).contains("cannot go on").contains("1 points");
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 1, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 1, 1))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(logger.stats().lostPoints()).isOne();
     }
@@ -266,7 +354,8 @@ class MetricLoggerTest {
         assertThat(fake.stored).hasSize(5);
         await(() -> fake.openStreams.get() == 0, "the stream is half-closed and ended");
         logger.close(); // again: nothing
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 9, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", 9, 1))
+                        .code())
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
@@ -294,19 +383,31 @@ class MetricLoggerTest {
         Set<String> distinct = new HashSet<>();
         fake.stored.forEach(p -> distinct.add(p.metric() + "/" + p.step()));
         assertThat(distinct).hasSize(threads * perThread);
-        assertThat(fake.received).allMatch(r -> r.getSeriesList().stream().mapToInt(s -> s.getStepsCount()).sum() <= 1000);
+        assertThat(fake.received)
+                .allMatch(r -> r.getSeriesList().stream()
+                                .mapToInt(s -> s.getStepsCount())
+                                .sum()
+                        <= 1000);
     }
 
     @Test
     void badArgumentsFailTheLogCallAtOnce() {
         MetricLogger logger = started(logger());
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", -1, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("job", "loss", -1, 1))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("no spaces", "loss", 1, 1)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger.log("no spaces", "loss", 1, 1))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(logger.stats().loggedPoints()).isZero();
-        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger().batchPoints(100_001)).code())
+        assertThat(catchThrowableOfType(TrialGraphException.class, () -> logger().batchPoints(100_001))
+                        .code())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    /** Waits until the thread waits (on the simulated clock's poll), so that moving the clock reaches it. */
+    private static void awaitWaiting(Thread thread) {
+        await(() -> thread.getState() == Thread.State.TIMED_WAITING, thread.getName() + " waits");
     }
 
     private static void await(BooleanSupplier condition, String what) {

@@ -9,9 +9,19 @@ import java.util.Map;
  *
  * @param status LOGGED_MODEL_PENDING, LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED
  */
-public record LoggedModel(String modelId, String experimentId, String name, String artifactLocation, String status,
-        String statusMessage, String modelType, String sourceRunId, Instant createdAt, Instant updatedAt,
-        Map<String, String> params, Map<String, String> tags) {
+public record LoggedModel(
+        String modelId,
+        String experimentId,
+        String name,
+        String artifactLocation,
+        String status,
+        String statusMessage,
+        String modelType,
+        String sourceRunId,
+        Instant createdAt,
+        Instant updatedAt,
+        Map<String, String> params,
+        Map<String, String> tags) {
 
     public static final String PENDING = "LOGGED_MODEL_PENDING";
     public static final String READY = "LOGGED_MODEL_READY";

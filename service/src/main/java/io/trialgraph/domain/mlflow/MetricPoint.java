@@ -5,5 +5,4 @@ package io.trialgraph.domain.mlflow;
  *
  * @param modelId the logged model the value is about (MLflow 3), or empty
  */
-public record MetricPoint(String key, double value, long timestamp, long step, String modelId) {
-}
+public record MetricPoint(String key, double value, long timestamp, long step, String modelId) {}

@@ -12,6 +12,12 @@ import java.util.Map;
  * @param graphName the experiment's trialgraph name
  * @param tags MLflow's tags, including {@code mlflow.note.content} for the description
  */
-public record MlflowExperiment(String id, String name, String graphName, String artifactLocation, boolean deleted,
-        Instant createdAt, Instant updatedAt, Map<String, String> tags) {
-}
+public record MlflowExperiment(
+        String id,
+        String name,
+        String graphName,
+        String artifactLocation,
+        boolean deleted,
+        Instant createdAt,
+        Instant updatedAt,
+        Map<String, String> tags) {}

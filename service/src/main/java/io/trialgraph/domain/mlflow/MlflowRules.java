@@ -18,6 +18,7 @@ public final class MlflowRules {
     public static final int MAX_ENTITIES_PER_BATCH = 1_000;
     /** MLflow refuses log-batch bodies larger than this (bytes). */
     public static final int MAX_BATCH_REQUEST_BYTES = 1_000_000;
+
     public static final int KEY_MAX = 250;
     public static final int PARAM_VALUE_MAX = 6_000;
     public static final int TAG_VALUE_MAX = 8_000;
@@ -33,16 +34,17 @@ public final class MlflowRules {
     public static final int INPUT_TAG_VALUE_MAX = 500;
     /** Searches return at most this many runs or experiments a page (the least MLflow servers promise). */
     public static final int MAX_RESULTS = 50_000;
+
     public static final int DEFAULT_MAX_RESULTS = 1_000;
     /** Bounds of a search's filter and order, checked before the database sees them. */
     public static final int FILTER_MAX = 10_000;
+
     public static final int MAX_CLAUSES = 100;
     public static final int MAX_ORDER_BY = 10;
 
     private static final Pattern KEY = Pattern.compile("[\\p{L}\\p{Nd}_/.\\- ]+");
 
-    private MlflowRules() {
-    }
+    private MlflowRules() {}
 
     /** The batch limits of log-batch: each kind and the total. */
     public static void batchLimits(int metrics, int params, int tags) {
@@ -51,16 +53,20 @@ public final class MlflowRules {
         limit("tags", tags, MAX_TAGS_PER_BATCH, "tags");
         int total = metrics + params + tags;
         if (total > MAX_ENTITIES_PER_BATCH) {
-            throw new InvalidArgumentException("metrics, params and tags", "a log-batch request carries at most "
-                    + MAX_ENTITIES_PER_BATCH + " metrics, params and tags together, this one " + total
-                    + "; split them over several requests");
+            throw new InvalidArgumentException(
+                    "metrics, params and tags",
+                    "a log-batch request carries at most "
+                            + MAX_ENTITIES_PER_BATCH + " metrics, params and tags together, this one " + total
+                            + "; split them over several requests");
         }
     }
 
     private static void limit(String field, int count, int max, String what) {
         if (count > max) {
-            throw new InvalidArgumentException(field, "a log-batch request carries at most " + max + " " + what
-                    + ", this one " + count + "; split them over several requests");
+            throw new InvalidArgumentException(
+                    field,
+                    "a log-batch request carries at most " + max + " " + what + ", this one " + count
+                            + "; split them over several requests");
         }
     }
 
@@ -73,14 +79,25 @@ public final class MlflowRules {
             throw new InvalidArgumentException(field, "is required");
         }
         if (key.length() > KEY_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + KEY_MAX + " characters, has " + key.length());
+            throw new InvalidArgumentException(
+                    field, "must be at most " + KEY_MAX + " characters, has " + key.length());
         }
         if (!KEY.matcher(key).matches()) {
-            throw new InvalidArgumentException(field, "must be letters, digits, '_', '-', '.', ' ' and '/': '" + quoted(key) + "'");
+            throw new InvalidArgumentException(
+                    field, "must be letters, digits, '_', '-', '.', ' ' and '/': '" + quoted(key) + "'");
         }
-        if (key.startsWith("/") || key.equals(".") || key.startsWith("..") || key.startsWith("./") || key.contains("//")
-                || key.contains("/./") || key.contains("/../") || key.endsWith("/") || key.endsWith("/.") || key.endsWith("/..")) {
-            throw new InvalidArgumentException(field, "must not be a path that reads as another name: '" + quoted(key) + "'");
+        if (key.startsWith("/")
+                || key.equals(".")
+                || key.startsWith("..")
+                || key.startsWith("./")
+                || key.contains("//")
+                || key.contains("/./")
+                || key.contains("/../")
+                || key.endsWith("/")
+                || key.endsWith("/.")
+                || key.endsWith("/..")) {
+            throw new InvalidArgumentException(
+                    field, "must not be a path that reads as another name: '" + quoted(key) + "'");
         }
         return key;
     }
@@ -106,7 +123,8 @@ public final class MlflowRules {
             throw new InvalidArgumentException(field, "is required");
         }
         if (name.length() > EXPERIMENT_NAME_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + EXPERIMENT_NAME_MAX + " characters, has " + name.length());
+            throw new InvalidArgumentException(
+                    field, "must be at most " + EXPERIMENT_NAME_MAX + " characters, has " + name.length());
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidArgumentException(field, "must not contain control characters");

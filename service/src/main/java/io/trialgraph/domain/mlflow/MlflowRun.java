@@ -14,24 +14,33 @@ import java.util.Map;
  * @param endTime null while it runs
  * @param params parameter values as MLflow strings ({@link ParamValues#text})
  */
-public record MlflowRun(String runId, String runName, String experimentId, String userId, RunStatus status,
-        Instant startTime, Instant endTime, String artifactUri, boolean deleted,
-        List<LatestMetric> metrics, Map<String, String> params, Map<String, String> tags,
-        List<DatasetInput> datasets, List<String> modelInputs, List<ModelOutput> modelOutputs) {
+public record MlflowRun(
+        String runId,
+        String runName,
+        String experimentId,
+        String userId,
+        RunStatus status,
+        Instant startTime,
+        Instant endTime,
+        String artifactUri,
+        boolean deleted,
+        List<LatestMetric> metrics,
+        Map<String, String> params,
+        Map<String, String> tags,
+        List<DatasetInput> datasets,
+        List<String> modelInputs,
+        List<ModelOutput> modelOutputs) {
 
     /** A metric's latest value: the one at its highest step. */
-    public record LatestMetric(String key, double value, long timestamp, long step) {
-    }
+    public record LatestMetric(String key, double value, long timestamp, long step) {}
 
     /** A dataset the run consumed, with its input tags (e.g. {@code mlflow.data.context}). */
-    public record DatasetInput(Dataset dataset, Map<String, String> tags) {
-    }
+    public record DatasetInput(Dataset dataset, Map<String, String> tags) {}
 
     /** MLflow's description of a dataset. */
-    public record Dataset(String name, String digest, String sourceType, String source, String schema, String profile) {
-    }
+    public record Dataset(
+            String name, String digest, String sourceType, String source, String schema, String profile) {}
 
     /** A logged model the run produced, at a step. */
-    public record ModelOutput(String modelId, long step) {
-    }
+    public record ModelOutput(String modelId, long step) {}
 }

@@ -14,6 +14,5 @@ public final class MlflowTags {
     /** The role of a dataset input (train, eval, ...): the name of the CONSUMED_BY edge. */
     public static final String DATASET_CONTEXT = "mlflow.data.context";
 
-    private MlflowTags() {
-    }
+    private MlflowTags() {}
 }

@@ -6,5 +6,4 @@ package io.trialgraph.domain.mlflow;
  * @param entity METRIC, PARAM, TAG or ATTRIBUTE
  * @param key the metric, parameter or tag name, or the attribute (aliases resolved)
  */
-public record OrderKey(SearchClause.Entity entity, String key, boolean ascending) {
-}
+public record OrderKey(SearchClause.Entity entity, String key, boolean ascending) {}

@@ -10,8 +10,7 @@ package io.trialgraph.domain.mlflow;
  */
 public final class ParamValues {
 
-    private ParamValues() {
-    }
+    private ParamValues() {}
 
     /** @return the value as a Long, Double, Boolean or, when no type prints back the same, the String itself */
     public static Object typed(String text) {

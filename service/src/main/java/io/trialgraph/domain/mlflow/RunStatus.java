@@ -53,7 +53,7 @@ public enum RunStatus {
                 return status;
             }
         }
-        throw new InvalidArgumentException(field, "must be RUNNING, SCHEDULED, FINISHED, FAILED or KILLED, is '"
-                + MlflowRules.quoted(text) + "'");
+        throw new InvalidArgumentException(
+                field, "must be RUNNING, SCHEDULED, FINISHED, FAILED or KILLED, is '" + MlflowRules.quoted(text) + "'");
     }
 }

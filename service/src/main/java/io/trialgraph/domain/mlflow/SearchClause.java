@@ -12,11 +12,26 @@ import java.util.List;
 public record SearchClause(Entity entity, String key, Operator operator, Object value) {
 
     /** What a clause compares. */
-    public enum Entity { METRIC, PARAM, TAG, ATTRIBUTE, DATASET }
+    public enum Entity {
+        METRIC,
+        PARAM,
+        TAG,
+        ATTRIBUTE,
+        DATASET
+    }
 
     /** The comparisons MLflow's filter language has. */
     public enum Operator {
-        EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), LIKE("LIKE"), ILIKE("ILIKE"), IN("IN"), NOT_IN("NOT IN");
+        EQ("="),
+        NE("!="),
+        LT("<"),
+        LE("<="),
+        GT(">"),
+        GE(">="),
+        LIKE("LIKE"),
+        ILIKE("ILIKE"),
+        IN("IN"),
+        NOT_IN("NOT IN");
 
         private final String text;
 

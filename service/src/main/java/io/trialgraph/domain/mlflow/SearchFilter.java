@@ -33,11 +33,22 @@ public final class SearchFilter {
 
     /** What is searched: each has its own attributes. */
     public enum Target {
-        RUNS(Set.of("run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage"),
+        RUNS(
+                Set.of("run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage"),
                 Set.of("start_time", "end_time"),
-                Set.of("run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage", "experiment_id",
-                        "start_time", "end_time")),
-        EXPERIMENTS(Set.of("name"), Set.of("creation_time", "last_update_time"),
+                Set.of(
+                        "run_id",
+                        "run_name",
+                        "status",
+                        "user_id",
+                        "artifact_uri",
+                        "lifecycle_stage",
+                        "experiment_id",
+                        "start_time",
+                        "end_time")),
+        EXPERIMENTS(
+                Set.of("name"),
+                Set.of("creation_time", "last_update_time"),
                 Set.of("name", "experiment_id", "creation_time", "last_update_time"));
 
         private final Set<String> stringAttributes;
@@ -60,8 +71,17 @@ public final class SearchFilter {
             Map.entry("attr", Entity.ATTRIBUTE), Map.entry("run", Entity.ATTRIBUTE),
             Map.entry("dataset", Entity.DATASET), Map.entry("datasets", Entity.DATASET));
 
-    private static final Map<String, String> ALIASES = Map.of("created", "start_time", "Created", "start_time",
-            "run name", "run_name", "Run name", "run_name", "Run Name", "run_name");
+    private static final Map<String, String> ALIASES = Map.of(
+            "created",
+            "start_time",
+            "Created",
+            "start_time",
+            "run name",
+            "run_name",
+            "Run name",
+            "run_name",
+            "Run Name",
+            "run_name");
 
     private static final Set<String> DATASET_FIELDS = Set.of("name", "digest", "context");
 
@@ -86,8 +106,8 @@ public final class SearchFilter {
             return List.of();
         }
         if (filter.length() > MlflowRules.FILTER_MAX) {
-            throw new InvalidArgumentException(field, "must be at most " + MlflowRules.FILTER_MAX + " characters, has "
-                    + filter.length());
+            throw new InvalidArgumentException(
+                    field, "must be at most " + MlflowRules.FILTER_MAX + " characters, has " + filter.length());
         }
         SearchFilter parser = new SearchFilter(field, filter, target);
         List<SearchClause> clauses = new ArrayList<>();
@@ -129,21 +149,25 @@ public final class SearchFilter {
             }
         }
         if (id.entity == Entity.DATASET) {
-            throw new InvalidArgumentException(field, "cannot order by dataset fields: '" + MlflowRules.quoted(orderBy) + "'");
+            throw new InvalidArgumentException(
+                    field, "cannot order by dataset fields: '" + MlflowRules.quoted(orderBy) + "'");
         }
         if (id.entity == Entity.ATTRIBUTE && !target.orderable.contains(id.key)) {
-            throw new InvalidArgumentException(field, "cannot order by attribute '" + id.key + "'; use one of "
-                    + new TreeSet<>(target.orderable) + ", metrics.<name>, params.<name> or tags.<name>");
+            throw new InvalidArgumentException(
+                    field,
+                    "cannot order by attribute '" + id.key + "'; use one of " + new TreeSet<>(target.orderable)
+                            + ", metrics.<name>, params.<name> or tags.<name>");
         }
         if (target == Target.EXPERIMENTS && id.entity != Entity.ATTRIBUTE) {
-            throw new InvalidArgumentException(field, "experiments are ordered by " + new TreeSet<>(target.orderable)
-                    + ", not '" + MlflowRules.quoted(orderBy) + "'");
+            throw new InvalidArgumentException(
+                    field,
+                    "experiments are ordered by " + new TreeSet<>(target.orderable) + ", not '"
+                            + MlflowRules.quoted(orderBy) + "'");
         }
         return new OrderKey(id.entity, id.key, ascending);
     }
 
-    private record Identifier(Entity entity, String key) {
-    }
+    private record Identifier(Entity entity, String key) {}
 
     private SearchClause clause() {
         skipSpace();
@@ -162,8 +186,10 @@ public final class SearchFilter {
         if (at < text.length() && text.charAt(at) == '.') {
             Entity entity = ENTITIES.get(first);
             if (entity == null) {
-                throw new InvalidArgumentException(field, "at position " + (at - first.length() + 1) + ": unknown entity '"
-                        + MlflowRules.quoted(first) + "'; expected metrics, params, tags, attributes or datasets");
+                throw new InvalidArgumentException(
+                        field,
+                        "at position " + (at - first.length() + 1) + ": unknown entity '" + MlflowRules.quoted(first)
+                                + "'; expected metrics, params, tags, attributes or datasets");
             }
             at++;
             String key = part(false);
@@ -181,19 +207,25 @@ public final class SearchFilter {
     private void validateIdentifier(Identifier id, int start) {
         String where = "at position " + (start + 1) + ": ";
         if (target == Target.EXPERIMENTS && id.entity != Entity.ATTRIBUTE && id.entity != Entity.TAG) {
-            throw new InvalidArgumentException(field, where + "experiments are searched by name, creation_time,"
-                    + " last_update_time and tags.<key>, not " + id.entity.name().toLowerCase(Locale.ROOT) + "s");
+            throw new InvalidArgumentException(
+                    field,
+                    where + "experiments are searched by name, creation_time,"
+                            + " last_update_time and tags.<key>, not "
+                            + id.entity.name().toLowerCase(Locale.ROOT) + "s");
         }
-        if (id.entity == Entity.ATTRIBUTE && !target.stringAttributes.contains(id.key)
+        if (id.entity == Entity.ATTRIBUTE
+                && !target.stringAttributes.contains(id.key)
                 && !target.numericAttributes.contains(id.key)) {
             TreeSet<String> known = new TreeSet<>(target.stringAttributes);
             known.addAll(target.numericAttributes);
-            throw new InvalidArgumentException(field, where + "unknown attribute '" + MlflowRules.quoted(id.key)
-                    + "'; expected one of " + known);
+            throw new InvalidArgumentException(
+                    field, where + "unknown attribute '" + MlflowRules.quoted(id.key) + "'; expected one of " + known);
         }
         if (id.entity == Entity.DATASET && !DATASET_FIELDS.contains(id.key)) {
-            throw new InvalidArgumentException(field, where + "unknown dataset field '" + MlflowRules.quoted(id.key)
-                    + "'; expected name, digest or context");
+            throw new InvalidArgumentException(
+                    field,
+                    where + "unknown dataset field '" + MlflowRules.quoted(id.key)
+                            + "'; expected name, digest or context");
         }
     }
 
@@ -205,7 +237,9 @@ public final class SearchFilter {
         int start = at;
         while (at < text.length()) {
             char c = text.charAt(at);
-            boolean ok = Character.isLetterOrDigit(c) || c == '_' || (!entity && (c == '.' || c == '-' || c == '/' || c == ':'));
+            boolean ok = Character.isLetterOrDigit(c)
+                    || c == '_'
+                    || (!entity && (c == '.' || c == '-' || c == '/' || c == ':'));
             if (!ok) {
                 break;
             }
@@ -218,7 +252,8 @@ public final class SearchFilter {
         char quote = text.charAt(at);
         int end = text.indexOf(quote, at + 1);
         if (end < 0) {
-            throw new InvalidArgumentException(field, "at position " + (at + 1) + ": the quote " + quote + " is never closed");
+            throw new InvalidArgumentException(
+                    field, "at position " + (at + 1) + ": the quote " + quote + " is never closed");
         }
         String value = text.substring(at + 1, end);
         at = end + 1;
@@ -266,9 +301,14 @@ public final class SearchFilter {
                 || (id.entity == Entity.ATTRIBUTE && target.numericAttributes.contains(id.key));
         String what = describe(id);
         if (numeric) {
-            if (operator == Operator.LIKE || operator == Operator.ILIKE || operator == Operator.IN || operator == Operator.NOT_IN) {
-                throw new InvalidArgumentException(field, "at position " + (at + 1) + ": " + what + " compares numbers with"
-                        + " =, !=, <, <=, > or >=, not " + operator.text());
+            if (operator == Operator.LIKE
+                    || operator == Operator.ILIKE
+                    || operator == Operator.IN
+                    || operator == Operator.NOT_IN) {
+                throw new InvalidArgumentException(
+                        field,
+                        "at position " + (at + 1) + ": " + what + " compares numbers with"
+                                + " =, !=, <, <=, > or >=, not " + operator.text());
             }
             String number = numberText();
             if (id.entity == Entity.METRIC) {
@@ -277,19 +317,25 @@ public final class SearchFilter {
             try {
                 return Long.parseLong(number);
             } catch (NumberFormatException e) {
-                throw new InvalidArgumentException(field, "at position " + (at - number.length() + 1) + ": " + what
-                        + " is compared with whole milliseconds since the epoch, not " + number);
+                throw new InvalidArgumentException(
+                        field,
+                        "at position " + (at - number.length() + 1) + ": " + what
+                                + " is compared with whole milliseconds since the epoch, not " + number);
             }
         }
         if (operator.isOrdering()) {
-            throw new InvalidArgumentException(field, "at position " + (at + 1) + ": " + what + " compares strings with"
-                    + " =, !=, LIKE or ILIKE, not " + operator.text());
+            throw new InvalidArgumentException(
+                    field,
+                    "at position " + (at + 1) + ": " + what + " compares strings with" + " =, !=, LIKE or ILIKE, not "
+                            + operator.text());
         }
         boolean lists = (id.entity == Entity.ATTRIBUTE && id.key.equals("run_id")) || id.entity == Entity.DATASET;
         if (operator == Operator.IN || operator == Operator.NOT_IN) {
             if (!lists) {
-                throw new InvalidArgumentException(field, "at position " + (at + 1) + ": only run_id and dataset fields take "
-                        + operator.text() + " (...), " + what + " does not");
+                throw new InvalidArgumentException(
+                        field,
+                        "at position " + (at + 1) + ": only run_id and dataset fields take " + operator.text()
+                                + " (...), " + what + " does not");
             }
             return list();
         }
@@ -386,6 +432,7 @@ public final class SearchFilter {
     }
 
     private InvalidArgumentException expected(String what, String found) {
-        return new InvalidArgumentException(field, "at position " + (at + 1) + ": expected " + what + ", found " + found);
+        return new InvalidArgumentException(
+                field, "at position " + (at + 1) + ": expected " + what + ", found " + found);
     }
 }

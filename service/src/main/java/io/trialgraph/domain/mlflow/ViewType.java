@@ -35,6 +35,7 @@ public enum ViewType {
                 return type;
             }
         }
-        throw new InvalidArgumentException(field, "must be ACTIVE_ONLY, DELETED_ONLY or ALL, is '" + MlflowRules.quoted(text) + "'");
+        throw new InvalidArgumentException(
+                field, "must be ACTIVE_ONLY, DELETED_ONLY or ALL, is '" + MlflowRules.quoted(text) + "'");
     }
 }

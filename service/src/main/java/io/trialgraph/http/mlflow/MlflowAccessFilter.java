@@ -47,7 +47,8 @@ final class MlflowAccessFilter implements Ordered {
             return null; // another port: the port's own filter refuses
         }
         Optional<RouteMatch<?>> route = RouteAttributes.getRouteMatch(request);
-        String rpc = route.flatMap(match -> match.getAnnotationMetadata().stringValue(Rpc.class)).orElse(null);
+        String rpc = route.flatMap(match -> match.getAnnotationMetadata().stringValue(Rpc.class))
+                .orElse(null);
         if (!config.isEnabled() || rpc == null) {
             return MlflowErrors.endpointNotFound(request.getMethodName(), request.getPath());
         }

@@ -19,12 +19,10 @@ import java.util.Map;
  */
 final class MlflowErrors {
 
-    private MlflowErrors() {
-    }
+    private MlflowErrors() {}
 
     /** An MLflow error code and its HTTP status. */
-    record Code(String name, int httpStatus) {
-    }
+    record Code(String name, int httpStatus) {}
 
     /** @return MLflow's error code for a gRPC status code, with MLflow's HTTP status for it */
     static Code code(Status.Code code) {
@@ -57,8 +55,10 @@ final class MlflowErrors {
 
     /** @return 404 ENDPOINT_NOT_FOUND for a path or method MLflow's API does not have here */
     static MutableHttpResponse<String> endpointNotFound(String method, String path) {
-        return body(new Code("ENDPOINT_NOT_FOUND", 404), "no MLflow endpoint " + method + " " + path
-                + " on this trialgraph server (see the README's MLflow section for what is supported)");
+        return body(
+                new Code("ENDPOINT_NOT_FOUND", 404),
+                "no MLflow endpoint " + method + " " + path
+                        + " on this trialgraph server (see the README's MLflow section for what is supported)");
     }
 
     private static MutableHttpResponse<String> body(Code code, String message) {

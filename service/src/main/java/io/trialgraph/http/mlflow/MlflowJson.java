@@ -19,8 +19,7 @@ import java.util.Map;
  */
 final class MlflowJson {
 
-    private MlflowJson() {
-    }
+    private MlflowJson() {}
 
     static ObjectNode object() {
         return Json.mapper().createObjectNode();
@@ -82,7 +81,9 @@ final class MlflowJson {
         ObjectNode outputs = node.putObject("outputs");
         if (!run.modelOutputs().isEmpty()) {
             ArrayNode models = outputs.putArray("model_outputs");
-            run.modelOutputs().forEach(model -> models.addObject().put("model_id", model.modelId()).put("step", model.step()));
+            run.modelOutputs()
+                    .forEach(model ->
+                            models.addObject().put("model_id", model.modelId()).put("step", model.step()));
         }
         return node;
     }

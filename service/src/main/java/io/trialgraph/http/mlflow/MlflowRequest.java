@@ -29,7 +29,8 @@ final class MlflowRequest {
 
     /** The request's JSON body; an empty body is an empty message. */
     static MlflowRequest body(String text) {
-        return new MlflowRequest(text == null || text.isBlank() ? Json.mapper().createObjectNode() : Json.read(text), null, "");
+        return new MlflowRequest(
+                text == null || text.isBlank() ? Json.mapper().createObjectNode() : Json.read(text), null, "");
     }
 
     /** The request's query parameters (GET). */
@@ -107,14 +108,16 @@ final class MlflowRequest {
                 return value.asLong();
             }
             if (!value.isTextual()) {
-                throw new InvalidArgumentException(at(field), "must be a whole number, is " + MlflowRules.quoted(value.toString()));
+                throw new InvalidArgumentException(
+                        at(field), "must be a whole number, is " + MlflowRules.quoted(value.toString()));
             }
             text = value.asText();
         }
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw new InvalidArgumentException(at(field), "must be a whole number, is '" + MlflowRules.quoted(text) + "'");
+            throw new InvalidArgumentException(
+                    at(field), "must be a whole number, is '" + MlflowRules.quoted(text) + "'");
         }
     }
 
@@ -140,7 +143,8 @@ final class MlflowRequest {
         } else if (value.isTextual()) {
             text = value.asText();
         } else {
-            throw new InvalidArgumentException(at(field), "must be a number, is " + MlflowRules.quoted(value.toString()));
+            throw new InvalidArgumentException(
+                    at(field), "must be a number, is " + MlflowRules.quoted(value.toString()));
         }
         switch (text.strip()) {
             case "NaN":

@@ -66,7 +66,8 @@ abstract class MlflowRoutes {
     HttpResponse<String> createExperiment(@Body @Nullable String body) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.body(body);
-            String id = experiments.create(request.text("name"), request.text("artifact_location"), entryMap(request, "tags"));
+            String id = experiments.create(
+                    request.text("name"), request.text("artifact_location"), entryMap(request, "tags"));
             return MlflowJson.object().put("experiment_id", id);
         });
     }
@@ -74,13 +75,15 @@ abstract class MlflowRoutes {
     @Get(uri = "/experiments/get", produces = MediaType.APPLICATION_JSON)
     @Rpc(RPC + "getExperiment")
     HttpResponse<String> getExperiment(HttpRequest<?> http) {
-        return answer(() -> experimentAnswer(experiments.get(MlflowRequest.query(http).required("experiment_id"))));
+        return answer(
+                () -> experimentAnswer(experiments.get(MlflowRequest.query(http).required("experiment_id"))));
     }
 
     @Get(uri = "/experiments/get-by-name", produces = MediaType.APPLICATION_JSON)
     @Rpc(RPC + "getExperimentByName")
     HttpResponse<String> getExperimentByName(HttpRequest<?> http) {
-        return answer(() -> experimentAnswer(experiments.getByName(MlflowRequest.query(http).required("experiment_name"))));
+        return answer(() ->
+                experimentAnswer(experiments.getByName(MlflowRequest.query(http).required("experiment_name"))));
     }
 
     @Post(uri = "/experiments/search", produces = MediaType.APPLICATION_JSON)
@@ -96,8 +99,11 @@ abstract class MlflowRoutes {
     }
 
     private ObjectNode searchExperiments(MlflowRequest request) {
-        Page<MlflowExperiment> page = experiments.search(request.text("filter"), request.texts("order_by"),
-                ViewType.parse(request.at("view_type"), request.text("view_type")), request.int64("max_results", 0),
+        Page<MlflowExperiment> page = experiments.search(
+                request.text("filter"),
+                request.texts("order_by"),
+                ViewType.parse(request.at("view_type"), request.text("view_type")),
+                request.int64("max_results", 0),
                 request.text("page_token"));
         ObjectNode answer = MlflowJson.object();
         if (!page.items().isEmpty()) {
@@ -168,8 +174,12 @@ abstract class MlflowRoutes {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.body(body);
             Long start = request.int64("start_time");
-            MlflowRun run = runs.create(request.text("experiment_id"), request.text("user_id"), request.text("run_name"),
-                    start == null ? null : Instant.ofEpochMilli(start), entryMap(request, "tags"));
+            MlflowRun run = runs.create(
+                    request.text("experiment_id"),
+                    request.text("user_id"),
+                    request.text("run_name"),
+                    start == null ? null : Instant.ofEpochMilli(start),
+                    entryMap(request, "tags"));
             return runAnswer(run);
         });
     }
@@ -185,10 +195,14 @@ abstract class MlflowRoutes {
     HttpResponse<String> updateRun(@Body @Nullable String body) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.body(body);
-            RunStatus status = request.has("status") ? RunStatus.parse(request.at("status"), request.text("status")) : null;
+            RunStatus status =
+                    request.has("status") ? RunStatus.parse(request.at("status"), request.text("status")) : null;
             Long end = request.int64("end_time");
-            MlflowRun run = runs.update(request.required("run_id", "run_uuid"), status,
-                    end == null ? null : Instant.ofEpochMilli(end), request.text("run_name"));
+            MlflowRun run = runs.update(
+                    request.required("run_id", "run_uuid"),
+                    status,
+                    end == null ? null : Instant.ofEpochMilli(end),
+                    request.text("run_name"));
             ObjectNode answer = MlflowJson.object();
             answer.set("run_info", MlflowJson.runInfo(run));
             return answer;
@@ -258,8 +272,10 @@ abstract class MlflowRoutes {
     HttpResponse<String> logBatch(@Body @Nullable String body) {
         return answer(() -> {
             if (body != null && body.length() > MlflowRules.MAX_BATCH_REQUEST_BYTES) {
-                throw new InvalidArgumentException("body", "a log-batch request is at most " + MlflowRules.MAX_BATCH_REQUEST_BYTES
-                        + " bytes, this one " + body.length());
+                throw new InvalidArgumentException(
+                        "body",
+                        "a log-batch request is at most " + MlflowRules.MAX_BATCH_REQUEST_BYTES + " bytes, this one "
+                                + body.length());
             }
             MlflowRequest request = MlflowRequest.body(body);
             List<MlflowRequest> metricMessages = request.messages("metrics");
@@ -291,8 +307,14 @@ abstract class MlflowRoutes {
             List<MlflowRunService.DatasetRequest> datasets = new ArrayList<>();
             for (MlflowRequest input : request.messages("datasets")) {
                 MlflowRequest d = input.message("dataset");
-                datasets.add(new MlflowRunService.DatasetRequest(new MlflowRun.Dataset(d.text("name"), d.text("digest"),
-                        d.text("source_type"), d.text("source"), d.text("schema"), d.text("profile")),
+                datasets.add(new MlflowRunService.DatasetRequest(
+                        new MlflowRun.Dataset(
+                                d.text("name"),
+                                d.text("digest"),
+                                d.text("source_type"),
+                                d.text("source"),
+                                d.text("schema"),
+                                d.text("profile")),
                         entries(input.messages("tags"))));
             }
             List<String> modelIds = new ArrayList<>();
@@ -319,9 +341,13 @@ abstract class MlflowRoutes {
     HttpResponse<String> searchRuns(@Body @Nullable String body) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.body(body);
-            Page<MlflowRun> page = runs.search(request.texts("experiment_ids"), request.text("filter"),
+            Page<MlflowRun> page = runs.search(
+                    request.texts("experiment_ids"),
+                    request.text("filter"),
                     ViewType.parse(request.at("run_view_type"), request.text("run_view_type")),
-                    request.int64("max_results", 0), request.texts("order_by"), request.text("page_token"));
+                    request.int64("max_results", 0),
+                    request.texts("order_by"),
+                    request.text("page_token"));
             ObjectNode answer = MlflowJson.object();
             if (!page.items().isEmpty()) {
                 ArrayNode list = answer.putArray("runs");
@@ -338,8 +364,11 @@ abstract class MlflowRoutes {
     HttpResponse<String> getMetricHistory(HttpRequest<?> http) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.query(http);
-            Page<MetricPoint> page = runs.history(request.required("run_id", "run_uuid"), request.required("metric_key"),
-                    request.int64("max_results", 0), request.text("page_token"));
+            Page<MetricPoint> page = runs.history(
+                    request.required("run_id", "run_uuid"),
+                    request.required("metric_key"),
+                    request.int64("max_results", 0),
+                    request.text("page_token"));
             ObjectNode answer = MlflowJson.object();
             if (!page.items().isEmpty()) {
                 ArrayNode list = answer.putArray("metrics");
@@ -354,8 +383,12 @@ abstract class MlflowRoutes {
     HttpResponse<String> getMetricHistoryBulkInterval(HttpRequest<?> http) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.query(http);
-            List<MlflowRunService.RunPoint> points = runs.historyBulk(request.texts("run_ids"), request.required("metric_key"),
-                    request.int64("start_step"), request.int64("end_step"), request.int64("max_results", 0));
+            List<MlflowRunService.RunPoint> points = runs.historyBulk(
+                    request.texts("run_ids"),
+                    request.required("metric_key"),
+                    request.int64("start_step"),
+                    request.int64("end_step"),
+                    request.int64("max_results", 0));
             ObjectNode answer = MlflowJson.object();
             if (!points.isEmpty()) {
                 ArrayNode list = answer.putArray("metrics");
@@ -372,8 +405,13 @@ abstract class MlflowRoutes {
     HttpResponse<String> createLoggedModel(@Body @Nullable String body) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.body(body);
-            LoggedModel model = models.create(request.required("experiment_id"), request.text("name"), request.text("model_type"),
-                    request.text("source_run_id"), entries(request.messages("params")), entries(request.messages("tags")));
+            LoggedModel model = models.create(
+                    request.required("experiment_id"),
+                    request.text("name"),
+                    request.text("model_type"),
+                    request.text("source_run_id"),
+                    entries(request.messages("params")),
+                    entries(request.messages("tags")));
             return modelAnswer(model);
         });
     }
@@ -413,8 +451,12 @@ abstract class MlflowRoutes {
     HttpResponse<String> searchLoggedModels(@Body @Nullable String body) {
         return answer(() -> {
             MlflowRequest request = MlflowRequest.body(body);
-            Page<LoggedModel> page = models.search(request.texts("experiment_ids"), request.text("filter"),
-                    !request.messages("order_by").isEmpty(), request.int64("max_results", 0), request.text("page_token"));
+            Page<LoggedModel> page = models.search(
+                    request.texts("experiment_ids"),
+                    request.text("filter"),
+                    !request.messages("order_by").isEmpty(),
+                    request.int64("max_results", 0),
+                    request.text("page_token"));
             ObjectNode answer = MlflowJson.object();
             if (!page.items().isEmpty()) {
                 ArrayNode list = answer.putArray("models");
@@ -427,7 +469,8 @@ abstract class MlflowRoutes {
     @Patch(uri = "/logged-models/{modelId}/tags", produces = MediaType.APPLICATION_JSON)
     @Rpc(RPC + "setLoggedModelTags")
     HttpResponse<String> setLoggedModelTags(@PathVariable String modelId, @Body @Nullable String body) {
-        return answer(() -> modelAnswer(models.setTags(modelId, entries(MlflowRequest.body(body).messages("tags")))));
+        return answer(() -> modelAnswer(
+                models.setTags(modelId, entries(MlflowRequest.body(body).messages("tags")))));
     }
 
     @Delete(uri = "/logged-models/{modelId}/tags/{tagKey}", produces = MediaType.APPLICATION_JSON)
@@ -489,7 +532,11 @@ abstract class MlflowRoutes {
         if (timestamp == null) {
             throw new InvalidArgumentException(message.at("timestamp"), "is required");
         }
-        return new MetricPoint(message.text("key"), message.number("value"), timestamp, message.int64("step", 0),
+        return new MetricPoint(
+                message.text("key"),
+                message.number("value"),
+                timestamp,
+                message.int64("step", 0),
                 message.text("model_id"));
     }
 
@@ -512,8 +559,8 @@ abstract class MlflowRoutes {
     private static Map<String, String> entryMap(MlflowRequest request, String field) {
         List<MlflowRequest> messages = request.messages(field);
         if (messages.size() > Rules.MAX_ENTRIES) {
-            throw new InvalidArgumentException(field, "must have at most " + Rules.MAX_ENTRIES
-                    + " entries, has " + messages.size());
+            throw new InvalidArgumentException(
+                    field, "must have at most " + Rules.MAX_ENTRIES + " entries, has " + messages.size());
         }
         Map<String, String> map = new LinkedHashMap<>();
         for (MlflowRequest message : messages) {
@@ -544,8 +591,12 @@ abstract class MlflowRoutes {
         // The history keeps what MLflow's UI lists, not the (large) signature and input example.
         entry.remove("signature");
         entry.remove("saved_input_example_info");
-        return new MlflowRunService.LoggedModelJson(model.path("artifact_path").asText(""), flavors,
-                model.path("model_uuid").asText(""), model.path("utc_time_created").asText(""),
-                model.path("mlflow_version").asText(""), Json.write(entry));
+        return new MlflowRunService.LoggedModelJson(
+                model.path("artifact_path").asText(""),
+                flavors,
+                model.path("model_uuid").asText(""),
+                model.path("utc_time_created").asText(""),
+                model.path("mlflow_version").asText(""),
+                Json.write(entry));
     }
 }

@@ -33,6 +33,7 @@ public class MlflowExperimentService {
 
     /** MLflow's Default experiment: id "0", created on first use. */
     public static final String DEFAULT_ID = "0";
+
     public static final String DEFAULT_NAME = "Default";
 
     private static final Pattern GRAPH_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -63,7 +64,15 @@ public class MlflowExperimentService {
         Map<String, String> graphTags = new TreeMap<>(tags);
         graphTags.remove(MlflowTags.NOTE);
         Names names = names(name, id);
-        return store.create(id, names.graphName, names.mlflowName, names.displayName, description, artifactLocation, graphTags).id();
+        return store.create(
+                        id,
+                        names.graphName,
+                        names.mlflowName,
+                        names.displayName,
+                        description,
+                        artifactLocation,
+                        graphTags)
+                .id();
     }
 
     private static String validateTags(Map<String, String> tags) {
@@ -90,7 +99,8 @@ public class MlflowExperimentService {
     public MlflowExperiment getByName(String name) {
         MlflowRules.experimentName("experiment_name", name);
         boolean graphName = isGraphName(name);
-        Optional<MlflowExperiment> found = withIds(() -> store.findByName(name, graphName),
+        Optional<MlflowExperiment> found = withIds(
+                () -> store.findByName(name, graphName),
                 experiment -> experiment.isPresent() && experiment.get().id() == null);
         if (found.isEmpty() && name.equals(DEFAULT_NAME)) {
             store.ensureDefault(DEFAULT_NAME);
@@ -104,12 +114,14 @@ public class MlflowExperimentService {
      *
      * @param maxResults 0 for the default (1,000)
      */
-    public Page<MlflowExperiment> search(String filter, List<String> orderBy, ViewType view, long maxResults, String pageToken) {
+    public Page<MlflowExperiment> search(
+            String filter, List<String> orderBy, ViewType view, long maxResults, String pageToken) {
         List<SearchClause> clauses = SearchFilter.parse("filter", filter, SearchFilter.Target.EXPERIMENTS);
         List<OrderKey> order = orderKeys(orderBy, SearchFilter.Target.EXPERIMENTS);
         int limit = maxResults("max_results", maxResults);
         int offset = OffsetToken.decode("page_token", pageToken);
-        List<MlflowExperiment> rows = withIds(() -> store.search(clauses, view, order, offset, limit + 1),
+        List<MlflowExperiment> rows = withIds(
+                () -> store.search(clauses, view, order, offset, limit + 1),
                 list -> list.stream().anyMatch(experiment -> experiment.id() == null));
         List<MlflowExperiment> items = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, rows.size()); i++) {
@@ -191,7 +203,8 @@ public class MlflowExperimentService {
 
     static List<OrderKey> orderKeys(List<String> orderBy, SearchFilter.Target target) {
         if (orderBy.size() > MlflowRules.MAX_ORDER_BY) {
-            throw new InvalidArgumentException("order_by", "at most " + MlflowRules.MAX_ORDER_BY + " keys, has " + orderBy.size());
+            throw new InvalidArgumentException(
+                    "order_by", "at most " + MlflowRules.MAX_ORDER_BY + " keys, has " + orderBy.size());
         }
         List<OrderKey> keys = new ArrayList<>();
         for (int i = 0; i < orderBy.size(); i++) {
@@ -202,7 +215,8 @@ public class MlflowExperimentService {
 
     static int maxResults(String field, long maxResults) {
         if (maxResults < 0 || maxResults > MlflowRules.MAX_RESULTS) {
-            throw new InvalidArgumentException(field, "must be between 1 and " + MlflowRules.MAX_RESULTS + ", is " + maxResults);
+            throw new InvalidArgumentException(
+                    field, "must be between 1 and " + MlflowRules.MAX_RESULTS + ", is " + maxResults);
         }
         return maxResults == 0 ? MlflowRules.DEFAULT_MAX_RESULTS : (int) maxResults;
     }
@@ -213,7 +227,8 @@ public class MlflowExperimentService {
             throw new InvalidArgumentException(field, "is required");
         }
         if (id.length() > 64 || !id.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
-            throw new InvalidArgumentException(field, "must be 1-64 letters, digits, '_' and '-': '" + MlflowRules.quoted(id) + "'");
+            throw new InvalidArgumentException(
+                    field, "must be 1-64 letters, digits, '_' and '-': '" + MlflowRules.quoted(id) + "'");
         }
         return id;
     }
@@ -222,9 +237,15 @@ public class MlflowExperimentService {
         if (!experiment.artifactLocation().isEmpty()) {
             return experiment;
         }
-        return new MlflowExperiment(experiment.id(), experiment.name(), experiment.graphName(),
-                join(config.getArtifactRoot(), experiment.id()), experiment.deleted(), experiment.createdAt(),
-                experiment.updatedAt(), experiment.tags());
+        return new MlflowExperiment(
+                experiment.id(),
+                experiment.name(),
+                experiment.graphName(),
+                join(config.getArtifactRoot(), experiment.id()),
+                experiment.deleted(),
+                experiment.createdAt(),
+                experiment.updatedAt(),
+                experiment.tags());
     }
 
     private static String join(String base, String path) {
@@ -233,15 +254,15 @@ public class MlflowExperimentService {
 
     /** A new experiment id: 18 random digits, like MLflow's file store. */
     static String newId() {
-        return Long.toString(100_000_000_000_000_000L + (RANDOM.nextLong() & Long.MAX_VALUE) % 900_000_000_000_000_000L);
+        return Long.toString(
+                100_000_000_000_000_000L + (RANDOM.nextLong() & Long.MAX_VALUE) % 900_000_000_000_000_000L);
     }
 
     private static boolean isGraphName(String name) {
         return name.length() <= Rules.NAME_MAX && GRAPH_NAME.matcher(name).matches();
     }
 
-    private record Names(String graphName, String mlflowName, String displayName) {
-    }
+    private record Names(String graphName, String mlflowName, String displayName) {}
 
     /**
      * The trialgraph name of an experiment MLflow calls {@code name}: the name itself when it is a
@@ -253,7 +274,9 @@ public class MlflowExperimentService {
         if (isGraphName(name)) {
             return new Names(name, null, display);
         }
-        String slug = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "").replaceAll("-+$", "");
+        String slug = name.replaceAll("[^A-Za-z0-9._-]+", "-")
+                .replaceAll("^[^A-Za-z0-9]+", "")
+                .replaceAll("-+$", "");
         if (slug.length() > Rules.NAME_MAX - id.length() - 1) {
             slug = slug.substring(0, Rules.NAME_MAX - id.length() - 1);
         }

@@ -46,12 +46,18 @@ public class MlflowModelService {
      *
      * @param name empty for a generated one
      */
-    public LoggedModel create(String experimentId, String name, String modelType, String sourceRunId,
-            List<MlflowRunService.Entry> params, List<MlflowRunService.Entry> tags) {
+    public LoggedModel create(
+            String experimentId,
+            String name,
+            String modelType,
+            String sourceRunId,
+            List<MlflowRunService.Entry> params,
+            List<MlflowRunService.Entry> tags) {
         MlflowExperimentService.experimentId("experiment_id", experimentId);
         Rules.text("name", name, Rules.DISPLAY_NAME_MAX);
         if (name.contains("/") || name.contains(":") || name.contains("%")) {
-            throw new InvalidArgumentException("name", "must not contain '/', ':' or '%': '" + MlflowRules.quoted(name) + "'");
+            throw new InvalidArgumentException(
+                    "name", "must not contain '/', ':' or '%': '" + MlflowRules.quoted(name) + "'");
         }
         Rules.text("model_type", modelType, Rules.DISPLAY_NAME_MAX);
         if (!sourceRunId.isEmpty()) {
@@ -61,11 +67,23 @@ public class MlflowModelService {
         Map<String, String> tagValues = entries("tags", tags, MlflowRules.TAG_VALUE_MAX);
         MlflowExperiment experiment = experiments.get(experimentId);
         String id = "m-" + UUID.randomUUID().toString().replace("-", "");
-        String modelName = name.isEmpty() ? NAME_WORDS[RANDOM.nextInt(NAME_WORDS.length)] + "-"
-                + HexFormat.of().toHexDigits((byte) RANDOM.nextInt()) : name;
-        return store.create(new LoggedModel(id, experiment.id(), modelName,
-                experiments.modelArtifactLocation(experiment, id), LoggedModel.PENDING, "", modelType, sourceRunId,
-                null, null, paramValues, tagValues));
+        String modelName = name.isEmpty()
+                ? NAME_WORDS[RANDOM.nextInt(NAME_WORDS.length)] + "-"
+                        + HexFormat.of().toHexDigits((byte) RANDOM.nextInt())
+                : name;
+        return store.create(new LoggedModel(
+                id,
+                experiment.id(),
+                modelName,
+                experiments.modelArtifactLocation(experiment, id),
+                LoggedModel.PENDING,
+                "",
+                modelType,
+                sourceRunId,
+                null,
+                null,
+                paramValues,
+                tagValues));
     }
 
     /** @return the model, unless deleted */
@@ -78,8 +96,10 @@ public class MlflowModelService {
     public LoggedModel finalize(String modelId, String status) {
         modelId("model_id", modelId);
         if (!FINAL_STATUSES.contains(status)) {
-            throw new InvalidArgumentException("status", "must be " + LoggedModel.READY + " or " + LoggedModel.UPLOAD_FAILED
-                    + ", is '" + MlflowRules.quoted(status) + "'");
+            throw new InvalidArgumentException(
+                    "status",
+                    "must be " + LoggedModel.READY + " or " + LoggedModel.UPLOAD_FAILED + ", is '"
+                            + MlflowRules.quoted(status) + "'");
         }
         return store.update(modelId, status, Map.of(), List.of(), Map.of());
     }
@@ -111,7 +131,8 @@ public class MlflowModelService {
      *
      * @param maxResults 0 for the default (50)
      */
-    public Page<LoggedModel> search(List<String> experimentIds, String filter, boolean ordered, long maxResults, String pageToken) {
+    public Page<LoggedModel> search(
+            List<String> experimentIds, String filter, boolean ordered, long maxResults, String pageToken) {
         if (experimentIds.isEmpty()) {
             throw new InvalidArgumentException("experiment_ids", "must name at least one experiment");
         }
@@ -119,14 +140,17 @@ public class MlflowModelService {
             MlflowExperimentService.experimentId("experiment_ids[" + i + "]", experimentIds.get(i));
         }
         if (!filter.isBlank()) {
-            throw new InvalidArgumentException("filter", "searching logged models by a filter is not supported by trialgraph;"
-                    + " search runs instead");
+            throw new InvalidArgumentException(
+                    "filter",
+                    "searching logged models by a filter is not supported by trialgraph;" + " search runs instead");
         }
         if (ordered) {
-            throw new InvalidArgumentException("order_by", "logged models come newest first; other orders are not supported");
+            throw new InvalidArgumentException(
+                    "order_by", "logged models come newest first; other orders are not supported");
         }
         if (maxResults < 0 || maxResults > MAX_SEARCH_RESULTS) {
-            throw new InvalidArgumentException("max_results", "must be between 1 and " + MAX_SEARCH_RESULTS + ", is " + maxResults);
+            throw new InvalidArgumentException(
+                    "max_results", "must be between 1 and " + MAX_SEARCH_RESULTS + ", is " + maxResults);
         }
         int limit = maxResults == 0 ? MAX_SEARCH_RESULTS : (int) maxResults;
         int offset = OffsetToken.decode("page_token", pageToken);
@@ -148,7 +172,8 @@ public class MlflowModelService {
 
     private static Map<String, String> entries(String field, List<MlflowRunService.Entry> entries, int valueMax) {
         if (entries.size() > Rules.MAX_ENTRIES) {
-            throw new InvalidArgumentException(field, "must have at most " + Rules.MAX_ENTRIES + " entries, has " + entries.size());
+            throw new InvalidArgumentException(
+                    field, "must have at most " + Rules.MAX_ENTRIES + " entries, has " + entries.size());
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {

@@ -51,15 +51,20 @@ public class MlflowRunService {
     public static final int MAX_HISTORY_PAGE = 100_000;
     /** get-history-bulk-interval: runs per request, points per run. */
     public static final int MAX_BULK_RUNS = 100;
+
     public static final int MAX_BULK_POINTS = 2_500;
     public static final int DEFAULT_BULK_POINTS = 320;
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String[] NAME_FIRST = {"amber", "brisk", "calm", "dapper", "eager", "fuzzy", "gentle", "hazy",
-        "jolly", "keen", "lucid", "mellow", "nimble", "quiet", "rapid", "sunny", "tidy", "vivid", "witty", "zesty"};
-    private static final String[] NAME_SECOND = {"badger", "crane", "dolphin", "falcon", "gecko", "heron", "ibis", "koala",
-        "lynx", "marmot", "newt", "otter", "panda", "quail", "raven", "stork", "tapir", "urchin", "walrus", "yak"};
+    private static final String[] NAME_FIRST = {
+        "amber", "brisk", "calm", "dapper", "eager", "fuzzy", "gentle", "hazy", "jolly", "keen", "lucid", "mellow",
+        "nimble", "quiet", "rapid", "sunny", "tidy", "vivid", "witty", "zesty"
+    };
+    private static final String[] NAME_SECOND = {
+        "badger", "crane", "dolphin", "falcon", "gecko", "heron", "ibis", "koala", "lynx", "marmot", "newt", "otter",
+        "panda", "quail", "raven", "stork", "tapir", "urchin", "walrus", "yak"
+    };
 
     private final MlflowRunStore store;
     private final MlflowExperimentService experiments;
@@ -77,15 +82,18 @@ public class MlflowRunService {
      * @param experimentId empty for the Default experiment
      * @param startTime null for now
      */
-    public MlflowRun create(String experimentId, String userId, String runName, Instant startTime, Map<String, String> tags) {
+    public MlflowRun create(
+            String experimentId, String userId, String runName, Instant startTime, Map<String, String> tags) {
         String experimentKey = experimentId.isEmpty() ? MlflowExperimentService.DEFAULT_ID : experimentId;
         MlflowExperimentService.experimentId("experiment_id", experimentKey);
         Rules.text("user_id", userId, Rules.DISPLAY_NAME_MAX);
         validateTags("tags", tags);
         String tagged = tags.get(MlflowTags.RUN_NAME);
         if (!runName.isEmpty() && tagged != null && !tagged.equals(runName)) {
-            throw new InvalidArgumentException("run_name", "differs from the tag " + MlflowTags.RUN_NAME + " ('"
-                    + MlflowRules.quoted(tagged) + "'); give one name");
+            throw new InvalidArgumentException(
+                    "run_name",
+                    "differs from the tag " + MlflowTags.RUN_NAME + " ('" + MlflowRules.quoted(tagged)
+                            + "'); give one name");
         }
         String name = !runName.isEmpty() ? runName : tagged != null && !tagged.isEmpty() ? tagged : randomName();
         MlflowRules.runName("run_name", name);
@@ -94,15 +102,24 @@ public class MlflowRunService {
         MlflowExperiment experiment = experiments.get(experimentKey);
         String id = UUID.randomUUID().toString().replace("-", "");
         String user = !userId.isEmpty() ? userId : tags.getOrDefault(MlflowTags.USER, "");
-        MlflowRun run = store.create(new MlflowRunStore.NewRun(id, experiment.id(), name, user,
-                startTime == null ? Instant.now() : startTime, experiments.runArtifactUri(experiment, id), allTags));
+        MlflowRun run = store.create(new MlflowRunStore.NewRun(
+                id,
+                experiment.id(),
+                name,
+                user,
+                startTime == null ? Instant.now() : startTime,
+                experiments.runArtifactUri(experiment, id),
+                allTags));
         return run;
     }
 
     /** @return the run, deleted or not */
     public MlflowRun get(String runId) {
         runId("run_id", runId);
-        return experiments.withIds(() -> store.find(runId), run -> run.isPresent() && run.get().experimentId() == null)
+        return experiments
+                .withIds(
+                        () -> store.find(runId),
+                        run -> run.isPresent() && run.get().experimentId() == null)
                 .orElseThrow(() -> new NotFoundException("run", runId));
     }
 
@@ -129,8 +146,7 @@ public class MlflowRunService {
     }
 
     /** A parameter or tag as logged: key and value. */
-    public record Entry(String key, String value) {
-    }
+    public record Entry(String key, String value) {}
 
     /**
      * Logs metrics, parameters and tags of a run in one transaction (MLflow's log-batch): at most
@@ -146,7 +162,8 @@ public class MlflowRunService {
             MlflowRules.key(at + ".key", param.key());
             MlflowRules.paramValue(at + ".value", param.value());
             if (paramValues.put(param.key(), param.value()) != null) {
-                throw new InvalidArgumentException(at + ".key", "'" + param.key() + "' is given twice; a request logs each parameter once");
+                throw new InvalidArgumentException(
+                        at + ".key", "'" + param.key() + "' is given twice; a request logs each parameter once");
             }
         }
         Map<String, String> tagValues = new LinkedHashMap<>();
@@ -185,7 +202,7 @@ public class MlflowRunService {
         for (int i = 0; i < points.size(); i++) {
             MetricPoint point = points.get(i);
             String at = "metrics[" + i + "]";
-            MetricService.metricName(at + ".key", point.key());
+            Rules.metricName(at + ".key", point.key());
             MetricService.step(at + ".step", point.step());
             if (point.timestamp() < 0) {
                 throw new InvalidArgumentException(at + ".timestamp", "must not be negative, is " + point.timestamp());
@@ -224,7 +241,8 @@ public class MlflowRunService {
         }
         Set<List<Object>> stored = new HashSet<>();
         try {
-            MetricPoints existing = metrics.read(runId, key, minStep, maxStep, 0).points();
+            MetricPoints existing =
+                    metrics.read(runId, key, minStep, maxStep, 0).points();
             for (int i = 0; i < existing.size(); i++) {
                 stored.add(List.of(existing.step(i), existing.timestamp(i), existing.value(i)));
             }
@@ -233,7 +251,8 @@ public class MlflowRunService {
         }
         List<MetricPoint> kept = new ArrayList<>();
         for (MetricPoint point : points) {
-            if (point.modelId().isEmpty() || !stored.contains(List.of(point.step(), point.timestamp(), point.value()))) {
+            if (point.modelId().isEmpty()
+                    || !stored.contains(List.of(point.step(), point.timestamp(), point.value()))) {
                 kept.add(point);
             }
         }
@@ -241,8 +260,7 @@ public class MlflowRunService {
     }
 
     /** A dataset input as MLflow describes it. */
-    public record DatasetRequest(MlflowRun.Dataset dataset, List<Entry> tags) {
-    }
+    public record DatasetRequest(MlflowRun.Dataset dataset, List<Entry> tags) {}
 
     /**
      * Records the datasets (and MLflow 3 logged models) a run used: each dataset becomes an
@@ -251,8 +269,9 @@ public class MlflowRunService {
     public void logInputs(String runId, List<DatasetRequest> datasets, List<String> modelIds) {
         runId("run_id", runId);
         if (datasets.size() > MlflowRules.MAX_DATASETS_PER_REQUEST) {
-            throw new InvalidArgumentException("datasets", "at most " + MlflowRules.MAX_DATASETS_PER_REQUEST
-                    + " datasets a request, has " + datasets.size());
+            throw new InvalidArgumentException(
+                    "datasets",
+                    "at most " + MlflowRules.MAX_DATASETS_PER_REQUEST + " datasets a request, has " + datasets.size());
         }
         List<MlflowRunStore.Input> inputs = new ArrayList<>();
         for (int i = 0; i < datasets.size(); i++) {
@@ -341,9 +360,13 @@ public class MlflowRunService {
     }
 
     /** An MLflow 2 model (the MLmodel file's fields that matter here). */
-    public record LoggedModelJson(String artifactPath, List<String> flavors, String modelUuid, String utcTimeCreated,
-            String mlflowVersion, String historyEntry) {
-    }
+    public record LoggedModelJson(
+            String artifactPath,
+            List<String> flavors,
+            String modelUuid,
+            String utcTimeCreated,
+            String mlflowVersion,
+            String historyEntry) {}
 
     /**
      * Records an MLflow 2 model the run logged: a model artifact {@code runs:/<run_id>/<path>}
@@ -368,7 +391,8 @@ public class MlflowRunService {
         }
         metadata.forEach((key, value) -> Rules.text("model_json." + key, value, Rules.TAG_VALUE_MAX));
         String uri = "runs:/" + runId + "/" + model.artifactPath();
-        Artifact artifact = new Artifact("", uri, ArtifactKind.MODEL, model.artifactPath(), "", "", 0, metadata, null, null);
+        Artifact artifact =
+                new Artifact("", uri, ArtifactKind.MODEL, model.artifactPath(), "", "", 0, metadata, null, null);
         store.logModel(runId, artifact, model.artifactPath(), model.historyEntry(), MlflowRules.TAG_VALUE_MAX);
     }
 
@@ -377,13 +401,19 @@ public class MlflowRunService {
      *
      * @param maxResults 0 for the default (1,000)
      */
-    public Page<MlflowRun> search(List<String> experimentIds, String filter, ViewType view, long maxResults,
-            List<String> orderBy, String pageToken) {
+    public Page<MlflowRun> search(
+            List<String> experimentIds,
+            String filter,
+            ViewType view,
+            long maxResults,
+            List<String> orderBy,
+            String pageToken) {
         if (experimentIds.isEmpty()) {
             throw new InvalidArgumentException("experiment_ids", "must name at least one experiment");
         }
         if (experimentIds.size() > MlflowRules.MAX_RESULTS) {
-            throw new InvalidArgumentException("experiment_ids", "at most " + MlflowRules.MAX_RESULTS + ", has " + experimentIds.size());
+            throw new InvalidArgumentException(
+                    "experiment_ids", "at most " + MlflowRules.MAX_RESULTS + ", has " + experimentIds.size());
         }
         for (int i = 0; i < experimentIds.size(); i++) {
             MlflowExperimentService.experimentId("experiment_ids[" + i + "]", experimentIds.get(i));
@@ -405,9 +435,10 @@ public class MlflowRunService {
      */
     public Page<MetricPoint> history(String runId, String key, long maxResults, String pageToken) {
         runId("run_id", runId);
-        MetricService.metricName("metric_key", key);
+        Rules.metricName("metric_key", key);
         if (maxResults < 0 || maxResults > MAX_HISTORY_PAGE) {
-            throw new InvalidArgumentException("max_results", "must be between 1 and " + MAX_HISTORY_PAGE + ", is " + maxResults);
+            throw new InvalidArgumentException(
+                    "max_results", "must be between 1 and " + MAX_HISTORY_PAGE + ", is " + maxResults);
         }
         int limit = maxResults == 0 ? MAX_HISTORY_PAGE : (int) maxResults;
         OffsetToken.StepPosition from = OffsetToken.decodeStep("page_token", pageToken);
@@ -439,8 +470,7 @@ public class MlflowRunService {
     }
 
     /** A metric value of one of several runs. */
-    public record RunPoint(String runId, MetricPoint point) {
-    }
+    public record RunPoint(String runId, MetricPoint point) {}
 
     /**
      * A metric of several runs, each within a step range and thinned to at most {@code maxResults}
@@ -449,15 +479,18 @@ public class MlflowRunService {
      */
     public List<RunPoint> historyBulk(List<String> runIds, String key, Long startStep, Long endStep, long maxResults) {
         if (runIds.isEmpty() || runIds.size() > MAX_BULK_RUNS) {
-            throw new InvalidArgumentException("run_ids", "must name 1 to " + MAX_BULK_RUNS + " runs, names " + runIds.size());
+            throw new InvalidArgumentException(
+                    "run_ids", "must name 1 to " + MAX_BULK_RUNS + " runs, names " + runIds.size());
         }
-        MetricService.metricName("metric_key", key);
+        Rules.metricName("metric_key", key);
         if ((startStep == null) != (endStep == null)) {
-            throw new InvalidArgumentException(startStep == null ? "start_step" : "end_step",
+            throw new InvalidArgumentException(
+                    startStep == null ? "start_step" : "end_step",
                     "is required when " + (startStep == null ? "end_step" : "start_step") + " is given");
         }
         if (maxResults < 0 || maxResults > MAX_BULK_POINTS) {
-            throw new InvalidArgumentException("max_results", "must be between 1 and " + MAX_BULK_POINTS + ", is " + maxResults);
+            throw new InvalidArgumentException(
+                    "max_results", "must be between 1 and " + MAX_BULK_POINTS + ", is " + maxResults);
         }
         int points = maxResults == 0 ? DEFAULT_BULK_POINTS : (int) Math.max(maxResults, 4);
         List<RunPoint> answer = new ArrayList<>();
@@ -471,7 +504,8 @@ public class MlflowRunService {
                 continue;
             }
             for (int j = 0; j < series.size(); j++) {
-                answer.add(new RunPoint(runId, new MetricPoint(key, series.value(j), series.timestamp(j), series.step(j), "")));
+                answer.add(new RunPoint(
+                        runId, new MetricPoint(key, series.value(j), series.timestamp(j), series.step(j), "")));
             }
         }
         return answer;
@@ -495,7 +529,7 @@ public class MlflowRunService {
     }
 
     private static String randomName() {
-        return NAME_FIRST[RANDOM.nextInt(NAME_FIRST.length)] + "-" + NAME_SECOND[RANDOM.nextInt(NAME_SECOND.length)] + "-"
-                + RANDOM.nextInt(1000);
+        return NAME_FIRST[RANDOM.nextInt(NAME_FIRST.length)] + "-" + NAME_SECOND[RANDOM.nextInt(NAME_SECOND.length)]
+                + "-" + RANDOM.nextInt(1000);
     }
 }

@@ -16,14 +16,14 @@ final class OffsetToken {
     private static final String STEP_PREFIX = "mlflow-step:";
 
     /** Where a history page starts: at {@code step}, after the first {@code skip} points of that step. */
-    record StepPosition(long step, int skip) {
-    }
+    record StepPosition(long step, int skip) {}
 
-    private OffsetToken() {
-    }
+    private OffsetToken() {}
 
     static String encode(int offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
     }
 
     /** @return the offset; 0 for an empty token */
@@ -46,8 +46,10 @@ final class OffsetToken {
     }
 
     static String encodeStep(StepPosition position) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((STEP_PREFIX + position.step() + ":" + position.skip())
-                .getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        (STEP_PREFIX + position.step() + ":" + position.skip()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** @return the position; step 0, skip 0 for an empty token */

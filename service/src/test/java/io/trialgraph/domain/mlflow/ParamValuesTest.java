@@ -21,15 +21,29 @@ class ParamValuesTest {
 
     @Test
     void everythingElseStaysTheString() {
-        for (String text : List.of("1e-05", "007", "+1", "true", "NaN", "Infinity", "0x10", "1_000", "", " 1",
-                "12345678901234567890", "[64, 64]", "adam", "1.0E-5x")) {
+        for (String text : List.of(
+                "1e-05",
+                "007",
+                "+1",
+                "true",
+                "NaN",
+                "Infinity",
+                "0x10",
+                "1_000",
+                "",
+                " 1",
+                "12345678901234567890",
+                "[64, 64]",
+                "adam",
+                "1.0E-5x")) {
             assertThat(ParamValues.typed(text)).as(text).isEqualTo(text);
         }
     }
 
     @Test
     void aTypedValueReadsBackAsLogged() {
-        for (String text : List.of("60", "0.001", "True", "False", "1e-05", "60.0", "-0.5", "adam", "9007199254740993")) {
+        for (String text :
+                List.of("60", "0.001", "True", "False", "1e-05", "60.0", "-0.5", "adam", "9007199254740993")) {
             assertThat(ParamValues.text(ParamValues.typed(text))).as(text).isEqualTo(text);
         }
         assertThat(ParamValues.text(true)).isEqualTo("True");
