@@ -13,6 +13,7 @@ import io.trialgraph.testing.MlflowRest;
 import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -100,6 +101,18 @@ class MlflowErrorsIT {
                         400,
                         "INVALID_PARAMETER_VALUE"))
                 .startsWith("metrics, params and tags: ");
+        // MLflow's size bound of a log-batch body: 100 params of 6,000 characters and 100 tags
+        // of 5,000 are within the counts and the value lengths, but over 1,000,000 bytes together.
+        String bigParams = entries("big", 100).replaceAll("\"v\\d+\"", "\"" + "p".repeat(6000) + "\"");
+        String bigTags = entries("big", 100).replaceAll("\"v\\d+\"", "\"" + "t".repeat(5000) + "\"");
+        assertThat(MlflowRest.error(
+                        mlflow.post(
+                                "runs/log-batch",
+                                "{\"run_id\": \"%s\", \"params\": %s, \"tags\": %s}"
+                                        .formatted(runId, bigParams, bigTags)),
+                        400,
+                        "INVALID_PARAMETER_VALUE"))
+                .startsWith("body: a log-batch request is at most 1000000 bytes, this one 1");
         assertThat(mlflow.okGet("metrics/get-history", "run_id=" + runId + "&metric_key=m3")
                         .get("metrics"))
                 .hasSize(180);
@@ -200,10 +213,9 @@ class MlflowErrorsIT {
                 .isEqualTo("r");
     }
 
-    @Test
-    void everyRouteNamesAnRpcWithARole(TestServer server) {
-        List<String> routes = server.server()
-                .context()
+    /** @return every MLflow route of the server as "METHOD path RPC", path variables as in the template */
+    private static List<String> routes(TrialGraphServer server) {
+        return server.context()
                 .getBean(Router.class)
                 .uriRoutes()
                 .filter(route -> route.getUriMatchTemplate().toPathString().contains("/2.0/mlflow/")
@@ -213,6 +225,17 @@ class MlflowErrorsIT {
                         + route.getAnnotationMetadata().stringValue(Rpc.class).orElse("(none)"))
                 .distinct() // the router lists each route twice (the HTTP port's routes too)
                 .toList();
+    }
+
+    /** @return a route's method and a path that fills its variables, e.g. {@code PATCH /api/2.0/mlflow/logged-models/m-x} */
+    private static String[] request(String route) {
+        String[] parts = route.split(" ");
+        return new String[] {parts[0], parts[1].replaceAll("\\{[^}]*}", "m-x")};
+    }
+
+    @Test
+    void everyRouteNamesAnRpcWithARole(TestServer server) {
+        List<String> routes = routes(server.server());
         assertThat(routes).hasSize(2 * 34);
 
         assertThat(routes)
@@ -286,6 +309,138 @@ class MlflowErrorsIT {
                     writer.post("runs/delete", "{\"run_id\": \"%s\"}".formatted(runId)), 403, "PERMISSION_DENIED");
             admin.ok("runs/delete", "{\"run_id\": \"%s\"}".formatted(runId));
             MlflowRest.error(anonymous.get("no/such/endpoint", ""), 404, "ENDPOINT_NOT_FOUND");
+
+            // Every MLflow route, under both prefixes, refuses a call without a token before any
+            // work, and a reader's token wherever the route's RPC needs more; nothing was changed.
+            HttpPort port = new HttpPort(server.httpPort());
+            HttpPort readerPort = port.withToken("reader-token-0b6f4d2a81");
+            List<String> routes = routes(server);
+            assertThat(routes).hasSize(2 * 34);
+            for (String route : routes) {
+                String[] call = request(route);
+                String body = "{\"run_id\": \"%s\", \"experiment_id\": \"%s\", \"name\": \"anonymous\"}"
+                        .formatted(runId, experimentId);
+                HttpPort.Answer answer = port.send(port.request(call[1])
+                        .header("content-type", "application/json")
+                        .method(call[0], HttpRequest.BodyPublishers.ofString(body))
+                        .build());
+                assertThat(MlflowRest.error(answer, 401, "UNAUTHENTICATED"))
+                        .as(route)
+                        .startsWith("missing bearer token");
+                Role needed = MethodRoles.requiredRole(route.substring(route.lastIndexOf(' ') + 1))
+                        .orElseThrow();
+                if (!Role.READER.includes(needed)) {
+                    MlflowRest.error(
+                            readerPort.send(readerPort
+                                    .request(call[1])
+                                    .header("content-type", "application/json")
+                                    .method(call[0], HttpRequest.BodyPublishers.ofString(body))
+                                    .build()),
+                            403,
+                            "PERMISSION_DENIED");
+                }
+            }
+            assertThat(reader.ok("experiments/search", "{\"filter\": \"name = 'anonymous'\"}")
+                            .has("experiments"))
+                    .isFalse();
+            assertThat(admin.okGet("runs/get", "run_id=" + runId)
+                            .at("/run/info/lifecycle_stage")
+                            .asText())
+                    .isEqualTo("deleted");
         }
+    }
+
+    @Test
+    void noMalformedRequestIsAServerError(TestServer server) {
+        MlflowRest mlflow = MlflowRest.of(server);
+        String runId = run(mlflow, "malformed");
+        String experimentId = mlflow.okGet("runs/get", "run_id=" + runId)
+                .at("/run/info/experiment_id")
+                .asText();
+        HttpPort port = new HttpPort(server.httpPort());
+        // Bodies of the wrong shape, and every field MLflow's requests have given a value of the wrong type.
+        List<String> bodies = List.of(
+                "",
+                "[]",
+                "\"text\"",
+                "42",
+                "null",
+                "{",
+                "{\"run_id\": {}, \"experiment_id\": [], \"name\": {\"a\": 1}, \"key\": [], \"value\": {},"
+                        + " \"timestamp\": \"soon\", \"step\": 1e400, \"metrics\": {}, \"params\": \"p\", \"tags\": 7,"
+                        + " \"datasets\": [1], \"models\": \"m\", \"experiment_ids\": {}, \"max_results\": \"many\","
+                        + " \"order_by\": {}, \"filter\": [], \"page_token\": \"!!!\", \"model_json\": \"{\","
+                        + " \"status\": 3, \"end_time\": [], \"new_name\": {}, \"view_type\": {}}",
+                ("{\"run_id\": \"%s\", \"experiment_id\": \"%s\", \"metrics\": [1, \"a\", null, []],"
+                                + " \"params\": [{\"key\": 1}], \"tags\": [{}], \"datasets\": [{\"dataset\": 1}],"
+                                + " \"models\": [{}], \"experiment_ids\": [[]], \"max_results\": -5,"
+                                + " \"order_by\": [\"metrics.\"], \"filter\": \"metrics.loss <\","
+                                + " \"page_token\": \"eyJ4IjoxfQ\", \"timestamp\": 99999999999999999999,"
+                                + " \"step\": -9223372036854775808, \"key\": \"k\\u0000\", \"value\": \"NaNx\","
+                                + " \"model_json\": \"[]\", \"end_time\": -1, \"status\": \"RUNNING\"}")
+                        .formatted(runId, experimentId));
+        List<String> queries = List.of(
+                "",
+                "run_id=%00&experiment_id=%00&experiment_name=%00&metric_key=%00",
+                "run_id=" + runId + "&metric_key=loss&max_results=-5&page_token=%FF%FE",
+                "run_id=" + runId + "&metric_key=loss&max_results=99999999999999999999&start_step=x&end_step=-1",
+                "run_ids=" + runId + "&metric_key=loss&max_results=0&start_step=9&end_step=1",
+                "experiment_id=" + experimentId + "&filter=name%20%3D&order_by=nope&view_type=X&max_results=many");
+        int answered = 0;
+        for (String route : routes(server.server())) {
+            String[] call = request(route);
+            List<HttpPort.Answer> answers = new java.util.ArrayList<>();
+            if (call[0].equals("GET")) {
+                queries.forEach(query -> answers.add(port.get(call[1] + (query.isEmpty() ? "" : "?" + query))));
+            } else {
+                bodies.forEach(body -> answers.add(port.send(port.request(call[1])
+                        .header("content-type", "application/json")
+                        .method(call[0], HttpRequest.BodyPublishers.ofString(body))
+                        .build())));
+            }
+            for (HttpPort.Answer answer : answers) {
+                if (answer.status() == 200) {
+                    continue; // e.g. a search whose bad fields are all optional and ignored
+                }
+                assertThat(answer.status()).as(route + " " + answer.body()).isIn(400, 404);
+                assertThat(answer.json().path("error_code").asText())
+                        .as(route + " " + answer.body())
+                        .isIn("INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIST", "ENDPOINT_NOT_FOUND");
+                assertThat(answer.json().path("message").asText()).as(route).isNotEmpty();
+                answered++;
+            }
+        }
+        assertThat(answered).isGreaterThan(300);
+        // The run is as it was: none of those requests half-wrote anything.
+        JsonNode run = mlflow.okGet("runs/get", "run_id=" + runId).get("run");
+        assertThat(run.at("/info/status").asText()).isEqualTo("RUNNING");
+        assertThat(run.path("data").has("metrics")).isFalse();
+        assertThat(run.path("data").has("params")).isFalse();
+    }
+
+    @Test
+    void aWebPageCannotWriteThroughTheApi(TestServer server) {
+        // A page on any site may send a "simple" cross-site POST (a form, or text/plain) to a
+        // server on the visitor's loopback without asking first; only application/json bodies
+        // are read, and the answer to a browser's preflight allows no other origin.
+        HttpPort port = new HttpPort(server.httpPort());
+        MlflowRest mlflow = MlflowRest.of(server);
+        for (String type :
+                List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=b")) {
+            HttpPort.Answer answer = port.send(port.request("/api/2.0/mlflow/experiments/create")
+                    .header("content-type", type)
+                    .header("origin", "http://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"csrf\"}"))
+                    .build());
+            assertThat(answer.status()).as(type + " " + answer.body()).isIn(400, 404, 415);
+        }
+        MlflowRest.error(mlflow.get("experiments/get-by-name", "experiment_name=csrf"), 404, "RESOURCE_DOES_NOT_EXIST");
+        HttpPort.Answer preflight = port.send(port.request("/api/2.0/mlflow/experiments/create")
+                .header("origin", "http://evil.example")
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertThat(preflight.header("access-control-allow-origin")).isEmpty();
     }
 }

@@ -61,6 +61,16 @@ public final class MlflowRules {
         }
     }
 
+    /** A log-batch request's body: at most {@link #MAX_BATCH_REQUEST_BYTES} bytes. */
+    public static void batchRequestSize(long bytes) {
+        if (bytes > MAX_BATCH_REQUEST_BYTES) {
+            throw new InvalidArgumentException(
+                    "body",
+                    "a log-batch request is at most " + MAX_BATCH_REQUEST_BYTES + " bytes, this one " + bytes
+                            + "; split it over several requests");
+        }
+    }
+
     private static void limit(String field, int count, int max, String what) {
         if (count > max) {
             throw new InvalidArgumentException(

@@ -29,6 +29,7 @@ import io.trialgraph.service.mlflow.MlflowExperimentService;
 import io.trialgraph.service.mlflow.MlflowModelService;
 import io.trialgraph.service.mlflow.MlflowRunService;
 import io.trialgraph.service.mlflow.MlflowRunService.Entry;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -271,16 +272,12 @@ abstract class MlflowRoutes {
     @Rpc(RPC + "logBatch")
     HttpResponse<String> logBatch(@Body @Nullable String body) {
         return answer(() -> {
-            if (body != null && body.length() > MlflowRules.MAX_BATCH_REQUEST_BYTES) {
-                throw new InvalidArgumentException(
-                        "body",
-                        "a log-batch request is at most " + MlflowRules.MAX_BATCH_REQUEST_BYTES + " bytes, this one "
-                                + body.length());
-            }
+            MlflowRules.batchRequestSize(body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length);
             MlflowRequest request = MlflowRequest.body(body);
             List<MlflowRequest> metricMessages = request.messages("metrics");
             List<MlflowRequest> paramMessages = request.messages("params");
             List<MlflowRequest> tagMessages = request.messages("tags");
+            // The counts are checked first, as MLflow does, before any message is read.
             MlflowRules.batchLimits(metricMessages.size(), paramMessages.size(), tagMessages.size());
             List<MetricPoint> points = new ArrayList<>(metricMessages.size());
             metricMessages.forEach(message -> points.add(metric(message)));
