@@ -5,12 +5,16 @@ import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
+import io.micronaut.web.router.Router;
 import io.trialgraph.config.MlflowConfiguration;
+import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.TrialGraphException;
+import io.trialgraph.domain.mlflow.MlflowRules;
 import io.trialgraph.http.Rpc;
 import io.trialgraph.http.WebServer;
 import io.trialgraph.security.Authenticator;
@@ -28,11 +32,13 @@ final class MlflowAccessFilter implements Ordered {
     private final WebServer web;
     private final Authenticator authenticator;
     private final MlflowConfiguration config;
+    private final Router router;
 
-    MlflowAccessFilter(WebServer web, Authenticator authenticator, MlflowConfiguration config) {
+    MlflowAccessFilter(WebServer web, Authenticator authenticator, MlflowConfiguration config, Router router) {
         this.web = web;
         this.authenticator = authenticator;
         this.config = config;
+        this.router = router;
     }
 
     @Override
@@ -49,7 +55,23 @@ final class MlflowAccessFilter implements Ordered {
         Optional<RouteMatch<?>> route = RouteAttributes.getRouteMatch(request);
         String rpc = route.flatMap(match -> match.getAnnotationMetadata().stringValue(Rpc.class))
                 .orElse(null);
-        if (!config.isEnabled() || rpc == null) {
+        if (!config.isEnabled()) {
+            return MlflowErrors.endpointNotFound(request.getMethodName(), request.getPath());
+        }
+        if (rpc == null) {
+            if (router.find(request.getMethod(), request.getPath(), request)
+                    .findAny()
+                    .isPresent()) {
+                // The endpoint exists but reads JSON only: a form or text/plain body, which a web
+                // page may send to this loopback port without the browser asking first, is refused unread.
+                return MlflowErrors.response(new InvalidArgumentException(
+                        "content-type",
+                        "must be application/json (what MLflow's clients send), is '"
+                                + MlflowRules.quoted(request.getContentType()
+                                        .map(MediaType::toString)
+                                        .orElse(""))
+                                + "'"));
+            }
             return MlflowErrors.endpointNotFound(request.getMethodName(), request.getPath());
         }
         try {
