@@ -5,6 +5,7 @@ rules (and is the authority); tests/test_rules.py checks that both agree, messag
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import invalid
 
@@ -13,6 +14,16 @@ METRIC_NAME_MAX = 255
 WRITER_ID_MAX = 128
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+QUOTE_MAX = 64
+_ESCAPES = {"'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quote(value: str) -> str:
+    """A value in an error message as the server quotes it: at most 64 characters shown, in single
+    quotes, quotes, backslashes and non-printables escaped, the length added when cut."""
+    shown = "".join(_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Cn", "Cs")
+                                        else c) for c in value[:QUOTE_MAX])
+    return f"'{shown}'" if len(value) <= QUOTE_MAX else f"'{shown}'... ({len(value)} characters)"
 
 
 def check_component_name(name: object, field: str = "trial_component_name") -> str:
@@ -21,7 +32,7 @@ def check_component_name(name: object, field: str = "trial_component_name") -> s
     if len(name) > NAME_MAX:
         raise invalid(f"{field}: must be at most {NAME_MAX} characters, has {len(name)}")
     if not _NAME.fullmatch(name):
-        raise invalid(f"{field}: must be letters, digits, '-', '_' and '.', starting with a letter or digit: '{name}'")
+        raise invalid(f"{field}: must be letters, digits, '-', '_' and '.', starting with a letter or digit: {quote(name)}")
     return name
 
 
@@ -31,7 +42,7 @@ def check_metric_name(name: object, field: str = "metric_name") -> str:
     if len(name) > METRIC_NAME_MAX:
         raise invalid(f"{field}: must be at most {METRIC_NAME_MAX} characters, has {len(name)}")
     if _CONTROL.search(name):
-        raise invalid(f"{field}: must not contain control characters")
+        raise invalid(f"{field}: must not contain control characters: {quote(name)}")
     return name
 
 
