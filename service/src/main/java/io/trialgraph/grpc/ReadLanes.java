@@ -21,7 +21,13 @@ public final class ReadLanes {
             AnalyticsServiceGrpc.getExportTableCsvMethod().getFullMethodName(),
             LineageServiceGrpc.getGetLineageMethod().getFullMethodName(),
             LineageServiceGrpc.getGetLineageDotMethod().getFullMethodName(),
-            MetricServiceGrpc.getReadMetricSeriesMethod().getFullMethodName());
+            MetricServiceGrpc.getReadMetricSeriesMethod().getFullMethodName(),
+            // The MLflow API's reads whose size the caller decides (its routes name these).
+            "mlflow.MlflowService/searchRuns",
+            "mlflow.MlflowService/searchExperiments",
+            "mlflow.MlflowService/searchLoggedModels",
+            "mlflow.MlflowService/getMetricHistory",
+            "mlflow.MlflowService/getMetricHistoryBulkInterval");
 
     private ReadLanes() {}
 

@@ -15,14 +15,14 @@ import io.trialgraph.grpc.ReadLanes;
 import java.time.Duration;
 
 /**
- * Gives every API request the budget a gRPC call has: its reads run at most the time the request
+ * Gives every API request (the JSON API and the MLflow API) the budget a gRPC call has: its reads run at most the time the request
  * names in the header {@value #TIMEOUT_HEADER} (milliseconds, capped by
  * {@code trialgraph.reads.max-time}) or else {@code trialgraph.reads.http-default-time}, and the
  * routes that mirror long reads (query, table, export, lineage, series) draw from the same bounded
  * share of Neo4j connections as those RPCs. The budget is current on the thread that runs the
  * route (Micronaut carries it there with the request's propagated context).
  */
-@ServerFilter(Api.PREFIX + "/**")
+@ServerFilter({Api.PREFIX + "/**", "/api/2.0/mlflow/**", "/ajax-api/2.0/mlflow/**"})
 final class HttpReadBudget {
 
     /** The request header that names how long the request's reads may run, in milliseconds. */

@@ -89,7 +89,8 @@ public final class EmbeddedPassword {
                 new PrintStream(OutputStream.nullOutputStream()),
                 new PrintStream(OutputStream.nullOutputStream()),
                 new DefaultFileSystemAbstraction()));
-        new CommandLine(command).parseArgs(value);
+        // "--": a generated password may start with '-' (URL-safe Base64), which is not an option.
+        new CommandLine(command).parseArgs("--", value);
         try {
             command.execute();
         } catch (IOException | RuntimeException e) {

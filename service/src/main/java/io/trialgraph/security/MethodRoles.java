@@ -29,6 +29,9 @@ public final class MethodRoles {
     private static final Set<String> PUBLIC_SERVICES =
             Set.of(HealthGrpc.SERVICE_NAME, ServerReflectionGrpc.SERVICE_NAME);
 
+    /** The service name MLflow's REST routes use for their RPCs. */
+    private static final String MLFLOW = "mlflow.MlflowService/";
+
     private static final Map<String, Role> REQUIRED = Map.ofEntries(
             reader(ServerServiceGrpc.getGetServerInfoMethod()),
             writer(ExperimentServiceGrpc.getCreateExperimentMethod()),
@@ -66,7 +69,43 @@ public final class MethodRoles {
             reader(AnalyticsServiceGrpc.getExportTableCsvMethod()),
 
             // Read-only by construction: the query service refuses any plan that writes.
-            reader(QueryServiceGrpc.getRunQueryMethod()));
+            reader(QueryServiceGrpc.getRunQueryMethod()),
+
+            // MLflow's REST API on the HTTP port (io.trialgraph.http.mlflow), its RPCs named as in
+            // MLflow's service.proto: reads reader, logging writer, deletes and restores admin.
+            reader(MLFLOW + "getExperiment"),
+            reader(MLFLOW + "getExperimentByName"),
+            reader(MLFLOW + "searchExperiments"),
+            writer(MLFLOW + "createExperiment"),
+            writer(MLFLOW + "updateExperiment"),
+            writer(MLFLOW + "setExperimentTag"),
+            writer(MLFLOW + "deleteExperimentTag"),
+            admin(MLFLOW + "deleteExperiment"),
+            admin(MLFLOW + "restoreExperiment"),
+            reader(MLFLOW + "getRun"),
+            reader(MLFLOW + "searchRuns"),
+            reader(MLFLOW + "getMetricHistory"),
+            reader(MLFLOW + "getMetricHistoryBulkInterval"),
+            writer(MLFLOW + "createRun"),
+            writer(MLFLOW + "updateRun"),
+            writer(MLFLOW + "logMetric"),
+            writer(MLFLOW + "logParam"),
+            writer(MLFLOW + "setTag"),
+            writer(MLFLOW + "deleteTag"),
+            writer(MLFLOW + "logBatch"),
+            writer(MLFLOW + "logModel"),
+            writer(MLFLOW + "logInputs"),
+            writer(MLFLOW + "logOutputs"),
+            admin(MLFLOW + "deleteRun"),
+            admin(MLFLOW + "restoreRun"),
+            reader(MLFLOW + "getLoggedModel"),
+            reader(MLFLOW + "searchLoggedModels"),
+            writer(MLFLOW + "createLoggedModel"),
+            writer(MLFLOW + "finalizeLoggedModel"),
+            writer(MLFLOW + "setLoggedModelTags"),
+            writer(MLFLOW + "deleteLoggedModelTag"),
+            writer(MLFLOW + "LogLoggedModelParams"),
+            admin(MLFLOW + "deleteLoggedModel"));
 
     private MethodRoles() {}
 
@@ -90,5 +129,17 @@ public final class MethodRoles {
 
     private static Map.Entry<String, Role> admin(MethodDescriptor<?, ?> method) {
         return entry(method.getFullMethodName(), Role.ADMIN);
+    }
+
+    private static Map.Entry<String, Role> reader(String method) {
+        return entry(method, Role.READER);
+    }
+
+    private static Map.Entry<String, Role> writer(String method) {
+        return entry(method, Role.WRITER);
+    }
+
+    private static Map.Entry<String, Role> admin(String method) {
+        return entry(method, Role.ADMIN);
     }
 }

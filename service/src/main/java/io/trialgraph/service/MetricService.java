@@ -103,12 +103,24 @@ public class MetricService {
             metricName(at + ".metric_name", series.metric());
             MetricPoints p = series.points();
             for (int j = 0; j < p.size(); j++) {
-                if (p.step(j) < 0) {
-                    throw new InvalidArgumentException(
-                            at + ".steps[" + j + "]", "must not be negative, is " + p.step(j));
-                }
+                step(at + ".steps[" + j + "]", p.step(j));
             }
         }
+    }
+
+    /** A step: not negative. */
+    public static long step(String field, long step) {
+        if (step < 0) {
+            throw new InvalidArgumentException(field, "must not be negative, is " + step);
+        }
+        return step;
+    }
+
+    /** Counts points stored another way than a gRPC batch (MLflow's REST API) in the ingest meters. */
+    public void recordStored(long points, long commitNanos) {
+        batchPoints.record(points);
+        commits.record(commitNanos, TimeUnit.NANOSECONDS);
+        storedPoints.increment(points);
     }
 
     /** A metric name: 1-255 characters, no control characters. */

@@ -155,6 +155,26 @@ public class MetricStore {
         });
     }
 
+    /**
+     * Stores points that carry no writer sequence (MLflow's REST API) inside the caller's
+     * transaction: nothing is skipped as a resend; the writer's lock serialises the writes of one
+     * writer and its sequence counts them.
+     *
+     * @return the points stored
+     * @throws NotFoundException when a component does not exist
+     */
+    long appendUnsequenced(TransactionContext tx, String writerId, List<MetricBatch.Series> series) {
+        MetricBatch unsequenced = new MetricBatch(writerId, 0, series);
+        Map<List<String>, MetricPoints> bySeries = bySeries(unsequenced);
+        List<Map<String, Object>> keys = new ArrayList<>();
+        bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
+        // A sequence no writer reaches, so the claim never takes the batch for a resend.
+        Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", writerId, "sequence", Long.MAX_VALUE, "keys", keys))
+                .single();
+        MetricBatch batch = new MetricBatch(writerId, claimed.get("committed").asLong() + 1, series);
+        return write(tx, batch, bySeries, claimed.get("series").asList(Value::asMap));
+    }
+
     /** Marks a rejected batch as done, so the writer's sequence moves past it. */
     public void skip(String writerId, long sequence) {
         neo4j.write(tx -> {

@@ -122,6 +122,10 @@ class HttpReadBoundsIT {
                 assertThat(refused.json().at("/error/message").asText())
                         .contains("trialgraph.reads.long-read-connections");
                 assertThat(refused.header("Retry-After")).isEqualTo("1");
+                // The MLflow API's searches are long reads too, refused in MLflow's error shape.
+                HttpPort.Answer search = http.post("/api/2.0/mlflow/runs/search", "{\"experiment_ids\": [\"0\"]}");
+                assertThat(search.status()).as(search.body()).isEqualTo(429);
+                assertThat(search.json().at("/error_code").asText()).isEqualTo("RESOURCE_EXHAUSTED");
                 // Short reads are not in that share (their own time is generous: a cold server plans slowly).
                 HttpPort.Answer lookup = http.send(http.request("/api/v1/experiments")
                         .header("X-Timeout-Ms", "30000")
