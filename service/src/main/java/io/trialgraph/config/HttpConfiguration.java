@@ -2,6 +2,7 @@ package io.trialgraph.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The HTTP port: the web UI and the JSON API behind it, with the same bearer tokens, roles and
@@ -24,6 +25,7 @@ public class HttpConfiguration {
     private Duration firstRequestTimeout = Duration.ofSeconds(10);
     private int maxLiveStreams = 64;
     private int threads = 16;
+    private List<String> allowedHosts = List.of();
 
     /** @return whether the HTTP port is opened; default true */
     public boolean isEnabled() {
@@ -117,5 +119,18 @@ public class HttpConfiguration {
 
     public void setThreads(int threads) {
         this.threads = threads;
+    }
+
+    /**
+     * @return the host names (the {@code Host} header without its port) the HTTP port answers to;
+     *     empty (the default): loopback names only while it binds loopback, any name otherwise;
+     *     {@code *}: any name
+     */
+    public List<String> getAllowedHosts() {
+        return allowedHosts;
+    }
+
+    public void setAllowedHosts(List<String> allowedHosts) {
+        this.allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     }
 }

@@ -18,22 +18,33 @@ import java.util.Optional;
  * the management port serves only Micronaut's management endpoints (health, Prometheus), the HTTP
  * port only the UI's files ({@link UiAsset}) and API routes ({@link Rpc}), each of which needs the
  * bearer token and role its RPC needs on gRPC ({@link Authenticator}). A route that is neither on
- * the HTTP port is refused (fail closed).
+ * the HTTP port is refused (fail closed). First of all, a request must name a host the port answers
+ * to ({@link AllowedHosts}).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class HttpAccessFilter {
 
     private final WebServer web;
     private final Authenticator authenticator;
+    private final AllowedHosts hosts;
 
-    HttpAccessFilter(WebServer web, Authenticator authenticator) {
+    HttpAccessFilter(WebServer web, Authenticator authenticator, AllowedHosts hosts) {
         this.web = web;
         this.authenticator = authenticator;
+        this.hosts = hosts;
     }
 
     @RequestFilter
     @Nullable
     HttpResponse<?> check(HttpRequest<?> request) {
+        boolean onHttpPort = web.isRunning() && request.getServerAddress().getPort() == web.port();
+        if (onHttpPort) {
+            try {
+                hosts.check(request.getHeaders().get(HttpHeaders.HOST));
+            } catch (TrialGraphException refused) {
+                return ApiErrors.response(refused); // 403: a name this port does not answer to
+            }
+        }
         Optional<RouteMatch<?>> route = RouteAttributes.getRouteMatch(request);
         if (route.isEmpty()) {
             return null; // no route: the router answers 404 (or 405)
@@ -41,7 +52,6 @@ final class HttpAccessFilter {
         String rpc = route.get().getAnnotationMetadata().stringValue(Rpc.class).orElse(null);
         boolean asset = route.get().getAnnotationMetadata().hasAnnotation(UiAsset.class)
                 || route.get().getAnnotationMetadata().hasStereotype(UiAsset.class);
-        boolean onHttpPort = web.isRunning() && request.getServerAddress().getPort() == web.port();
         try {
             if (!onHttpPort) {
                 if (rpc != null || asset) {

@@ -145,6 +145,54 @@ class HttpSecurityIT {
         }
     }
 
+    @Test
+    void onLoopbackOnlyLoopbackHostNamesAreAnswered(TestServer server, TestNeo4j neo4j) throws Exception {
+        // A web page that points its own name at 127.0.0.1 (DNS rebinding) sends that name as Host.
+        try (Socket socket = new Socket("127.0.0.1", server.server().httpPort())) {
+            socket.setSoTimeout(20_000);
+            String answer = request(socket, "/api/v1/experiments", "attacker.example:8080");
+            assertThat(answer).startsWith("HTTP/1.1 403");
+            assertThat(answer)
+                    .contains("PERMISSION_DENIED")
+                    .contains("'attacker.example'")
+                    .contains("trialgraph.http.allowed-hosts");
+        }
+        try (Socket socket = new Socket("127.0.0.1", server.server().httpPort())) {
+            socket.setSoTimeout(20_000);
+            String answer = request(socket, "/api/2.0/mlflow/experiments/search?max_results=1", "attacker.example");
+            assertThat(answer).startsWith("HTTP/1.1 403").contains("\"error_code\":\"PERMISSION_DENIED\"");
+        }
+        for (String host : List.of("localhost", "127.0.0.1:8080", "[::1]:8080", "LOCALHOST:1")) {
+            try (Socket socket = new Socket("127.0.0.1", server.server().httpPort())) {
+                socket.setSoTimeout(20_000);
+                assertThat(request(socket, "/api/v1/experiments", host))
+                        .as(host)
+                        .startsWith("HTTP/1.1 200");
+            }
+        }
+        // Names the operator lists are answered (and only those).
+        try (TrialGraphServer named =
+                TestServer.dedicated(neo4j, Map.of("trialgraph.http.allowed-hosts", List.of("trialgraph.internal")))) {
+            try (Socket socket = new Socket("127.0.0.1", named.httpPort())) {
+                socket.setSoTimeout(20_000);
+                assertThat(request(socket, "/api/v1/experiments", "trialgraph.internal:8080"))
+                        .startsWith("HTTP/1.1 200");
+            }
+            try (Socket socket = new Socket("127.0.0.1", named.httpPort())) {
+                socket.setSoTimeout(20_000);
+                assertThat(request(socket, "/api/v1/experiments", "localhost")).startsWith("HTTP/1.1 403");
+            }
+        }
+    }
+
+    /** Sends one GET with the given Host; returns the whole answer (status line, headers, body). */
+    private static String request(Socket socket, String path, String host) throws IOException {
+        socket.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     private static Socket open(TrialGraphServer server) throws IOException {
         Socket socket = new Socket("127.0.0.1", server.httpPort());
         socket.setSoTimeout(20_000);
@@ -155,7 +203,8 @@ class HttpSecurityIT {
     private static String answer(Socket socket) throws IOException {
         try {
             socket.getOutputStream()
-                    .write("GET /api/v1/server-info HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    .write("GET /api/v1/server-info HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             StringBuilder line = new StringBuilder();
             int c;

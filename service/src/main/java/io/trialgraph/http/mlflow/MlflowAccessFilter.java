@@ -15,6 +15,7 @@ import io.trialgraph.config.MlflowConfiguration;
 import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.TrialGraphException;
 import io.trialgraph.domain.mlflow.MlflowRules;
+import io.trialgraph.http.AllowedHosts;
 import io.trialgraph.http.Rpc;
 import io.trialgraph.http.WebServer;
 import io.trialgraph.security.Authenticator;
@@ -33,12 +34,15 @@ final class MlflowAccessFilter implements Ordered {
     private final Authenticator authenticator;
     private final MlflowConfiguration config;
     private final Router router;
+    private final AllowedHosts hosts;
 
-    MlflowAccessFilter(WebServer web, Authenticator authenticator, MlflowConfiguration config, Router router) {
+    MlflowAccessFilter(
+            WebServer web, Authenticator authenticator, MlflowConfiguration config, Router router, AllowedHosts hosts) {
         this.web = web;
         this.authenticator = authenticator;
         this.config = config;
         this.router = router;
+        this.hosts = hosts;
     }
 
     @Override
@@ -51,6 +55,11 @@ final class MlflowAccessFilter implements Ordered {
     HttpResponse<?> check(HttpRequest<?> request) {
         if (!web.isRunning() || request.getServerAddress().getPort() != web.port()) {
             return null; // another port: the port's own filter refuses
+        }
+        try {
+            hosts.check(request.getHeaders().get(HttpHeaders.HOST));
+        } catch (TrialGraphException refused) {
+            return MlflowErrors.response(refused);
         }
         Optional<RouteMatch<?>> route = RouteAttributes.getRouteMatch(request);
         String rpc = route.flatMap(match -> match.getAnnotationMetadata().stringValue(Rpc.class))
