@@ -74,9 +74,17 @@ class WebUiBrowserIT {
                     && firstRowName(d).equals("custom-adam-60-training"));
 
             // val_acc of the top three on one chart: three series.
-            List<WebElement> checkboxes = browser.findElements(By.cssSelector("#table tbody input.select-row"));
+            // The table may be drawn again meanwhile (the filter's answer): find each box afresh.
             for (int i = 0; i < 3; i++) {
-                checkboxes.get(i).click();
+                int row = i;
+                wait.ignoring(StaleElementReferenceException.class).until(d -> {
+                    WebElement box = d.findElements(By.cssSelector("#table tbody input.select-row"))
+                            .get(row);
+                    if (!box.isSelected()) {
+                        box.click();
+                    }
+                    return box.isSelected();
+                });
             }
             new Select(browser.findElement(By.id("chart-metric"))).selectByValue("val_acc");
             browser.findElement(By.id("chart-selected")).click();
