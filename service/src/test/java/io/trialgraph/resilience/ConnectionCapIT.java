@@ -148,7 +148,8 @@ class ConnectionCapIT {
     /** One GET on a kept-alive connection; returns the status line. */
     private static String httpGet(Socket socket) throws IOException {
         socket.getOutputStream()
-                .write("GET /api/v1/server-info HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                .write("GET /api/v1/server-info HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
         int length = -1;
