@@ -12,6 +12,7 @@ public class ServerConfiguration {
     private Duration defaultDeadline = Duration.ofMinutes(5);
     private int maxConcurrentCallsPerConnection = 256;
     private int maxConnections = 4_096;
+    private Duration firstCallTimeout = Duration.ofSeconds(30);
 
     /**
      * @return how long calls in flight may run on after SIGTERM before they are cancelled;
@@ -72,5 +73,19 @@ public class ServerConfiguration {
 
     public void setMaxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    /**
+     * @return how long a new gRPC connection may stay open without starting a call that passed
+     *     authentication (any call when authentication is off; health checks do not count); it is
+     *     closed then, so connections that never authenticate do not hold places under
+     *     {@link #getMaxConnections()} for the whole idle timeout. Default 30 seconds
+     */
+    public Duration getFirstCallTimeout() {
+        return firstCallTimeout;
+    }
+
+    public void setFirstCallTimeout(Duration firstCallTimeout) {
+        this.firstCallTimeout = firstCallTimeout;
     }
 }

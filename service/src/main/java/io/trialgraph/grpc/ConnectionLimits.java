@@ -1,12 +1,18 @@
 package io.trialgraph.grpc;
 
+import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.core.order.Ordered;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,9 +27,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.security.MethodRoles;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.lang.management.ManagementFactory;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,15 +45,23 @@ import org.slf4j.LoggerFactory;
  * What the gRPC port does before a call reaches an endpoint: it keeps at most
  * {@code trialgraph.server.max-connections} connections open (one more is closed the moment it is
  * accepted, before any handshake or token), so idle or hostile clients cannot take every file
- * descriptor. The handshake and idle timeouts are micronaut-grpc's
- * {@code grpc.server.handshake-timeout} and {@code max-connection-idle}.
+ * descriptor. A connection that has not started a call past authentication (health checks do not
+ * count) within {@code trialgraph.server.first-call-timeout} is closed, so connections that never
+ * authenticate hold a place for seconds, not for the whole idle timeout. The handshake and idle
+ * timeouts are micronaut-grpc's {@code grpc.server.handshake-timeout} and
+ * {@code max-connection-idle}.
  *
  * <p>Counting connections needs the accepting channel, so the server gets its listening channel
  * from us (the transport grpc-netty would choose, with a gate in front of the acceptor), and with
- * it (grpc-netty requires both or neither) event loops of its own.
+ * it (grpc-netty requires both or neither) event loops of its own. A call knows its connection by
+ * the client's address (grpc's {@link Grpc#TRANSPORT_ATTR_REMOTE_ADDR}, the accepted channel's
+ * remote address), which is how the interceptor half of this class finds the connection to keep.
  */
 @Singleton
-class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
+class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>>, ServerInterceptor, Ordered {
+
+    /** Right after authentication: only calls that passed it keep their connection. */
+    static final int ORDER = InterceptorOrder.AUTHENTICATION + 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimits.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -51,6 +70,11 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     private final Counter refused;
+    private final Counter withoutCall;
+    private final Duration firstCallTimeout;
+    /** Connections accepted that have not started a call past authentication yet, by the client's address. */
+    private final Map<SocketAddress, Channel> withoutCallYet = new ConcurrentHashMap<>();
+
     private EventLoopGroup boss;
     private EventLoopGroup workers;
 
@@ -59,6 +83,12 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
             throw new InvalidConfigurationException(
                     "trialgraph.server.max-connections (TRIALGRAPH_SERVER_MAX_CONNECTIONS): "
                             + "must be at least 1, is " + config.getMaxConnections());
+        }
+        this.firstCallTimeout = config.getFirstCallTimeout();
+        if (firstCallTimeout == null || firstCallTimeout.isNegative() || firstCallTimeout.isZero()) {
+            throw new InvalidConfigurationException(
+                    "trialgraph.server.first-call-timeout (TRIALGRAPH_SERVER_FIRST_CALL_TIMEOUT): "
+                            + "must be a positive duration such as 30s, is " + firstCallTimeout);
         }
         long descriptors = maxFileDescriptors();
         if (descriptors > 0 && config.getMaxConnections() > descriptors / 2) {
@@ -77,6 +107,10 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
                 .register(registry);
         this.refused = Counter.builder("trialgraph.grpc.connections.refused")
                 .description("Connections closed on accept because trialgraph.server.max-connections were open")
+                .register(registry);
+        this.withoutCall = Counter.builder("trialgraph.grpc.connections.without.call")
+                .description("Connections closed because no call passed authentication within "
+                        + "trialgraph.server.first-call-timeout")
                 .register(registry);
     }
 
@@ -115,7 +149,21 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
         public void channelRead(ChannelHandlerContext context, Object message) {
             Channel connection = (Channel) message;
             if (open.incrementAndGet() <= maxConnections) {
-                connection.closeFuture().addListener(closed -> open.decrementAndGet());
+                SocketAddress client = connection.remoteAddress();
+                if (client != null) {
+                    withoutCallYet.put(client, connection);
+                    context.executor()
+                            .schedule(
+                                    () -> closeWithoutCall(client, connection),
+                                    firstCallTimeout.toMillis(),
+                                    TimeUnit.MILLISECONDS);
+                }
+                connection.closeFuture().addListener(closed -> {
+                    open.decrementAndGet();
+                    if (client != null) {
+                        withoutCallYet.remove(client, connection);
+                    }
+                });
                 context.fireChannelRead(message);
             } else {
                 open.decrementAndGet();
@@ -125,6 +173,31 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>> {
                 warn();
             }
         }
+    }
+
+    private void closeWithoutCall(SocketAddress client, Channel connection) {
+        if (withoutCallYet.remove(client, connection)) {
+            withoutCall.increment();
+            connection.close();
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    /** A call that got past authentication (health checks and reflection aside) keeps its connection. */
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!MethodRoles.isPublic(call.getMethodDescriptor().getFullMethodName())) {
+            SocketAddress client = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+            if (client != null) {
+                withoutCallYet.remove(client);
+            }
+        }
+        return next.startCall(call, headers);
     }
 
     private void warn() {

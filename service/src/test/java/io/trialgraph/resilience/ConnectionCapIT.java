@@ -1,12 +1,21 @@
 package io.trialgraph.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trialgraph.TrialGraphServer;
+import io.trialgraph.api.v1.GetServerInfoRequest;
+import io.trialgraph.api.v1.ServerServiceGrpc;
 import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
@@ -107,6 +116,86 @@ class ConnectionCapIT {
                 closeQuietly(socket);
             }
         }
+    }
+
+    /**
+     * A gRPC connection that has started no call past authentication is closed after
+     * {@code first-call-timeout}, not the 10-minute idle timeout: one that never called, one whose
+     * calls were refused for want of a token, one that only asked for health. A connection whose
+     * call passed authentication stays open past it.
+     */
+    @Test
+    void grpcConnectionsWithoutAnAuthenticatedCallAreClosedAfterTheFirstCallTimeout(TestNeo4j neo4j) throws Exception {
+        String token = "first-call-token-5d1c9e2f";
+        try (TrialGraphServer server = TestServer.dedicated(
+                neo4j,
+                Map.of(
+                        "trialgraph.server.first-call-timeout", "2s",
+                        "grpc.server.max-connection-idle", "10m",
+                        "trialgraph.auth.enabled", "true",
+                        "trialgraph.auth.tokens", "reader dashboard " + token))) {
+            MeterRegistry meters = server.context().getBean(MeterRegistry.class);
+            ManagedChannel silent = channel(server);
+            ManagedChannel stranger = channel(server);
+            ManagedChannel healthOnly = channel(server);
+            ManagedChannel reader = channel(server);
+            try {
+                silent.getState(true);
+                for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                        silent.getState(false) != ConnectivityState.READY; ) {
+                    assertThat(System.nanoTime())
+                            .as("a silent channel connects")
+                            .isLessThan(until);
+                    Thread.sleep(20);
+                }
+                assertThatThrownBy(() -> ServerServiceGrpc.newBlockingStub(stranger)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .getServerInfo(GetServerInfoRequest.getDefaultInstance()))
+                        .hasMessageContaining("UNAUTHENTICATED");
+                assertThat(HealthGrpc.newBlockingStub(healthOnly)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .check(HealthCheckRequest.getDefaultInstance())
+                                .getStatus())
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                Metadata bearer = new Metadata();
+                bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                assertThat(ServerServiceGrpc.newBlockingStub(reader)
+                                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+                                .getVersion())
+                        .isNotEmpty();
+
+                // Closed by the server, a channel goes back to IDLE (it would reconnect on its next call).
+                for (ManagedChannel closed : List.of(silent, stranger, healthOnly)) {
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (closed.getState(false) == ConnectivityState.READY
+                            || closed.getState(false) == ConnectivityState.CONNECTING) {
+                        assertThat(System.nanoTime())
+                                .as("a connection without an authenticated call is closed")
+                                .isLessThan(until);
+                        Thread.sleep(100);
+                    }
+                }
+                assertThat(meters.get("trialgraph.grpc.connections.without.call")
+                                .counter()
+                                .count())
+                        .isGreaterThanOrEqualTo(3);
+                assertThat(reader.getState(false))
+                        .as("the connection that made an authenticated call is kept past the first-call timeout")
+                        .isEqualTo(ConnectivityState.READY);
+            } finally {
+                for (ManagedChannel channel : List.of(silent, stranger, healthOnly, reader)) {
+                    channel.shutdownNow();
+                }
+            }
+        }
+    }
+
+    private static ManagedChannel channel(TrialGraphServer server) {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     /**
