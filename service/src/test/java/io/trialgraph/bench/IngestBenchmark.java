@@ -29,7 +29,7 @@ import org.neo4j.driver.Session;
  *
  * <p>Run: {@code ./mvnw -q -pl service -am -Pbench -DskipTests verify -Dbench=ingest}
  * (options: {@code -Dbench.points=2000000 -Dbench.repeats=3 -Dbench.diskPoints=10000000 -Dbench.streams=1,8,32
- * -Dbench.baselines=true -Dbench.warmupSeconds=20}).
+ * -Dbench.baselines=true -Dbench.warmupSeconds=30}).
  */
 public final class IngestBenchmark {
 
@@ -49,7 +49,7 @@ public final class IngestBenchmark {
                 .mapToInt(Integer::parseInt)
                 .toArray();
         boolean baselines = Boolean.parseBoolean(System.getProperty("bench.baselines", "true"));
-        int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 20);
+        int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 30);
         System.out.printf(
                 Locale.ROOT,
                 "Metric ingest: %,d points per run, batches of %,d points (%d metrics x %,d steps), "
