@@ -21,6 +21,7 @@ import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Logging;
+import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
@@ -226,6 +227,24 @@ public final class Neo4jConnection implements AutoCloseable {
         return reads.run("the read", null, Map.of(), config -> {
             try (Session session = session(AccessMode.READ)) {
                 return session.executeRead(work, config);
+            }
+        });
+    }
+
+    /**
+     * Runs one query as a transaction of its own (auto-commit) within the current call's budget,
+     * as {@link #read} does, and hands all its records to {@code work}. It takes one round trip
+     * where an explicit transaction takes three (begin, run, commit): for short reads that are
+     * one query. Not retried by the driver (a caller may ask again).
+     *
+     * @throws io.trialgraph.domain.DeadlineExceededException when the caller's time ran out
+     * @throws io.trialgraph.domain.CancelledException when the caller cancelled
+     * @throws io.trialgraph.domain.ResourceExhaustedException when the share of long reads stayed full
+     */
+    public <T> T readQuery(String cypher, Map<String, Object> parameters, Function<List<Record>, T> work) {
+        return reads.run("the read", null, Map.of(), config -> {
+            try (Session session = session(AccessMode.READ)) {
+                return work.apply(session.run(cypher, parameters, config).list());
             }
         });
     }

@@ -30,17 +30,19 @@ import org.neo4j.driver.TransactionContext;
  * <p>The work is bounded by the page, not by the graph:
  * <ul>
  *   <li><b>Small walks</b> (everything within {@code max_depth} of each start node is at most
- *       {@value #WHOLE_WALK_LIMIT} nodes, and no stop kinds): one query that resolves the start
- *       nodes, walks them with one variable-length match per start node and direction (which Neo4j
+ *       {@value #WHOLE_WALK_LIMIT} nodes, and no stop kinds): one query, run as a transaction of
+ *       its own (one round trip), that resolves the start nodes, walks them with one variable-length match per start node and direction (which Neo4j
  *       runs with its pruning BFS, visiting each node once, and stops after
- *       {@value #WHOLE_WALK_LIMIT} + 1 nodes) and reads the edges among the nodes walked.</li>
+ *       {@value #WHOLE_WALK_LIMIT} + 1 nodes) and reads the edges among the nodes walked. A start
+ *       node with more edges than that in a direction is not walked there at all.</li>
  *   <li><b>Larger walks</b> go level by level. A level whose edges number at most
  *       {@value #LEVEL_EXPAND_LIMIT} is read whole; the walk stops at the level where the page
  *       fills. On a larger level only the page's nodes are read: the smallest keys among the
- *       level's nodes, either by expanding the level with a top-k sort or by scanning the name (or
- *       URI) index in order and keeping the nodes linked to the level before, whichever touches
- *       fewer entries. A dataset used by 200,000 jobs thus costs about as much as its first
- *       1,000.</li>
+ *       level's nodes, either by scanning the name (or URI) index in order and keeping the nodes
+ *       linked to the level before, where a short probe of the index finds them dense enough, or
+ *       else by expanding the level with a top-k sort, which reads one property per edge: a
+ *       dataset used by 200,000 jobs costs far less than holding them all, but still grows with
+ *       them (Neo4j keeps no order of one node's neighbours that a page could seek to).</li>
  *   <li>No walk holds more than {@code trialgraph.reads.max-lineage-nodes} nodes: one that would
  *       is refused with RESOURCE_EXHAUSTED rather than answered slowly.</li>
  * </ul>
@@ -96,15 +98,22 @@ public class LineageStore {
 
     /**
      * The walk of one direction in {@link #SMALL_WALK}: {@code %1$s} the direction, {@code %2$s}
-     * the pattern. The direction is named outside the inner call: a constant among the returned
+     * the pattern, {@code %3$s} one step of it. A start node with more edges in the direction
+     * than a small walk holds (a dataset used by thousands of jobs) is not walked: it comes back
+     * once at depth -1, and the walk goes level by level. Neo4j answers its degree from the
+     * node's relationship groups without reading the edges. The direction is named outside the inner call: a constant among the returned
      * columns makes Neo4j group by it, which turns the pruning search into an eager one that
      * reads the whole walk before the limit (200,001 rows for the benchmark's hub).
      */
     private static final String SMALL_WALK_DIRECTION = """
                 CALL (s) {
+                    WITH s WHERE COUNT { (s)%3$s() } <= $degree
                     MATCH p = (s)%2$s(m)
                     RETURN m, min(length(p)) AS depth
                     LIMIT $limit
+                    UNION ALL
+                    WITH s WHERE COUNT { (s)%3$s() } > $degree
+                    RETURN s AS m, -1 AS depth
                 }
                 RETURN '%1$s' AS direction, m, depth""";
 
@@ -128,15 +137,16 @@ public class LineageStore {
      * linked twice comes twice; nodes already reached are left to the caller, which asks for a
      * few more): {@code %1$s} the pattern from f to m, {@code %2$s} the label (implied by the
      * step: artifacts lead to components and back), {@code %3$s} the key property, {@code %4$s}
-     * the node columns, {@code %5$s} an upper bound on the key or nothing. Per edge it reads one
-     * property and nothing else: 200,000 edges cost about as much as counting them.
+     * the node columns, {@code %5$s} the conditions on the key and kind ({@link #expandedFilter}).
+     * Per edge it reads one property and compares it to the top's last key (as many edges cost
+     * about three times as much as counting them).
      */
     private static final String LEVEL_TOP_BY_EXPANDING = """
             UNWIND $frontier AS id
             MATCH (f) WHERE elementId(f) = id
             MATCH (f)%1$s(m)
             WITH m, m.%3$s AS key
-            WHERE key > $after %5$s AND ($kinds IS NULL OR m.kind IN $kinds)
+            WHERE %5$s
             WITH m, key ORDER BY key LIMIT $limit
             RETURN elementId(m) AS id, %4$s""";
 
@@ -161,6 +171,13 @@ public class LineageStore {
      * entries per node wanted (then the level is expanded and its top sorted instead).
      */
     private static final int SCAN_PER_NODE = 20;
+
+    /**
+     * How many index entries per node wanted the probe before a scan reads: when it finds too few
+     * of the level's nodes to fill the page within {@link #SCAN_PER_NODE} entries a node, the
+     * level is expanded instead, having cost a tenth of a full scan.
+     */
+    private static final int PROBE_PER_NODE = 2;
 
     /** How many nodes carry a label: Neo4j answers from its counts store. */
     private static final String LABEL_COUNT = "MATCH (m:%s) RETURN count(m) AS nodes";
@@ -210,29 +227,27 @@ public class LineageStore {
      * @throws ResourceExhaustedException when the walk would hold more than {@code trialgraph.reads.max-lineage-nodes} nodes
      */
     public Walk walk(Lineage.Query query) {
-        return neo4j.read(tx -> {
-            if (query.stopKinds().isEmpty()) {
-                SmallWalk small = smallWalk(tx, query);
-                if (small.links() != null) {
-                    return page(tx, query, small.reached().values(), small.links());
-                }
-                return page(
-                        tx,
-                        query,
-                        new LevelWalk(tx, query, small.starts(), walkLimit)
-                                .run()
-                                .values(),
-                        null);
+        if (query.stopKinds().isEmpty()) {
+            // One query in a transaction of its own: the answer of most walks, in one round trip.
+            SmallWalk small = neo4j.readQuery(
+                    smallWalkCypher(query), smallWalkParameters(query), records -> smallWalk(query, records));
+            if (small.links() != null) {
+                return page(null, query, small.reached().values(), small.links());
             }
-            List<String> starts = resolve(tx, query.start());
-            return page(
-                    tx, query, new LevelWalk(tx, query, starts, walkLimit).run().values(), null);
-        });
+        }
+        return neo4j.read(tx -> page(
+                tx,
+                query,
+                new LevelWalk(tx, query, resolve(tx, query.start()), walkLimit)
+                        .run()
+                        .values(),
+                null));
     }
 
     /**
      * Cuts the page out of the nodes reached and finds the edges among it and the pages before.
      *
+     * @param tx the transaction that read {@code reached}; used only when {@code walkedLinks} is null
      * @param walkedLinks edges among (at least) the nodes reached, or null to read them
      */
     private static Walk page(
@@ -280,27 +295,40 @@ public class LineageStore {
      */
     private record SmallWalk(List<String> starts, Map<String, Reached> reached, Set<Link> links) {}
 
-    /**
-     * The whole walk in one query, in case it is small.
-     *
-     * @throws NotFoundException when a start node does not exist
-     */
-    private static SmallWalk smallWalk(TransactionContext tx, Lineage.Query query) {
+    /** The query of {@link #smallWalk}. */
+    private static String smallWalkCypher(Lineage.Query query) {
         List<String> walks = new ArrayList<>();
         for (Direction direction : directions(query.direction())) {
             String pattern = (direction == Direction.UPSTREAM ? "<-[:%s*0..%d]-" : "-[:%s*0..%d]->")
                     .formatted(types(query), query.maxDepth());
-            walks.add(SMALL_WALK_DIRECTION.formatted(direction.name(), pattern));
+            String step = (direction == Direction.UPSTREAM ? "<-[:%s]-" : "-[:%s]->").formatted(types(query));
+            walks.add(SMALL_WALK_DIRECTION.formatted(direction.name(), pattern, step));
         }
-        String cypher = SMALL_WALK.formatted(String.join("\n    UNION ALL\n", walks), types(query), NODE_COLUMNS);
-        Map<String, Object> parameters = Map.of("refs", refs(query.start()), "limit", WHOLE_WALK_LIMIT + 1);
+        return SMALL_WALK.formatted(String.join("\n    UNION ALL\n", walks), types(query), NODE_COLUMNS);
+    }
+
+    private static Map<String, Object> smallWalkParameters(Lineage.Query query) {
+        return Map.of("refs", refs(query.start()), "limit", WHOLE_WALK_LIMIT + 1, "degree", WHOLE_WALK_LIMIT);
+    }
+
+    /**
+     * The whole walk, in case it is small, from the records of {@link #smallWalkCypher}.
+     *
+     * @throws NotFoundException when a start node does not exist
+     */
+    private static SmallWalk smallWalk(Lineage.Query query, List<Record> records) {
         String[] starts = new String[query.start().size()];
         Map<String, Reached> reached = new HashMap<>();
         Set<Link> links = new LinkedHashSet<>();
         Map<String, Integer> perStart = new HashMap<>();
         boolean small = true;
-        for (Record record : tx.run(cypher, parameters).list()) {
+        for (Record record : records) {
             starts[record.get("index").asInt()] = record.get("start").asString();
+            if (record.get("depth").asInt() < 0) {
+                // A start node with more edges than a small walk holds: its walk was not read.
+                small = false;
+                continue;
+            }
             small &= perStart.merge(
                             record.get("index").asInt() + ":"
                                     + record.get("direction").asString(),
@@ -506,6 +534,19 @@ public class LineageStore {
             if (dense && (until != null || (long) wanted * SCAN_PER_NODE < edges)) {
                 String query = LEVEL_TOP_BY_INDEX.formatted(
                         label, key, back(direction), NODE_COLUMNS, until == null ? "" : "AND m." + key + " <= $until");
+                if (until == null) {
+                    // A short probe first: where the level's nodes come late in the index (a hub's
+                    // jobs named after most others), a scan would read its whole budget for nothing.
+                    long probe = (long) wanted * PROBE_PER_NODE;
+                    List<Record> probed = top(query, parameters, wanted, limit -> probe + limit - wanted);
+                    if (probed.size() >= wanted) {
+                        return probed;
+                    }
+                    // At the rate the probe found them, would the scan's budget find enough?
+                    if (probed.size() * SCAN_PER_NODE < PROBE_PER_NODE * wanted) {
+                        return expandTop(direction, label, key, parameters, until, wanted);
+                    }
+                }
                 List<Record> found = top(
                         query,
                         parameters,
@@ -515,12 +556,39 @@ public class LineageStore {
                     return found;
                 }
             }
+            return expandTop(direction, label, key, parameters, until, wanted);
+        }
+
+        private List<Record> expandTop(
+                Direction direction,
+                String label,
+                String key,
+                Map<String, Object> parameters,
+                String until,
+                int wanted) {
             return top(
                     LEVEL_TOP_BY_EXPANDING.formatted(
-                            step(direction), label, key, NODE_COLUMNS, until == null ? "" : "AND key <= $until"),
+                            step(direction), label, key, NODE_COLUMNS, expandedFilter(parameters)),
                     parameters,
                     wanted,
                     limit -> Long.MAX_VALUE);
+        }
+
+        /**
+         * The conditions of {@link #LEVEL_TOP_BY_EXPANDING} that the parameters need, and no more:
+         * on a hub's first page a condition that always holds (after the empty key, any kind) still
+         * cost a tenth of the query's time, evaluated once per edge.
+         */
+        private static String expandedFilter(Map<String, Object> parameters) {
+            List<String> conditions = new ArrayList<>();
+            conditions.add(((String) parameters.get("after")).isEmpty() ? "key IS NOT NULL" : "key > $after");
+            if (parameters.get("until") != null) {
+                conditions.add("key <= $until");
+            }
+            if (parameters.get("kinds") != null) {
+                conditions.add("m.kind IN $kinds");
+            }
+            return String.join(" AND ", conditions);
         }
 
         /**

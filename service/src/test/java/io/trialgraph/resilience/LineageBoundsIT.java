@@ -121,6 +121,27 @@ class LineageBoundsIT {
     }
 
     @Test
+    void aHubAmongSeveralStartNodesIsWalkedWithThemAndAMissingOneIsNotFound() {
+        // The hub has too many edges for the one-query walk; the other start node does not.
+        GetLineageResponse answer = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
+                .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/m-00007"))
+                .build());
+        assertThat(keys(answer))
+                .containsExactly(
+                        "artifact:" + HUB,
+                        "artifact:s3://hub/models/m-00007",
+                        "component:job-00000",
+                        "component:job-00001",
+                        "component:job-00002");
+        assertThat(answer.getTruncated()).isTrue();
+        Status missing = failure(() -> lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
+                .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/none"))
+                .build()));
+        assertThat(missing.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(missing.getDescription()).contains("s3://hub/models/none");
+    }
+
+    @Test
     void includedKindsBeyondALargeLevelAreFound() {
         GetLineageResponse models = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
                 .addIncludeKinds("model")
