@@ -35,6 +35,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -150,18 +151,22 @@ class ConnectionLimits implements BeanCreatedEventListener<ServerBuilder<?>>, Se
             Channel connection = (Channel) message;
             if (open.incrementAndGet() <= maxConnections) {
                 SocketAddress client = connection.remoteAddress();
+                Future<?> check = null;
                 if (client != null) {
                     withoutCallYet.put(client, connection);
-                    context.executor()
+                    check = context.executor()
                             .schedule(
                                     () -> closeWithoutCall(client, connection),
                                     firstCallTimeout.toMillis(),
                                     TimeUnit.MILLISECONDS);
                 }
+                Future<?> pendingCheck = check;
                 connection.closeFuture().addListener(closed -> {
                     open.decrementAndGet();
                     if (client != null) {
                         withoutCallYet.remove(client, connection);
+                        // Connections that come and go quickly leave no timers behind for the timeout's length.
+                        pendingCheck.cancel(false);
                     }
                 });
                 context.fireChannelRead(message);

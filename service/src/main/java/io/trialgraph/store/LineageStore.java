@@ -544,7 +544,8 @@ public class LineageStore {
                     }
                     // At the rate the probe found them, would the scan's budget find enough?
                     if (probed.size() * SCAN_PER_NODE < PROBE_PER_NODE * wanted) {
-                        return expandTop(direction, label, key, parameters, until, wanted);
+                        return expandTop(
+                                direction, label, key, parameters, expandedFilter(after, until, kinds), wanted);
                     }
                 }
                 List<Record> found = top(
@@ -556,7 +557,7 @@ public class LineageStore {
                     return found;
                 }
             }
-            return expandTop(direction, label, key, parameters, until, wanted);
+            return expandTop(direction, label, key, parameters, expandedFilter(after, until, kinds), wanted);
         }
 
         private List<Record> expandTop(
@@ -564,11 +565,10 @@ public class LineageStore {
                 String label,
                 String key,
                 Map<String, Object> parameters,
-                String until,
+                String filter,
                 int wanted) {
             return top(
-                    LEVEL_TOP_BY_EXPANDING.formatted(
-                            step(direction), label, key, NODE_COLUMNS, expandedFilter(parameters)),
+                    LEVEL_TOP_BY_EXPANDING.formatted(step(direction), label, key, NODE_COLUMNS, filter),
                     parameters,
                     wanted,
                     limit -> Long.MAX_VALUE);
@@ -579,13 +579,13 @@ public class LineageStore {
          * on a hub's first page a condition that always holds (after the empty key, any kind) still
          * cost a tenth of the query's time, evaluated once per edge.
          */
-        private static String expandedFilter(Map<String, Object> parameters) {
+        private static String expandedFilter(String after, String until, Object kinds) {
             List<String> conditions = new ArrayList<>();
-            conditions.add(((String) parameters.get("after")).isEmpty() ? "key IS NOT NULL" : "key > $after");
-            if (parameters.get("until") != null) {
+            conditions.add(after.isEmpty() ? "key IS NOT NULL" : "key > $after");
+            if (until != null) {
                 conditions.add("key <= $until");
             }
-            if (parameters.get("kinds") != null) {
+            if (kinds != null) {
                 conditions.add("m.kind IN $kinds");
             }
             return String.join(" AND ", conditions);
