@@ -40,6 +40,16 @@ public enum Stat {
         return property;
     }
 
+    /**
+     * The property that holds this statistic of {@code metric} on a component's
+     * {@code :MetricStats} node ({@code (:TrialComponent)-[:HAS_STATS]->(:MetricStats)}), the copy
+     * of its metrics' statistics that the table reads: e.g. {@code test_acc.last}. Metric names
+     * may hold dots; the statistic is after the last one.
+     */
+    public String statsKey(String metric) {
+        return metric + "." + property;
+    }
+
     static Optional<Stat> of(String id) {
         return Arrays.stream(values()).filter(stat -> stat.id.equals(id)).findFirst();
     }

@@ -1,5 +1,6 @@
 package io.trialgraph.store;
 
+import io.trialgraph.analytics.Stat;
 import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
@@ -41,13 +42,23 @@ public class MetricStore {
 
     /**
      * Takes the writer's lock (MERGE + SET) before reading its sequence, so concurrent resends
-     * serialise; then, unless the batch is already committed, loads each series' metric.
+     * serialise; then, unless the batch is already committed, takes the lock of each component
+     * the batch writes to (in name order, so two batches never wait for each other in a circle)
+     * and only then loads each series' metric: batches writing to one component serialise, so
+     * each reads the summary, tail and statistics the previous one committed and none is lost.
      */
     private static final String CLAIM_AND_LOAD = """
             MERGE (w:MetricWriter {id: $writer})
               ON CREATE SET w.sequence = 0, w.createdAt = datetime()
             SET w.updatedAt = datetime()
             WITH w.sequence AS committed
+            CALL (committed) {
+              UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $components END AS component
+              MATCH (c:TrialComponent {name: component})
+              SET c.`_lock` = true
+              REMOVE c.`_lock`
+              RETURN count(c) AS locked
+            }
             CALL (committed) {
               UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $keys END AS key
               OPTIONAL MATCH (c:TrialComponent {name: key.component})
@@ -71,7 +82,11 @@ public class MetricStore {
             CREATE (c)-[:HAS_METRIC]->(m:Metric {component: metric.component, name: metric.metric, chunks: 0})
             RETURN metric.component AS component, metric.metric AS metric, elementId(m) AS metricId""";
 
-    /** Writes summaries, tails and new chunks, then moves the writer's high-water mark. */
+    /**
+     * Writes summaries, tails and new chunks, then the statistics on each component's
+     * {@code MetricStats} node (the copy the analytics table reads, see {@link Stat#statsKey}),
+     * then moves the writer's high-water mark.
+     */
     private static final String WRITE_AND_ADVANCE = """
             UNWIND $metrics AS metric
             MATCH (m:Metric) WHERE elementId(m) = metric.metricId
@@ -83,6 +98,13 @@ public class MetricStore {
                       minStep: chunk.minStep, maxStep: chunk.maxStep, points: chunk.points})
             }
             WITH count(*) AS written
+            CALL () {
+              UNWIND $stats AS row
+              MATCH (c:TrialComponent) WHERE elementId(c) = row.componentId
+              MERGE (c)-[:HAS_STATS]->(s:MetricStats)
+                ON CREATE SET s.component = c.name
+              SET s += row.stats
+            }
             MATCH (w:MetricWriter {id: $writer})
             SET w.sequence = $sequence""";
 
@@ -120,10 +142,23 @@ public class MetricStore {
         Map<List<String>, MetricPoints> bySeries = bySeries(batch);
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
+        List<String> components = bySeries.keySet().stream()
+                .map(key -> key.get(0))
+                .distinct()
+                .sorted()
+                .toList();
         return neo4j.write(tx -> {
             Record claimed = tx.run(
                             CLAIM_AND_LOAD,
-                            Map.of("writer", batch.writerId(), "sequence", batch.sequence(), "keys", keys))
+                            Map.of(
+                                    "writer",
+                                    batch.writerId(),
+                                    "sequence",
+                                    batch.sequence(),
+                                    "components",
+                                    components,
+                                    "keys",
+                                    keys))
                     .single();
             if (claimed.get("committed").asLong() >= batch.sequence()) {
                 return 0L;
@@ -162,6 +197,7 @@ public class MetricStore {
             Map<List<String>, MetricPoints> bySeries,
             List<Map<String, Object>> loaded) {
         Map<List<String>, String> metricIds = new HashMap<>();
+        Map<String, String> componentIds = new HashMap<>();
         Map<List<String>, Map<String, Object>> stored = new HashMap<>();
         List<Map<String, Object>> toCreate = new ArrayList<>();
         for (Map<String, Object> row : loaded) {
@@ -169,6 +205,7 @@ public class MetricStore {
             if (row.get("componentId") == null) {
                 throw new NotFoundException("trial component", key.get(0));
             }
+            componentIds.put(key.get(0), (String) row.get("componentId"));
             if (row.get("metricId") == null) {
                 toCreate.add(
                         Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
@@ -191,14 +228,35 @@ public class MetricStore {
         }
 
         List<Map<String, Object>> writes = new ArrayList<>();
+        Map<String, Map<String, Object>> statsByComponent = new LinkedHashMap<>();
         long points = 0;
         for (Map.Entry<List<String>, MetricPoints> entry : bySeries.entrySet()) {
             List<String> key = entry.getKey();
             MetricPoints added = entry.getValue();
             points += added.size();
-            writes.add(seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added));
+            Map<String, Object> write = seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added);
+            writes.add(write);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) write.get("properties");
+            Map<String, Object> stats = statsByComponent.computeIfAbsent(key.get(0), component -> new HashMap<>());
+            for (Stat stat : Stat.values()) {
+                stats.put(stat.statsKey(key.get(1)), properties.get(stat.property()));
+            }
         }
-        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence()))
+        List<Map<String, Object>> statsRows = new ArrayList<>();
+        statsByComponent.forEach((component, stats) ->
+                statsRows.add(Map.of("componentId", componentIds.get(component), "stats", stats)));
+        tx.run(
+                        WRITE_AND_ADVANCE,
+                        Map.of(
+                                "metrics",
+                                writes,
+                                "stats",
+                                statsRows,
+                                "writer",
+                                batch.writerId(),
+                                "sequence",
+                                batch.sequence()))
                 .consume();
         return points;
     }
