@@ -1,17 +1,18 @@
 // Builds the :MetricStats node of every component that has metrics from its :Metric nodes (data
-// written before V0004). The same statement rebuilds them after :Metric nodes were changed
-// without the service (see README, "Writes over Bolt"). The statistics are the :Metric
-// properties the table shows, as of this version; ingest writes the same ones.
+// written before V0004): `names`, the metric names, and `values`, twelve numbers a metric in the
+// order last, min, max, mean, std, first, count, nonFiniteCount, minStep, maxStep, firstStep,
+// lastStep (the :Metric properties of those names; ingest writes the same). Run again, the same
+// statement rebuilds them after :Metric nodes were changed without the service (README, "Writes
+// over Bolt").
 MATCH (c:TrialComponent)
 CALL (c) {
   OPTIONAL MATCH (c)-[:HAS_STATS]->(old:MetricStats)
   DETACH DELETE old
   WITH DISTINCT c
   MATCH (c)-[:HAS_METRIC]->(m:Metric)
-  WITH c, collect(m) AS metrics
-  CREATE (c)-[:HAS_STATS]->(s:MetricStats {component: c.name})
-  WITH s, metrics
-  UNWIND metrics AS m
-  UNWIND ['last', 'min', 'max', 'mean', 'std', 'first', 'count', 'nonFiniteCount', 'minStep', 'maxStep', 'firstStep', 'lastStep'] AS stat
-  SET s[m.name + '.' + stat] = m[stat]
+  WITH c, m ORDER BY m.name
+  WITH c, collect(m.name) AS names,
+       reduce(values = [], m IN collect(m) | values + [x IN [m.last, m.min, m.max, m.mean, m.std, m.first, m.count,
+           m.nonFiniteCount, m.minStep, m.maxStep, m.firstStep, m.lastStep] | coalesce(toFloat(x), 0.0 / 0.0)]) AS values
+  CREATE (c)-[:HAS_STATS]->(:MetricStats {component: c.name, names: names, values: values})
 } IN TRANSACTIONS OF 1000 ROWS;

@@ -40,14 +40,14 @@ public enum Stat {
         return property;
     }
 
-    /**
-     * The property that holds this statistic of {@code metric} on a component's
-     * {@code :MetricStats} node ({@code (:TrialComponent)-[:HAS_STATS]->(:MetricStats)}), the copy
-     * of its metrics' statistics that the table reads: e.g. {@code test_acc.last}. Metric names
-     * may hold dots; the statistic is after the last one.
-     */
-    public String statsKey(String metric) {
-        return metric + "." + property;
+    /** @return whether values are whole numbers (counts and steps): the table shows them as integers */
+    public boolean isIntegral() {
+        return this == COUNT
+                || this == NON_FINITE_COUNT
+                || this == MIN_STEP
+                || this == MAX_STEP
+                || this == FIRST_STEP
+                || this == LAST_STEP;
     }
 
     static Optional<Stat> of(String id) {

@@ -11,17 +11,18 @@ import java.util.Set;
 /**
  * Compiles a checked {@link Table.Query} into Cypher, purely (no database). The query text is
  * assembled from fixed fragments only: every value, parameter name, metric name and kind of the
- * request travels as a query parameter ({@code $v0}, {@code $p0}, {@code $s0}, {@code $kind0},
+ * request travels as a query parameter ({@code $v0}, {@code $p0}, {@code $m0}, {@code $kind0},
  * ...), operators come from {@link Filter.Op}, statistics and fixed columns map to fixed property
- * names. Filtering, grouping, sorting and paging all run in Neo4j.
+ * names and array positions. Filtering, grouping, sorting and paging all run in Neo4j.
  *
  * <p>Where the values are: a component's parameters are its own properties
  * ({@code c.`param.epochs`}); the statistics of its metrics are copied, in the transaction that
- * stores their points, onto one {@code :MetricStats} node beside it ({@code s.`test_acc.last`},
- * see {@link Stat#statsKey}). So a row is one component and at most one node next to it, whatever
- * the number of metrics, instead of a lookup per metric. A row per trial collects its components
- * of each kind named ({@code [component, stats]} pairs in name order) and takes the first value
- * present.
+ * stores their points, into two arrays on one {@code :MetricStats} node beside it ({@link
+ * StatsRow}), read once per row ({@code sv}, then {@code sn}). So a row is one component and at
+ * most one node next to it, whatever the number of metrics, instead of a lookup per metric. The
+ * statistics a row was filtered and sorted by travel with it to the page, so a page shows the
+ * values it was ordered by. A row per trial collects its components of each kind named
+ * ({@code [component, names, values]} in name order) and takes the first value present.
  */
 public final class TableCypher {
 
@@ -32,7 +33,7 @@ public final class TableCypher {
      * The statements of one page.
      *
      * @param rows returns {@code total} (rows of the whole table) and {@code values} (one per
-     *     column, in column order); no record when the page is empty
+     *     column, in column order; metric statistics as doubles); no record when the page is empty
      * @param count returns {@code total} alone, for an empty page
      */
     public record PageStatements(Statement rows, Statement count, List<Column> columns) {}
@@ -133,7 +134,6 @@ public final class TableCypher {
      */
     public static Statement present(Table.Scope scope, Table.Rows rows) {
         TableCypher cypher = new TableCypher(scope, rows);
-        cypher.parameters.put("countKey", Stat.COUNT.statsKey(""));
         String components = rows == Table.Rows.TRIALS ? """
 
                         WITH DISTINCT t
@@ -145,10 +145,8 @@ public final class TableCypher {
         String text = cypher.scopeMatch() + components + """
 
                 OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)
-                RETURN collect(DISTINCT [kind,
-                    [k IN keys(c) WHERE k STARTS WITH 'param.' | substring(k, 6)],
-                    [k IN coalesce(keys(s), []) WHERE k ENDS WITH $countKey | left(k, size(k) - size($countKey))]])
-                    AS present""";
+                RETURN collect(DISTINCT [kind, [k IN keys(c) WHERE k STARTS WITH 'param.' | substring(k, 6)],
+                                         coalesce(s.names, [])]) AS present""";
         return new Statement(text, Map.copyOf(cypher.parameters));
     }
 
@@ -158,27 +156,31 @@ public final class TableCypher {
      */
     public static PageStatements page(Table.Query query, List<Column> columns) {
         TableCypher cypher = new TableCypher(query.scope(), query.rows());
-        String row = cypher.rowVariable();
-        String body = cypher.body(query);
+        List<String> carried = new ArrayList<>();
+        String body = cypher.body(query, carried);
+        String row = carried.get(0);
         List<String> keys = new ArrayList<>();
-        List<String> keyExpressions = new ArrayList<>();
+        StringBuilder order = new StringBuilder("WITH ").append(String.join(", ", carried));
         for (Table.Sort sort : query.sort()) {
-            keys.add("k" + keys.size() + "_");
-            keyExpressions.add(cypher.expression(sort.column()));
-        }
-        StringBuilder order = new StringBuilder("WITH ").append(row);
-        for (int i = 0; i < keys.size(); i++) {
-            order.append(", ").append(keyExpressions.get(i)).append(" AS ").append(keys.get(i));
+            String key = "k" + keys.size() + "_";
+            keys.add(key);
+            order.append(", ")
+                    .append(cypher.expression(sort.column()))
+                    .append(" AS ")
+                    .append(key);
         }
         order.append(" ORDER BY ").append(sortTerms(query, keys, row));
-        String output = cypher.output(columns);
         cypher.parameters.put("offset", query.offset());
         cypher.parameters.put("limit", query.limit());
-        // One pass: the sorted rows are collected (nodes only), the page is cut from the list,
-        // and only the page's rows are turned into values.
-        String text = body + "\n" + order + "\nWITH collect(" + row + ") AS sorted\n"
+        // One pass: the sorted rows are collected (nodes and the statistics read), the page is cut
+        // from the list, and only the page's rows are turned into values.
+        StringBuilder unpack = new StringBuilder("WITH total");
+        for (int i = 0; i < carried.size(); i++) {
+            unpack.append(", r[").append(i).append("] AS ").append(carried.get(i));
+        }
+        String text = body + "\n" + order + "\nWITH collect([" + String.join(", ", carried) + "]) AS sorted\n"
                 + "WITH size(sorted) AS total, sorted[$offset..($offset + $limit)] AS page\n"
-                + "UNWIND page AS " + row + "\n" + output;
+                + "UNWIND page AS r\n" + unpack + "\n" + cypher.output(columns, carried);
         Map<String, Object> parameters = Map.copyOf(cypher.parameters);
         return new PageStatements(
                 new Statement(text, parameters),
@@ -239,13 +241,18 @@ public final class TableCypher {
         return "EXISTS { (t)-[:IN_EXPERIMENT]->(e:Experiment) WHERE e.name STARTS WITH $prefix }";
     }
 
-    /** Scope, the values the filter, sort and grouping read, the filter and the grouping. */
-    private String body(Table.Query query) {
+    /**
+     * Scope, the values the filter, sort and grouping read, the filter and the grouping.
+     *
+     * @param carried receives the variables each row carries: the row ({@code c} or {@code t}) first,
+     *     then the statistics read ({@code sv}, {@code sn}) or the kinds collected ({@code kind0}, ...)
+     */
+    private String body(Table.Query query, List<String> carried) {
         List<Column> read = columnsRead(query.filter(), query.sort(), query.groupBy());
         StringBuilder cypher = new StringBuilder(scopeMatch());
         String row = rowVariable();
         cypher.append("\nWITH DISTINCT ").append(row);
-        List<String> carried = new ArrayList<>(List.of(row));
+        carried.add(row);
         if (rows == Table.Rows.TRIALS) {
             List<String> kinds = kindsRead(query.filter(), query.sort(), query.groupBy());
             if (!kinds.isEmpty()) {
@@ -260,8 +267,9 @@ public final class TableCypher {
                 }
             }
         } else if (read.stream().anyMatch(column -> column instanceof Column.Metric)) {
-            cypher.append("\nOPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)");
-            carried.add("s");
+            cypher.append("\n").append(readStats("c", "c"));
+            carried.add("sv");
+            carried.add("sn");
         }
         String carriedList = String.join(", ", carried);
         if (query.filter() != null) {
@@ -301,6 +309,19 @@ public final class TableCypher {
         return cypher.toString();
     }
 
+    /**
+     * Reads component {@code c}'s statistics: {@code sv} (values), then {@code sn} (names), in
+     * that order, so the row is one commit's ({@link StatsRow}): the CASE makes reading the names
+     * wait for the values.
+     *
+     * @param carried the variables to keep alongside
+     */
+    private static String readStats(String c, String carried) {
+        return "OPTIONAL MATCH (" + c + ")-[:HAS_STATS]->(s:MetricStats)\n"
+                + "WITH " + carried + ", s, s." + StatsRow.VALUES + " AS sv\n"
+                + "WITH " + carried + ", sv, CASE WHEN sv IS NULL THEN null ELSE s." + StatsRow.NAMES + " END AS sn";
+    }
+
     /** The sort keys (already projected as {@code keys}), missing values last whichever the direction, ties by name. */
     private static String sortTerms(Table.Query query, List<String> keys, String row) {
         StringBuilder terms = new StringBuilder();
@@ -314,10 +335,13 @@ public final class TableCypher {
         return terms.append(row).append(".name").toString();
     }
 
-    /** The {@code [component, stats]} pairs of trial {@code t}'s components of a kind, in name order. */
+    /**
+     * The {@code [component, names, values]} of trial {@code t}'s components of a kind, in name
+     * order; values read before names ({@link #readStats}).
+     */
     private String kindCollect(String variable) {
         return "COLLECT { MATCH (t)<-[:PART_OF]-(c:TrialComponent {kind: $" + variable + "}) "
-                + "OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats) RETURN [c, s] ORDER BY c.name }";
+                + readStats("c", "c").replace('\n', ' ') + " RETURN [c, sn, sv] ORDER BY c.name }";
     }
 
     private String kindVariable(String kind) {
@@ -328,18 +352,19 @@ public final class TableCypher {
         });
     }
 
-    /** The page's values: {@code values} holds the columns in order. */
-    private String output(List<Column> columns) {
+    /** The page's values ({@code values}: the columns in order), reading what the rows did not carry. */
+    private String output(List<Column> columns, List<String> carried) {
         StringBuilder cypher = new StringBuilder();
+        String carriedList = String.join(", ", carried);
         if (rows == Table.Rows.TRIALS) {
             Set<String> kinds = new LinkedHashSet<>();
             columns.forEach(column -> {
-                if (column instanceof Column.OfKind ofKind) {
+                if (column instanceof Column.OfKind ofKind && !carried.contains(kindVariable(ofKind.kind()))) {
                     kinds.add(ofKind.kind());
                 }
             });
             if (!kinds.isEmpty()) {
-                cypher.append("WITH total, t");
+                cypher.append("WITH total, ").append(carriedList);
                 for (String kind : kinds) {
                     String variable = kindVariable(kind);
                     cypher.append(", ")
@@ -349,8 +374,8 @@ public final class TableCypher {
                 }
                 cypher.append('\n');
             }
-        } else if (columns.stream().anyMatch(column -> column instanceof Column.Metric)) {
-            cypher.append("OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)\n");
+        } else if (!carried.contains("sv") && columns.stream().anyMatch(column -> column instanceof Column.Metric)) {
+            cypher.append(readStats("c", "total, " + carriedList)).append('\n');
         }
         List<String> shown = new ArrayList<>();
         for (Column column : columns) {
@@ -377,11 +402,11 @@ public final class TableCypher {
         if (rows == Table.Rows.TRIALS) {
             return trialExpression(column);
         }
-        return componentExpression(column, "c", "s");
+        return componentExpression(column, "c", "sn", "sv");
     }
 
-    /** A component row's value: of component {@code c}, its statistics node {@code s}. */
-    private String componentExpression(Column column, String c, String s) {
+    /** A component row's value: of component {@code c}, its statistics' names {@code sn} and values {@code sv}. */
+    private String componentExpression(Column column, String c, String sn, String sv) {
         if (column instanceof Column.Fixed fixed) {
             if (fixed.column() == FixedColumn.EXPERIMENT) {
                 // Null, not empty, when no trial in scope has one (a dataset's job in no trial).
@@ -396,8 +421,12 @@ public final class TableCypher {
         if (column instanceof Column.Param param) {
             return c + "[" + parameter("p", "param." + param.name()) + "]";
         }
+        // The metric's place in the names, then its statistic in the values; missing (null)
+        // when the row has no such metric, or no statistics at all.
         Column.Metric metric = (Column.Metric) column;
-        return s + "[" + parameter("s", metric.stat().statsKey(metric.metric())) + "]";
+        String place = "[i IN range(0, size(coalesce(" + sn + ", [])) - 1) WHERE " + sn + "[i] = "
+                + parameter("m", metric.metric()) + "][0]";
+        return sv + "[" + place + " * " + StatsRow.WIDTH + " + " + metric.stat().ordinal() + "]";
     }
 
     /** A trial row's value: the trial's own, or the first present among its components of a kind. */
@@ -409,7 +438,7 @@ public final class TableCypher {
             return "t." + fixed.column().property();
         }
         Column.OfKind ofKind = (Column.OfKind) column;
-        String value = componentExpression(ofKind.column(), "x[0]", "x[1]");
+        String value = componentExpression(ofKind.column(), "x[0]", "x[1]", "x[2]");
         return "head([x IN " + kindVariable(ofKind.kind()) + " WHERE " + value + " IS NOT NULL | " + value + "])";
     }
 

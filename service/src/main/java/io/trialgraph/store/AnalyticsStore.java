@@ -58,7 +58,7 @@ public class AnalyticsStore {
                             statements.rows().text(), statements.rows().parameters())
                     .list()) {
                 total = record.get("total").asLong();
-                rows.add(plainList(record.get("values")));
+                rows.add(typed(columns, plainList(record.get("values"))));
             }
             if (total < 0) {
                 // An empty page (past the end, or no rows): count on its own.
@@ -112,11 +112,25 @@ public class AnalyticsStore {
         return new Table.Present(List.copyOf(names.get(0)), List.copyOf(names.get(1))).defaultColumns();
     }
 
+    /** The row with counts and steps as integers (the statistics arrays hold doubles). */
+    private static List<Object> typed(List<Column> columns, List<Object> row) {
+        for (int i = 0; i < row.size(); i++) {
+            Column column = columns.get(i) instanceof Column.OfKind ofKind ? ofKind.column() : columns.get(i);
+            if (column instanceof Column.Metric metric
+                    && metric.stat().isIntegral()
+                    && row.get(i) instanceof Double value
+                    && Double.isFinite(value)) {
+                row.set(i, value.longValue());
+            }
+        }
+        return row;
+    }
+
     /** A list of Long, Double, String, Boolean or null; times as ISO 8601 instants. */
     private static List<Object> plainList(Value list) {
-        return list.asList(value -> {
+        return new ArrayList<>(list.asList(value -> {
             Object plain = value.isNull() ? null : value.asObject();
             return plain instanceof ZonedDateTime time ? time.toInstant().toString() : plain;
-        });
+        }));
     }
 }

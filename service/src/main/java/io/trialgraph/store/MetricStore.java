@@ -1,6 +1,7 @@
 package io.trialgraph.store;
 
 import io.trialgraph.analytics.Stat;
+import io.trialgraph.analytics.StatsRow;
 import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
@@ -8,6 +9,7 @@ import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.neo4j.Neo4jConnection;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +59,9 @@ public class MetricStore {
               MATCH (c:TrialComponent {name: component})
               SET c.`_lock` = true
               REMOVE c.`_lock`
-              RETURN count(c) AS locked
+              WITH c, component
+              OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)
+              RETURN collect({component: component, names: s.names, values: s.values}) AS stats
             }
             CALL (committed) {
               UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $keys END AS key
@@ -66,7 +70,7 @@ public class MetricStore {
               RETURN collect({component: key.component, metric: key.metric, componentId: elementId(c),
                               metricId: elementId(m), m: m {.*}}) AS series
             }
-            RETURN committed, series""";
+            RETURN committed, series, stats""";
 
     private static final String CLAIM = """
             MERGE (w:MetricWriter {id: $writer})
@@ -84,8 +88,8 @@ public class MetricStore {
 
     /**
      * Writes summaries, tails and new chunks, then the statistics on each component's
-     * {@code MetricStats} node (the copy the analytics table reads, see {@link Stat#statsKey}),
-     * then moves the writer's high-water mark.
+     * {@code MetricStats} node (the copy the analytics table reads, see {@link StatsRow}), then
+     * moves the writer's high-water mark.
      */
     private static final String WRITE_AND_ADVANCE = """
             UNWIND $metrics AS metric
@@ -103,7 +107,7 @@ public class MetricStore {
               MATCH (c:TrialComponent) WHERE elementId(c) = row.componentId
               MERGE (c)-[:HAS_STATS]->(s:MetricStats)
                 ON CREATE SET s.component = c.name
-              SET s += row.stats
+              SET s.names = row.names, s.values = row.values
             }
             MATCH (w:MetricWriter {id: $writer})
             SET w.sequence = $sequence""";
@@ -142,11 +146,14 @@ public class MetricStore {
         Map<List<String>, MetricPoints> bySeries = bySeries(batch);
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
-        List<String> components = bySeries.keySet().stream()
-                .map(key -> key.get(0))
-                .distinct()
-                .sorted()
-                .toList();
+        boolean copyStatistics = copiesTableStatistics();
+        List<String> components = !copyStatistics
+                ? List.of()
+                : bySeries.keySet().stream()
+                        .map(key -> key.get(0))
+                        .distinct()
+                        .sorted()
+                        .toList();
         return neo4j.write(tx -> {
             Record claimed = tx.run(
                             CLAIM_AND_LOAD,
@@ -163,8 +170,23 @@ public class MetricStore {
             if (claimed.get("committed").asLong() >= batch.sequence()) {
                 return 0L;
             }
-            return write(tx, batch, bySeries, claimed.get("series").asList(Value::asMap));
+            return write(
+                    tx,
+                    copyStatistics,
+                    batch,
+                    bySeries,
+                    claimed.get("series").asList(Value::asMap),
+                    claimed.get("stats").asList(Value::asMap));
         });
+    }
+
+    /**
+     * Whether ingest keeps the table's copy of the statistics ({@link StatsRow}) and serialises
+     * the batches of a component; always, but for the ingest benchmark's baseline that measures
+     * what the copy costs.
+     */
+    protected boolean copiesTableStatistics() {
+        return true;
     }
 
     /** Marks a rejected batch as done, so the writer's sequence moves past it. */
@@ -193,9 +215,11 @@ public class MetricStore {
 
     private static long write(
             TransactionContext tx,
+            boolean copyStatistics,
             MetricBatch batch,
             Map<List<String>, MetricPoints> bySeries,
-            List<Map<String, Object>> loaded) {
+            List<Map<String, Object>> loaded,
+            List<Map<String, Object>> loadedStats) {
         Map<List<String>, String> metricIds = new HashMap<>();
         Map<String, String> componentIds = new HashMap<>();
         Map<List<String>, Map<String, Object>> stored = new HashMap<>();
@@ -227,8 +251,13 @@ public class MetricStore {
             }
         }
 
+        Map<String, StatsRow.Arrays> statsByComponent = new LinkedHashMap<>();
+        for (Map<String, Object> row : loadedStats) {
+            statsByComponent.put(
+                    (String) row.get("component"),
+                    new StatsRow.Arrays(strings(row.get("names")), doubles(row.get("values"))));
+        }
         List<Map<String, Object>> writes = new ArrayList<>();
-        Map<String, Map<String, Object>> statsByComponent = new LinkedHashMap<>();
         long points = 0;
         for (Map.Entry<List<String>, MetricPoints> entry : bySeries.entrySet()) {
             List<String> key = entry.getKey();
@@ -238,14 +267,20 @@ public class MetricStore {
             writes.add(write);
             @SuppressWarnings("unchecked")
             Map<String, Object> properties = (Map<String, Object>) write.get("properties");
-            Map<String, Object> stats = statsByComponent.computeIfAbsent(key.get(0), component -> new HashMap<>());
+            Map<Stat, Double> stats = new EnumMap<>(Stat.class);
             for (Stat stat : Stat.values()) {
-                stats.put(stat.statsKey(key.get(1)), properties.get(stat.property()));
+                stats.put(stat, ((Number) properties.get(stat.property())).doubleValue());
             }
+            StatsRow.Arrays arrays =
+                    statsByComponent.getOrDefault(key.get(0), new StatsRow.Arrays(List.of(), List.of()));
+            statsByComponent.put(key.get(0), StatsRow.with(arrays.names(), arrays.values(), key.get(1), stats));
         }
         List<Map<String, Object>> statsRows = new ArrayList<>();
-        statsByComponent.forEach((component, stats) ->
-                statsRows.add(Map.of("componentId", componentIds.get(component), "stats", stats)));
+        if (!copyStatistics) {
+            statsByComponent.clear();
+        }
+        statsByComponent.forEach((component, arrays) -> statsRows.add(Map.of(
+                "componentId", componentIds.get(component), "names", arrays.names(), "values", arrays.values())));
         tx.run(
                         WRITE_AND_ADVANCE,
                         Map.of(
@@ -348,6 +383,22 @@ public class MetricStore {
                 GraphValues.number(m, "maxStep"),
                 GraphValues.number(m, "firstTimestamp"),
                 GraphValues.number(m, "lastTimestamp"));
+    }
+
+    private static List<String> strings(Object list) {
+        List<String> strings = new ArrayList<>();
+        if (list instanceof List<?> values) {
+            values.forEach(value -> strings.add((String) value));
+        }
+        return strings;
+    }
+
+    private static List<Double> doubles(Object list) {
+        List<Double> doubles = new ArrayList<>();
+        if (list instanceof List<?> values) {
+            values.forEach(value -> doubles.add(((Number) value).doubleValue()));
+        }
+        return doubles;
     }
 
     private static double decimal(Map<String, Object> m, String key) {

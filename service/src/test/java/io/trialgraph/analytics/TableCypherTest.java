@@ -48,24 +48,18 @@ class TableCypherTest {
         Map<String, Object> parameters = page.rows().parameters();
         assertThat(parameters)
                 .containsValues(
-                        evil,
-                        "param.epochs",
-                        60L,
-                        "test_acc.last",
-                        "loss.min",
-                        List.of("adam", "sgd"),
-                        0.8,
-                        "cifar10",
-                        100,
-                        50);
-        // Statistics are read from the one stats node of the row, sort keys projected once.
+                        evil, "param.epochs", 60L, "test_acc", "loss", List.of("adam", "sgd"), 0.8, "cifar10", 100, 50);
+        // Statistics are read once per row from the stats node beside it (values, then names),
+        // carried to the page with the row; sort keys are projected once.
         assertThat(text)
-                .contains("OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)")
+                .contains("OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)\nWITH c, s, s.values AS sv\n"
+                        + "WITH c, sv, CASE WHEN sv IS NULL THEN null ELSE s.names END AS sn")
                 .doesNotContain(":Metric {")
-                .contains("(s[$s")
+                .contains(" * 12 + 0] > $v")
                 .contains("IS NOT NULL")
-                .contains("collect([c, s])[0] AS best")
-                .contains("AS k0_ ORDER BY k0_ IS NULL, k0_ DESC, c.name");
+                .contains("collect([c, sv, sn])[0] AS best")
+                .contains("AS k0_ ORDER BY k0_ IS NULL, k0_ DESC, c.name")
+                .contains("WITH collect([c, sv, sn]) AS sorted");
         assertThat(page.count().text()).endsWith("RETURN count(*) AS total");
     }
 
@@ -88,7 +82,8 @@ class TableCypherTest {
                 .doesNotContain("evil")
                 .contains("MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(t:Trial)\nWITH DISTINCT t")
                 .contains("COLLECT { MATCH (t)<-[:PART_OF]-(c:TrialComponent {kind: $kind0})")
-                .contains("head([x IN kind0 WHERE x[1][$s");
+                .contains(
+                        "head([x IN kind0 WHERE x[2][[i IN range(0, size(coalesce(x[1], [])) - 1) WHERE x[1][i] = $m");
         assertThat(TableCypher.page(query, query.columns()).rows().parameters())
                 .containsValues("training", "evil.kind", "tracker");
     }
