@@ -5,19 +5,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A component's metric statistics as the table reads them: two array properties of the
- * {@code :MetricStats} node beside the component, {@code names} (the metric names, in the order
- * the metrics first arrived) and {@code values} ({@value #WIDTH} numbers a metric, in {@link Stat}
- * order, counts and steps included as doubles: exact up to 2^53). Ingest rewrites both in the
- * transaction that stores the points.
+ * A component's metric statistics as the table reads them, on the {@code :MetricStats} node beside
+ * the component: {@code values}, one array of {@value #WIDTH} numbers a metric in {@link Stat}
+ * order (counts and steps as doubles: exact up to 2^53), {@code names}, the metric names in the
+ * order the metrics first arrived, and {@code index.<metric>}, each metric's place in them,
+ * written once when the metric first arrives. Ingest rewrites the arrays in the transaction that
+ * stores the points.
  *
- * <p>Why two arrays and not a property per statistic: Neo4j reads committed data property by
+ * <p>Why one array and not a property per statistic: Neo4j reads committed data property by
  * property, so a row read while a batch commits could mix two commits across separate properties
- * (measured: 44 of 198,343 rows read while eight writers rewrote them), while an array is read in
- * one piece (none of the same reads). Names only ever grow at the end, and the reader reads
- * {@code values} before {@code names}: the names it gets are those of the same commit or a later
- * one, which list every metric of the values at its place, and a metric added later falls past
- * the end of the values (missing, as it was then). So a row is always exactly one commit's.
+ * (measured: {@code -Dbench=layouts}), while an array is read in one piece. The reader reads
+ * {@code values} first and the places after: a place never changes once written, and a metric
+ * added after the values it read has a place past their end (missing, as it was then). So every
+ * row is exactly one commit's, and finding a metric is one property of a small node.
  */
 public final class StatsRow {
 
@@ -29,6 +29,11 @@ public final class StatsRow {
 
     /** The {@code values} property. */
     public static final String VALUES = "values";
+
+    /** @return the property holding {@code metric}'s place in {@code names} (its statistics start at place x {@value #WIDTH}) */
+    public static String indexKey(String metric) {
+        return "index." + metric;
+    }
 
     private StatsRow() {}
 

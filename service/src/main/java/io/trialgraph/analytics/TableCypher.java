@@ -18,7 +18,7 @@ import java.util.Set;
  * <p>Where the values are: a component's parameters are its own properties
  * ({@code c.`param.epochs`}); the statistics of its metrics are copied, in the transaction that
  * stores their points, into two arrays on one {@code :MetricStats} node beside it ({@link
- * StatsRow}), read once per row ({@code sv}, then {@code sn}). So a row is one component and at
+ * StatsRow}), read once per row ({@code sv}), then each metric's place in it. So a row is one component and at
  * most one node next to it, whatever the number of metrics, instead of a lookup per metric. The
  * statistics a row was filtered and sorted by travel with it to the page, so a page shows the
  * values it was ordered by. A row per trial collects its components of each kind named
@@ -41,6 +41,8 @@ public final class TableCypher {
     private final Table.Scope scope;
     private final Table.Rows rows;
     private final Map<String, Object> parameters = new HashMap<>();
+    /** Metric -> the expression of its place in the row's values (component rows). */
+    private final Map<String, String> places = new HashMap<>();
     /** Kind -> its variable ({@code k0}, ...), in rows per trial. */
     private final Map<String, String> kindVariables = new LinkedHashMap<>();
 
@@ -245,7 +247,8 @@ public final class TableCypher {
      * Scope, the values the filter, sort and grouping read, the filter and the grouping.
      *
      * @param carried receives the variables each row carries: the row ({@code c} or {@code t}) first,
-     *     then the statistics read ({@code sv}, {@code sn}) or the kinds collected ({@code kind0}, ...)
+     *     then its statistics node, values and metric places ({@code s}, {@code sv}, {@code si}), or
+     *     the kinds collected ({@code kind0}, ...)
      */
     private String body(Table.Query query, List<String> carried) {
         List<Column> read = columnsRead(query.filter(), query.sort(), query.groupBy());
@@ -267,9 +270,14 @@ public final class TableCypher {
                 }
             }
         } else if (read.stream().anyMatch(column -> column instanceof Column.Metric)) {
-            cypher.append("\n").append(readStats("c", "c"));
-            carried.add("sv");
-            carried.add("sn");
+            List<String> metrics = new ArrayList<>();
+            read.forEach(column -> {
+                if (column instanceof Column.Metric metric && !metrics.contains(metric.metric())) {
+                    metrics.add(metric.metric());
+                }
+            });
+            cypher.append("\n").append(readStats("c", metrics, "si"));
+            carried.addAll(List.of("s", "sv", "si"));
         }
         String carriedList = String.join(", ", carried);
         if (query.filter() != null) {
@@ -310,16 +318,24 @@ public final class TableCypher {
     }
 
     /**
-     * Reads component {@code c}'s statistics: {@code sv} (values), then {@code sn} (names), in
-     * that order, so the row is one commit's ({@link StatsRow}): the CASE makes reading the names
-     * wait for the values.
-     *
-     * @param carried the variables to keep alongside
+     * Reads component {@code c}'s statistics node {@code s} and values {@code sv}, then
+     * ({@code places}) the places of {@code metrics} in them, in that order, so the row is one
+     * commit's ({@link StatsRow}): the CASE makes reading the places wait for the values.
      */
-    private static String readStats(String c, String carried) {
+    private String readStats(String c, List<String> metrics, String places) {
         return "OPTIONAL MATCH (" + c + ")-[:HAS_STATS]->(s:MetricStats)\n"
-                + "WITH " + carried + ", s, s." + StatsRow.VALUES + " AS sv\n"
-                + "WITH " + carried + ", sv, CASE WHEN sv IS NULL THEN null ELSE s." + StatsRow.NAMES + " END AS sn";
+                + "WITH *, s." + StatsRow.VALUES + " AS sv\n"
+                + readPlaces(metrics, places);
+    }
+
+    /** The places of {@code metrics} in {@code sv}, read after it, as list {@code places}. */
+    private String readPlaces(List<String> metrics, String places) {
+        List<String> read = new ArrayList<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            read.add("s[" + parameter("i", StatsRow.indexKey(metrics.get(i))) + "]");
+            this.places.put(metrics.get(i), places + "[" + i + "]");
+        }
+        return "WITH *, CASE WHEN sv IS NULL THEN null ELSE [" + String.join(", ", read) + "] END AS " + places;
     }
 
     /** The sort keys (already projected as {@code keys}), missing values last whichever the direction, ties by name. */
@@ -336,12 +352,13 @@ public final class TableCypher {
     }
 
     /**
-     * The {@code [component, names, values]} of trial {@code t}'s components of a kind, in name
-     * order; values read before names ({@link #readStats}).
+     * The {@code [component, stats node, values]} of trial {@code t}'s components of a kind, in
+     * name order; the places of metrics are read from the stats node later, after the values.
      */
     private String kindCollect(String variable) {
         return "COLLECT { MATCH (t)<-[:PART_OF]-(c:TrialComponent {kind: $" + variable + "}) "
-                + readStats("c", "c").replace('\n', ' ') + " RETURN [c, sn, sv] ORDER BY c.name }";
+                + "OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats) RETURN [c, s, s." + StatsRow.VALUES
+                + "] ORDER BY c.name }";
     }
 
     private String kindVariable(String kind) {
@@ -374,8 +391,19 @@ public final class TableCypher {
                 }
                 cypher.append('\n');
             }
-        } else if (!carried.contains("sv") && columns.stream().anyMatch(column -> column instanceof Column.Metric)) {
-            cypher.append(readStats("c", "total, " + carriedList)).append('\n');
+        } else {
+            List<String> metrics = new ArrayList<>();
+            columns.forEach(column -> {
+                if (column instanceof Column.Metric metric
+                        && !places.containsKey(metric.metric())
+                        && !metrics.contains(metric.metric())) {
+                    metrics.add(metric.metric());
+                }
+            });
+            if (!metrics.isEmpty()) {
+                cypher.append(carried.contains("sv") ? readPlaces(metrics, "so") : readStats("c", metrics, "so"))
+                        .append('\n');
+            }
         }
         List<String> shown = new ArrayList<>();
         for (Column column : columns) {
@@ -402,11 +430,15 @@ public final class TableCypher {
         if (rows == Table.Rows.TRIALS) {
             return trialExpression(column);
         }
-        return componentExpression(column, "c", "sn", "sv");
+        return componentExpression(column, "c", "s", "sv");
     }
 
-    /** A component row's value: of component {@code c}, its statistics' names {@code sn} and values {@code sv}. */
-    private String componentExpression(Column column, String c, String sn, String sv) {
+    /**
+     * A value of component {@code c}, with its statistics node {@code s} and values {@code sv}: a
+     * metric's place comes from the places read for the row, or (a row per trial) from {@code s}
+     * itself, read after the values.
+     */
+    private String componentExpression(Column column, String c, String s, String sv) {
         if (column instanceof Column.Fixed fixed) {
             if (fixed.column() == FixedColumn.EXPERIMENT) {
                 // Null, not empty, when no trial in scope has one (a dataset's job in no trial).
@@ -421,11 +453,12 @@ public final class TableCypher {
         if (column instanceof Column.Param param) {
             return c + "[" + parameter("p", "param." + param.name()) + "]";
         }
-        // The metric's place in the names, then its statistic in the values; missing (null)
-        // when the row has no such metric, or no statistics at all.
+        // The statistic at the metric's place in the values; missing (null) when the row has no
+        // such metric, or no statistics at all.
         Column.Metric metric = (Column.Metric) column;
-        String place = "[i IN range(0, size(coalesce(" + sn + ", [])) - 1) WHERE " + sn + "[i] = "
-                + parameter("m", metric.metric()) + "][0]";
+        String place = rows == Table.Rows.TRIALS
+                ? s + "[" + parameter("i", StatsRow.indexKey(metric.metric())) + "]"
+                : places.get(metric.metric());
         return sv + "[" + place + " * " + StatsRow.WIDTH + " + " + metric.stat().ordinal() + "]";
     }
 

@@ -107,7 +107,7 @@ public class MetricStore {
               MATCH (c:TrialComponent) WHERE elementId(c) = row.componentId
               MERGE (c)-[:HAS_STATS]->(s:MetricStats)
                 ON CREATE SET s.component = c.name
-              SET s.names = row.names, s.values = row.values
+              SET s.names = row.names, s.values = row.values, s += row.indexes
             }
             MATCH (w:MetricWriter {id: $writer})
             SET w.sequence = $sequence""";
@@ -252,7 +252,10 @@ public class MetricStore {
         }
 
         Map<String, StatsRow.Arrays> statsByComponent = new LinkedHashMap<>();
+        Map<String, Integer> loadedNames = new HashMap<>();
         for (Map<String, Object> row : loadedStats) {
+            loadedNames.put(
+                    (String) row.get("component"), strings(row.get("names")).size());
             statsByComponent.put(
                     (String) row.get("component"),
                     new StatsRow.Arrays(strings(row.get("names")), doubles(row.get("values"))));
@@ -279,8 +282,23 @@ public class MetricStore {
         if (!copyStatistics) {
             statsByComponent.clear();
         }
-        statsByComponent.forEach((component, arrays) -> statsRows.add(Map.of(
-                "componentId", componentIds.get(component), "names", arrays.names(), "values", arrays.values())));
+        statsByComponent.forEach((component, arrays) -> {
+            // The places of the metrics new to the component (a place is written once).
+            Map<String, Object> indexes = new HashMap<>();
+            int known = loadedNames.getOrDefault(component, 0);
+            for (int i = known; i < arrays.names().size(); i++) {
+                indexes.put(StatsRow.indexKey(arrays.names().get(i)), (long) i);
+            }
+            statsRows.add(Map.of(
+                    "componentId",
+                    componentIds.get(component),
+                    "names",
+                    arrays.names(),
+                    "values",
+                    arrays.values(),
+                    "indexes",
+                    indexes));
+        });
         tx.run(
                         WRITE_AND_ADVANCE,
                         Map.of(

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Entry point of {@code -Pbench}: runs the benchmark named by {@code -Dbench=...}. */
 public final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : System.getProperty("bench", "");
@@ -15,9 +14,10 @@ public final class Benchmarks {
             case "series" -> SeriesReadBenchmark.main(new String[0]);
             case "analytics" -> AnalyticsBenchmark.main(new String[0]);
             case "lineage" -> LineageBenchmark.main(new String[0]);
+            case "layouts" -> TableLayoutBenchmark.main(new String[0]);
             case "logger" -> MetricLoggerBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|layouts|logger");
                 System.exit(2);
             }
         }
