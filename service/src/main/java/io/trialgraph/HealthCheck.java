@@ -6,7 +6,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -17,19 +23,23 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp @/app/jib-classpath-file io.trialgraph.HealthCheck          # port from GRPC_SERVER_PORT, else 50051
  * java -cp trialgraph-service.jar io.trialgraph.HealthCheck host:port
+ * java -cp @/app/jib-classpath-file io.trialgraph.HealthCheck http://127.0.0.1:9464/health/readiness
  * </pre>
- * Plaintext only: it checks the gRPC port as the service opens it without TLS.
+ * The gRPC check speaks plain text; with TLS on the gRPC port, check the management port's
+ * {@code /health/readiness} instead (an {@code http://} URL), which is UP exactly when the gRPC
+ * health status is SERVING.
  */
 public final class HealthCheck {
 
     /** How long the check waits for an answer. */
     static final long TIMEOUT_SECONDS = 5;
 
-    private HealthCheck() {
-    }
+    private HealthCheck() {}
 
     public static void main(String[] args) {
-        System.exit(check(target(args, System.getenv()), System.out));
+        String target = target(args, System.getenv());
+        System.exit(
+                target.startsWith("http://") ? checkHttp(URI.create(target), System.out) : check(target, System.out));
     }
 
     /** The address to check: {@code host:port} or {@code port} from the arguments, else 127.0.0.1 and the configured gRPC port. */
@@ -39,20 +49,53 @@ public final class HealthCheck {
     }
 
     /**
+     * GETs a health URL of the management port once.
+     *
+     * @return 0 when it answers 200 (UP), 1 otherwise; one line saying which goes to {@code out}
+     */
+    static int checkHttp(URI url, PrintStream out) {
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(TIMEOUT_SECONDS))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofSeconds(TIMEOUT_SECONDS))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            out.println("trialgraph at " + url + ": HTTP " + response.statusCode() + " "
+                    + response.body().strip());
+            return response.statusCode() == 200 ? 0 : 1;
+        } catch (IOException e) {
+            out.println("trialgraph at " + url + ": " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /**
      * Asks the health service at {@code target} once.
      *
      * @return 0 when it answers SERVING, 1 otherwise; one line saying which goes to {@code out}
      */
     static int check(String target, PrintStream out) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel =
+                ManagedChannelBuilder.forTarget(target).usePlaintext().build();
         try {
-            ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+            ServingStatus status = HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus();
             out.println("trialgraph at " + target + ": " + status);
             return status == ServingStatus.SERVING ? 0 : 1;
         } catch (StatusRuntimeException e) {
             out.println("trialgraph at " + target + ": " + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"));
+                    + (e.getStatus().getDescription() == null
+                            ? ""
+                            : " (" + e.getStatus().getDescription() + ")"));
             return 1;
         } finally {
             channel.shutdownNow();

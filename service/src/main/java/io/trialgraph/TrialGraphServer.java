@@ -8,10 +8,13 @@ import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ManagementConfiguration;
 import io.trialgraph.config.ServerConfiguration;
 import io.trialgraph.grpc.ServingStatusReporter;
+import io.trialgraph.http.WebServer;
 import io.trialgraph.neo4j.EmbeddedNeo4j;
+import io.trialgraph.neo4j.EmbeddedPassword;
 import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.neo4j.SchemaMigrations;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +45,8 @@ public final class TrialGraphServer implements AutoCloseable {
     private final Duration gracePeriod;
     private boolean closed;
 
-    private TrialGraphServer(ApplicationContext context, Server grpc, NettyEmbeddedServer management, Duration gracePeriod) {
+    private TrialGraphServer(
+            ApplicationContext context, Server grpc, NettyEmbeddedServer management, Duration gracePeriod) {
         this.context = context;
         this.grpc = grpc;
         this.management = management;
@@ -66,8 +70,19 @@ public final class TrialGraphServer implements AutoCloseable {
             context.start();
             Neo4jConnection neo4j = context.getBean(Neo4jConnection.class);
             if (neo4j.isEmbedded()) {
-                LOG.info("Embedded Neo4j {}: data in {}; explore it with: cypher-shell -a {}",
-                        EmbeddedNeo4j.version(), neo4j.embeddedDataDir().orElseThrow(), neo4j.boltUri());
+                Path passwordFile = neo4j.embeddedPasswordFile().orElseThrow();
+                // cypher-shell reads the password from NEO4J_PASSWORD: it never shows in the process list.
+                LOG.info(
+                        "Embedded Neo4j {}: data in {}; Bolt at {}, user {}, password in {}; explore it with: "
+                                + "NEO4J_PASSWORD=\"$(cat {})\" ./mvnw -q -N -Pcypher-shell validate -Dcypher.args=\"-a {} -u {}\"",
+                        EmbeddedNeo4j.version(),
+                        neo4j.embeddedDataDir().orElseThrow(),
+                        neo4j.boltUri(),
+                        EmbeddedPassword.USER,
+                        passwordFile,
+                        passwordFile,
+                        neo4j.boltUri(),
+                        EmbeddedPassword.USER);
             } else {
                 LOG.info("Using the Neo4j at {} (nothing embedded)", neo4j.boltUri());
             }
@@ -76,14 +91,29 @@ public final class TrialGraphServer implements AutoCloseable {
             startGrpc(server);
             // Before SERVING: a start that fails on the management port never looks ready.
             NettyEmbeddedServer management = startManagement(context);
+            WebServer web = context.getBean(WebServer.class);
+            web.start();
             context.getBean(ServingStatusReporter.class).ready();
-            LOG.info("trialgraph {} serving gRPC on port {} ({}){} (schema version {}, started in {} ms)",
-                    TrialGraphVersion.VERSION, server.getServer().getPort(),
-                    server.getServer().getListenSockets().stream().map(Object::toString)
+            LOG.info(
+                    "trialgraph {} serving gRPC on port {} ({}){} (schema version {}, started in {} ms)",
+                    TrialGraphVersion.VERSION,
+                    server.getServer().getPort(),
+                    server.getServer().getListenSockets().stream()
+                            .map(Object::toString)
                             .collect(java.util.stream.Collectors.joining(", ")),
-                    management == null ? "" : ", health and metrics on http://0.0.0.0:" + management.getPort() + "/prometheus",
-                    schemaVersion, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new TrialGraphServer(context, server.getServer(), management,
+                    management == null
+                            ? ""
+                            : ", health and metrics on http://" + management.getHost() + ":" + management.getPort()
+                                    + "/prometheus",
+                    schemaVersion,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            if (web.isRunning()) {
+                LOG.info("Web UI: {}", web.url());
+            }
+            return new TrialGraphServer(
+                    context,
+                    server.getServer(),
+                    management,
                     context.getBean(ServerConfiguration.class).getShutdownGracePeriod());
         } catch (RuntimeException e) {
             context.close();
@@ -113,9 +143,11 @@ public final class TrialGraphServer implements AutoCloseable {
                 root = cause;
             }
             if (listenFailure) {
-                throw new InvalidConfigurationException("grpc.server.port (GRPC_SERVER_PORT): cannot listen on port "
-                        + server.getServerConfiguration().getServerPort() + " (" + root.getMessage()
-                        + "); is another trialgraph running?", e);
+                throw new InvalidConfigurationException(
+                        "grpc.server.port (GRPC_SERVER_PORT): cannot listen on port "
+                                + server.getServerConfiguration().getServerPort() + " (" + root.getMessage()
+                                + "); is another trialgraph running?",
+                        e);
             }
             throw e;
         }
@@ -127,6 +159,7 @@ public final class TrialGraphServer implements AutoCloseable {
         if (!config.isEnabled()) {
             return null;
         }
+        // Where gRPC listens unless said otherwise (ManagementPortAddress).
         NettyEmbeddedServer http = context.getBean(NettyEmbeddedServer.class);
         try {
             http.start();
@@ -135,8 +168,11 @@ public final class TrialGraphServer implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            throw new InvalidConfigurationException("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
-                    + config.getPort() + " (" + root.getMessage() + "); set another port, or 0 for any free one", e);
+            throw new InvalidConfigurationException(
+                    "trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port " + config.getPort()
+                            + " on " + http.getHost() + " (" + root.getMessage()
+                            + "); set another port, or 0 for any free one",
+                    e);
         }
         return http;
     }
@@ -149,6 +185,11 @@ public final class TrialGraphServer implements AutoCloseable {
     /** @return the management (health and metrics) HTTP port, or -1 when it is disabled */
     public int managementPort() {
         return management == null ? -1 : management.getPort();
+    }
+
+    /** @return the HTTP port of the web UI and its API, or -1 when it is disabled */
+    public int httpPort() {
+        return context.getBean(WebServer.class).port();
     }
 
     /** @return the application context, for tests that need a bean */
@@ -184,8 +225,9 @@ public final class TrialGraphServer implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        // Live streams and downloads of the web UI end here; metrics stay readable until the last call has ended.
+        context.getBean(WebServer.class).stop();
         if (management != null) {
-            // Metrics stay readable until the last call has ended.
             management.stop();
         }
         context.close();

@@ -12,6 +12,7 @@ import io.trialgraph.testing.TrialGraphTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +32,24 @@ class HealthCheckIT {
     }
 
     @Test
+    void theManagementPortsReadinessPassesWhereTlsKeepsTheGrpcCheckOut(TestServer server) {
+        assertThat(HealthCheck.checkHttp(
+                        URI.create("http://127.0.0.1:" + server.managementPort() + "/health/readiness"), out))
+                .isZero();
+        assertThat(HealthCheck.checkHttp(
+                        URI.create("http://127.0.0.1:" + server.managementPort() + "/health/liveness"), out))
+                .isZero();
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("HTTP 200").contains("UP");
+    }
+
+    @Test
     void notServingServerFails() throws Exception {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(health.getHealthService()).build().start();
+                .addService(health.getHealthService())
+                .build()
+                .start();
         try {
             assertThat(HealthCheck.check("127.0.0.1:" + server.getPort(), out)).isEqualTo(1);
             assertThat(output.toString(StandardCharsets.UTF_8)).contains("NOT_SERVING");
@@ -52,7 +66,8 @@ class HealthCheckIT {
         }
         long started = System.nanoTime();
         assertThat(HealthCheck.check("127.0.0.1:" + closedPort, out)).isEqualTo(1);
-        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThanOrEqualTo(HealthCheck.TIMEOUT_SECONDS + 1);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
+                .isLessThanOrEqualTo(HealthCheck.TIMEOUT_SECONDS + 1);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("UNAVAILABLE");
     }
 
@@ -60,7 +75,8 @@ class HealthCheckIT {
     void targetComesFromTheArgumentOrTheGrpcPortSetting() {
         assertThat(HealthCheck.target(new String[] {"db-host:6000"}, Map.of())).isEqualTo("db-host:6000");
         assertThat(HealthCheck.target(new String[] {"6000"}, Map.of())).isEqualTo("127.0.0.1:6000");
-        assertThat(HealthCheck.target(new String[0], Map.of("GRPC_SERVER_PORT", "7000"))).isEqualTo("127.0.0.1:7000");
+        assertThat(HealthCheck.target(new String[0], Map.of("GRPC_SERVER_PORT", "7000")))
+                .isEqualTo("127.0.0.1:7000");
         assertThat(HealthCheck.target(new String[0], Map.of())).isEqualTo("127.0.0.1:50051");
     }
 }

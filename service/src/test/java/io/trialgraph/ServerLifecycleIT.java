@@ -16,6 +16,7 @@ import io.trialgraph.api.v1.GetServerInfoRequest;
 import io.trialgraph.api.v1.GetServerInfoResponse;
 import io.trialgraph.api.v1.ServerServiceGrpc;
 import io.trialgraph.config.InvalidConfigurationException;
+import io.trialgraph.testing.ManagementPort;
 import io.trialgraph.testing.TestNeo4j;
 import io.trialgraph.testing.TrialGraphTest;
 import java.net.ServerSocket;
@@ -35,6 +36,7 @@ import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
@@ -47,16 +49,23 @@ class ServerLifecycleIT {
     @Test
     void embeddedDefaultServesHealthReflectionAndBoltAndKeepsDataAcrossRestart(@TempDir Path dir) throws Exception {
         Map<String, Object> settings = Map.of(
-                "grpc.server.port", 0,
-                "neo4j.embedded.data-dir", dir.resolve("data").toString(),
-                "neo4j.embedded.bolt-port", 0,
-                "neo4j.embedded.page-cache-size", "32MB");
+                "grpc.server.port",
+                0,
+                "neo4j.embedded.data-dir",
+                dir.resolve("data").toString(),
+                "neo4j.embedded.bolt-port",
+                0,
+                "neo4j.embedded.page-cache-size",
+                "32MB");
         String boltUri;
         try (TrialGraphServer server = TrialGraphServer.start(settings)) {
             ManagedChannel channel = channel(server);
-            assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+            assertThat(HealthGrpc.newBlockingStub(channel)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus())
                     .isEqualTo(ServingStatus.SERVING);
-            GetServerInfoResponse info = ServerServiceGrpc.newBlockingStub(channel).getServerInfo(GetServerInfoRequest.getDefaultInstance());
+            GetServerInfoResponse info =
+                    ServerServiceGrpc.newBlockingStub(channel).getServerInfo(GetServerInfoRequest.getDefaultInstance());
             assertThat(info.getEmbeddedNeo4J()).isTrue();
             assertThat(info.getBoltUri()).startsWith("bolt://127.0.0.1:");
             assertThat(info.getNeo4JVersion()).startsWith("5.26");
@@ -64,10 +73,14 @@ class ServerLifecycleIT {
             assertThat(listedServices(channel)).contains("grpc.health.v1.Health", "trialgraph.v1.ServerService");
             boltUri = info.getBoltUri();
 
-            // Any Bolt client can explore (and here, write to) the embedded graph while the service runs.
-            try (Driver driver = GraphDatabase.driver(boltUri, AuthTokens.none()); Session session = driver.session()) {
-                assertThat(session.run("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names").single()
-                        .get("names").asList()).contains("experiment_name_unique");
+            // Any Bolt client with the generated password can explore (and here, write to) the embedded graph.
+            try (Driver driver = GraphDatabase.driver(boltUri, embeddedAuth(dir.resolve("data")));
+                    Session session = driver.session()) {
+                assertThat(session.run("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
+                                .single()
+                                .get("names")
+                                .asList())
+                        .contains("experiment_name_unique");
                 session.run("CREATE (:Probe {value: 42})").consume();
             }
             channel.shutdownNow();
@@ -76,9 +89,17 @@ class ServerLifecycleIT {
 
         try (TrialGraphServer restarted = TrialGraphServer.start(settings)) {
             ManagedChannel channel = channel(restarted);
-            String uri = ServerServiceGrpc.newBlockingStub(channel).getServerInfo(GetServerInfoRequest.getDefaultInstance()).getBoltUri();
-            try (Driver driver = GraphDatabase.driver(uri, AuthTokens.none()); Session session = driver.session()) {
-                assertThat(session.run("MATCH (p:Probe) RETURN p.value AS value").single().get("value").asInt()).isEqualTo(42);
+            String uri = ServerServiceGrpc.newBlockingStub(channel)
+                    .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+                    .getBoltUri();
+            // The same password: the file made on the first start is used again.
+            try (Driver driver = GraphDatabase.driver(uri, embeddedAuth(dir.resolve("data")));
+                    Session session = driver.session()) {
+                assertThat(session.run("MATCH (p:Probe) RETURN p.value AS value")
+                                .single()
+                                .get("value")
+                                .asInt())
+                        .isEqualTo(42);
             }
             channel.shutdownNow();
         }
@@ -90,7 +111,8 @@ class ServerLifecycleIT {
         settings.put("grpc.server.port", 0);
         try (TrialGraphServer server = TrialGraphServer.start(settings)) {
             ManagedChannel channel = channel(server);
-            GetServerInfoResponse info = ServerServiceGrpc.newBlockingStub(channel).getServerInfo(GetServerInfoRequest.getDefaultInstance());
+            GetServerInfoResponse info =
+                    ServerServiceGrpc.newBlockingStub(channel).getServerInfo(GetServerInfoRequest.getDefaultInstance());
             assertThat(info.getEmbeddedNeo4J()).isFalse();
             assertThat(info.getBoltUri()).isEqualTo(neo4j.uri());
             channel.shutdownNow();
@@ -103,15 +125,21 @@ class ServerLifecycleIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        assertThatThrownBy(() -> TrialGraphServer.start(Map.of("neo4j.uri", "bolt://127.0.0.1:" + closedPort,
-                "neo4j.connection-timeout", "2s", "grpc.server.port", 0)))
+        assertThatThrownBy(() -> TrialGraphServer.start(Map.of(
+                        "neo4j.uri",
+                        "bolt://127.0.0.1:" + closedPort,
+                        "neo4j.connection-timeout",
+                        "2s",
+                        "grpc.server.port",
+                        0)))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("neo4j.uri (NEO4J_URI): cannot reach Neo4j at bolt://127.0.0.1:" + closedPort);
     }
 
     @Test
     void malformedNeo4jUriNamesTheSetting() {
-        assertThatThrownBy(() -> TrialGraphServer.start(Map.of("neo4j.uri", "http://localhost:7474", "grpc.server.port", 0)))
+        assertThatThrownBy(() ->
+                        TrialGraphServer.start(Map.of("neo4j.uri", "http://localhost:7474", "grpc.server.port", 0)))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("neo4j.uri (NEO4J_URI): 'http://localhost:7474' is not a Bolt URI");
     }
@@ -131,8 +159,15 @@ class ServerLifecycleIT {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 16L * 1024 * 1024)
                 .build();
         try {
-            assertThatThrownBy(() -> TrialGraphServer.start(Map.of("neo4j.uri", "bolt://127.0.0.1:" + port,
-                    "neo4j.username", "neo4j", "neo4j.password", "wrong-password", "grpc.server.port", 0)))
+            assertThatThrownBy(() -> TrialGraphServer.start(Map.of(
+                            "neo4j.uri",
+                            "bolt://127.0.0.1:" + port,
+                            "neo4j.username",
+                            "neo4j",
+                            "neo4j.password",
+                            "wrong-password",
+                            "grpc.server.port",
+                            0)))
                     .isInstanceOf(InvalidConfigurationException.class)
                     .hasMessageStartingWith("neo4j.username / neo4j.password (NEO4J_USERNAME / NEO4J_PASSWORD)")
                     .hasMessageContaining("refused the credentials of user 'neo4j'");
@@ -154,12 +189,23 @@ class ServerLifecycleIT {
                 .setConfig(BoltConnectorInternalSettings.enable_local_connector, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 16L * 1024 * 1024)
                 .build();
-        try (TrialGraphServer server = TrialGraphServer.start(Map.of("neo4j.uri", "bolt://127.0.0.1:" + port,
-                "neo4j.connection-timeout", "2s", "grpc.server.port", 0, "trialgraph.server.health-check-interval", "200ms"))) {
+        try (TrialGraphServer server = TrialGraphServer.start(Map.of(
+                "neo4j.uri",
+                "bolt://127.0.0.1:" + port,
+                "neo4j.connection-timeout",
+                "2s",
+                "grpc.server.port",
+                0,
+                "trialgraph.server.health-check-interval",
+                "200ms"))) {
             ManagedChannel channel = channel(server);
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
             assertThat(status(health, "")).isEqualTo(ServingStatus.SERVING);
             assertThat(status(health, "liveness")).isEqualTo(ServingStatus.SERVING);
+            assertThat(new ManagementPort(server.managementPort())
+                            .get("/health/readiness")
+                            .statusCode())
+                    .isEqualTo(200);
 
             neo4j.shutdown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -168,6 +214,14 @@ class ServerLifecycleIT {
             }
             assertThat(status(health, "")).as("readiness without Neo4j").isEqualTo(ServingStatus.NOT_SERVING);
             assertThat(status(health, "liveness")).as("liveness without Neo4j").isEqualTo(ServingStatus.SERVING);
+            // The same on the management port, for probes that cannot speak gRPC with TLS.
+            ManagementPort management = new ManagementPort(server.managementPort());
+            assertThat(management.get("/health/readiness").statusCode())
+                    .as("HTTP readiness without Neo4j")
+                    .isEqualTo(503);
+            assertThat(management.get("/health/liveness").statusCode())
+                    .as("HTTP liveness without Neo4j")
+                    .isEqualTo(200);
             channel.shutdownNow();
         } finally {
             neo4j.shutdown();
@@ -182,8 +236,9 @@ class ServerLifecycleIT {
             settings.put("trialgraph.management.port", taken.getLocalPort());
             assertThatThrownBy(() -> TrialGraphServer.start(settings))
                     .isInstanceOf(InvalidConfigurationException.class)
-                    .hasMessageStartingWith("trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
-                            + taken.getLocalPort());
+                    .hasMessageStartingWith(
+                            "trialgraph.management.port (TRIALGRAPH_MANAGEMENT_PORT): cannot listen on port "
+                                    + taken.getLocalPort());
         }
     }
 
@@ -199,7 +254,8 @@ class ServerLifecycleIT {
 
     private static ServingStatus status(HealthGrpc.HealthBlockingStub health, String service) {
         return health.withDeadlineAfter(5, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 
     @Test
@@ -209,32 +265,52 @@ class ServerLifecycleIT {
             settings.put("grpc.server.port", taken.getLocalPort());
             assertThatThrownBy(() -> TrialGraphServer.start(settings))
                     .isInstanceOf(InvalidConfigurationException.class)
-                    .hasMessageStartingWith("grpc.server.port (GRPC_SERVER_PORT): cannot listen on port " + taken.getLocalPort());
+                    .hasMessageStartingWith(
+                            "grpc.server.port (GRPC_SERVER_PORT): cannot listen on port " + taken.getLocalPort());
         }
     }
 
     @Test
     void boltPortInUseNamesTheSetting(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(() -> TrialGraphServer.start(Map.of("grpc.server.port", 0,
-                    "neo4j.embedded.data-dir", dir.toString(), "neo4j.embedded.bolt-port", taken.getLocalPort())))
+            assertThatThrownBy(() -> TrialGraphServer.start(Map.of(
+                            "grpc.server.port",
+                            0,
+                            "neo4j.embedded.data-dir",
+                            dir.toString(),
+                            "neo4j.embedded.bolt-port",
+                            taken.getLocalPort())))
                     .isInstanceOf(InvalidConfigurationException.class)
-                    .hasMessageStartingWith("neo4j.embedded.bolt-port (NEO4J_EMBEDDED_BOLT_PORT): cannot listen on 127.0.0.1:"
-                            + taken.getLocalPort());
+                    .hasMessageStartingWith(
+                            "neo4j.embedded.bolt-port (NEO4J_EMBEDDED_BOLT_PORT): cannot listen on 127.0.0.1:"
+                                    + taken.getLocalPort());
         }
     }
 
     @Test
     void unusableDataFolderNamesTheSetting(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
-        assertThatThrownBy(() -> TrialGraphServer.start(Map.of("grpc.server.port", 0,
-                "neo4j.embedded.data-dir", file.toString(), "neo4j.embedded.bolt-port", 0)))
+        assertThatThrownBy(() -> TrialGraphServer.start(Map.of(
+                        "grpc.server.port",
+                        0,
+                        "neo4j.embedded.data-dir",
+                        file.toString(),
+                        "neo4j.embedded.bolt-port",
+                        0)))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("neo4j.embedded.data-dir (NEO4J_EMBEDDED_DATA_DIR): " + file + " exists and is not a folder");
+                .hasMessage(
+                        "neo4j.embedded.data-dir (NEO4J_EMBEDDED_DATA_DIR): " + file + " exists and is not a folder");
+    }
+
+    private static AuthToken embeddedAuth(Path dataDir) throws java.io.IOException {
+        return AuthTokens.basic(
+                "neo4j", Files.readString(dataDir.resolve("neo4j-password")).strip());
     }
 
     private static ManagedChannel channel(TrialGraphServer server) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     private static List<String> listedServices(ManagedChannel channel) throws InterruptedException {

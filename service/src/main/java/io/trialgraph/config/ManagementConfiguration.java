@@ -15,6 +15,7 @@ public class ManagementConfiguration {
 
     private boolean enabled = true;
     private int port = DEFAULT_PORT;
+    private String host = "";
 
     /** @return whether the management port is opened at all; default true */
     public boolean isEnabled() {
@@ -35,5 +36,18 @@ public class ManagementConfiguration {
 
     public void setPort(int port) {
         this.port = port;
+    }
+
+    /**
+     * @return the address the HTTP port binds; default empty: the gRPC server's
+     *     ({@code grpc.server.host}, loopback unless opened), so opening gRPC to the network opens
+     *     health and metrics with it and nothing else does
+     */
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host == null ? "" : host.trim();
     }
 }

@@ -3,8 +3,8 @@ package io.trialgraph.grpc;
 import static io.trialgraph.grpc.ExperimentEndpoint.reply;
 
 import io.grpc.stub.StreamObserver;
-import io.trialgraph.analytics.Column;
 import io.trialgraph.analytics.Table;
+import io.trialgraph.analytics.TableCsv;
 import io.trialgraph.analytics.TableRequests;
 import io.trialgraph.api.v1.AnalyticsServiceGrpc;
 import io.trialgraph.api.v1.ExportTableCsvResponse;
@@ -46,43 +46,12 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
     public void exportTableCsv(GetTableRequest request, StreamObserver<ExportTableCsvResponse> response) {
         boolean[] header = {true};
         service.all(query(request), page -> {
-            StringBuilder csv = new StringBuilder();
-            if (header[0]) {
-                csv.append(String.join(
-                                ",",
-                                page.columns().stream()
-                                        .map(Column::id)
-                                        .map(AnalyticsEndpoint::csvField)
-                                        .toList()))
-                        .append('\n');
-                header[0] = false;
-            }
-            for (List<Object> row : page.rows()) {
-                for (int i = 0; i < row.size(); i++) {
-                    if (i > 0) {
-                        csv.append(',');
-                    }
-                    Object value = row.get(i);
-                    csv.append(value == null ? "" : csvField(String.valueOf(value)));
-                }
-                csv.append('\n');
-            }
-            response.onNext(
-                    ExportTableCsvResponse.newBuilder().setCsv(csv.toString()).build());
+            response.onNext(ExportTableCsvResponse.newBuilder()
+                    .setCsv(TableCsv.page(page, header[0]))
+                    .build());
+            header[0] = false;
         });
         response.onCompleted();
-    }
-
-    /** RFC 4180: quote a field holding a comma, quote, line break or outer space; double its quotes. */
-    static String csvField(String text) {
-        boolean quote = text.contains(",")
-                || text.contains("\"")
-                || text.contains("\n")
-                || text.contains("\r")
-                || (!text.isEmpty()
-                        && (Character.isWhitespace(text.charAt(0))
-                                || Character.isWhitespace(text.charAt(text.length() - 1))));
-        return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static Table.Query query(GetTableRequest request) {

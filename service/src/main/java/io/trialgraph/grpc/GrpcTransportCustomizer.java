@@ -8,6 +8,7 @@ import io.micronaut.grpc.server.GrpcServerConfiguration;
 import io.trialgraph.config.AuthConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.ServerConfiguration;
+import io.trialgraph.security.ServerTls;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,7 +32,8 @@ class GrpcTransportCustomizer implements BeanCreatedEventListener<ServerBuilder<
     private final AuthConfiguration auth;
     private final GrpcServerConfiguration grpc;
 
-    GrpcTransportCustomizer(ServerTls tls, ServerConfiguration server, AuthConfiguration auth, GrpcServerConfiguration grpc) {
+    GrpcTransportCustomizer(
+            ServerTls tls, ServerConfiguration server, AuthConfiguration auth, GrpcServerConfiguration grpc) {
         this.tls = tls;
         this.server = server;
         this.auth = auth;
@@ -42,7 +44,8 @@ class GrpcTransportCustomizer implements BeanCreatedEventListener<ServerBuilder<
     public ServerBuilder<?> onCreated(BeanCreatedEvent<ServerBuilder<?>> event) {
         ServerBuilder<?> builder = event.getBean();
         if (!(builder instanceof NettyServerBuilder)) {
-            throw new IllegalStateException("expected micronaut-grpc to build a Netty server, got " + builder.getClass().getName());
+            throw new IllegalStateException("expected micronaut-grpc to build a Netty server, got "
+                    + builder.getClass().getName());
         }
         NettyServerBuilder netty = (NettyServerBuilder) builder;
         if (server.getMaxConcurrentCallsPerConnection() < 1) {
@@ -55,12 +58,16 @@ class GrpcTransportCustomizer implements BeanCreatedEventListener<ServerBuilder<
         String where = grpc.getServerHost().map(host -> host + ", " + port).orElse("all interfaces, " + port);
         if (tls.sslContext().isPresent()) {
             netty.sslContext(tls.sslContext().get());
-            LOG.info("gRPC on {} speaks TLS only (client certificates: {})", where,
+            LOG.info(
+                    "gRPC on {} speaks TLS only (client certificates: {})",
+                    where,
                     tls.clientAuth().name().toLowerCase(Locale.ROOT));
         } else if (!loopbackOnly()) {
-            LOG.warn("gRPC listens on {} in plain text: anyone on the network can read the traffic{}; set "
-                    + "trialgraph.server.tls.cert-chain and .private-key, or grpc.server.host=127.0.0.1 to serve this machine only",
-                    where, auth.isEnabled() ? ", bearer tokens included" : " and, with trialgraph.auth off, call every RPC");
+            LOG.warn(
+                    "gRPC listens on {} in plain text: anyone on the network can read the traffic{}; set "
+                            + "trialgraph.server.tls.cert-chain and .private-key, or grpc.server.host=127.0.0.1 to serve this machine only",
+                    where,
+                    auth.isEnabled() ? ", bearer tokens included" : " and, with trialgraph.auth off, call every RPC");
         }
         return builder;
     }

@@ -163,23 +163,7 @@ class MetricEndpoint extends MetricServiceGrpc.MetricServiceImplBase {
             GetMetricSummariesRequest request, StreamObserver<GetMetricSummariesResponse> response) {
         GetMetricSummariesResponse.Builder builder = GetMetricSummariesResponse.newBuilder();
         for (MetricSummary s : service.summaries(request.getTrialComponentNamesList(), request.getMetricNamesList())) {
-            builder.addSummaries(io.trialgraph.api.v1.MetricSummary.newBuilder()
-                    .setTrialComponentName(s.component())
-                    .setMetricName(s.metric())
-                    .setCount(s.count())
-                    .setNonFiniteCount(s.nonFiniteCount())
-                    .setMin(s.min())
-                    .setMax(s.max())
-                    .setMean(s.mean())
-                    .setStd(s.std())
-                    .setFirst(s.first())
-                    .setLast(s.last())
-                    .setFirstStep(s.firstStep())
-                    .setLastStep(s.lastStep())
-                    .setMinStep(s.minStep())
-                    .setMaxStep(s.maxStep())
-                    .setFirstTimestamp(s.firstTimestamp())
-                    .setLastTimestamp(s.lastTimestamp()));
+            builder.addSummaries(Protos.summary(s));
         }
         ExperimentEndpoint.reply(response, builder.build());
     }

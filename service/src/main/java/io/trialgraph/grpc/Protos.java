@@ -10,6 +10,7 @@ import io.trialgraph.domain.ArtifactLink;
 import io.trialgraph.domain.ComponentStatus;
 import io.trialgraph.domain.Experiment;
 import io.trialgraph.domain.InvalidArgumentException;
+import io.trialgraph.domain.MetricSummary;
 import io.trialgraph.domain.Rules;
 import io.trialgraph.domain.Trial;
 import io.trialgraph.domain.TrialComponent;
@@ -246,6 +247,29 @@ final class Protos {
             case ID -> Updates.ArtifactKey.ofId(key.getId());
             case KEY_NOT_SET -> null;
         };
+    }
+
+    // --- metrics ---
+
+    static io.trialgraph.api.v1.MetricSummary summary(MetricSummary s) {
+        return io.trialgraph.api.v1.MetricSummary.newBuilder()
+                .setTrialComponentName(s.component())
+                .setMetricName(s.metric())
+                .setCount(s.count())
+                .setNonFiniteCount(s.nonFiniteCount())
+                .setMin(s.min())
+                .setMax(s.max())
+                .setMean(s.mean())
+                .setStd(s.std())
+                .setFirst(s.first())
+                .setLast(s.last())
+                .setFirstStep(s.firstStep())
+                .setLastStep(s.lastStep())
+                .setMinStep(s.minStep())
+                .setMaxStep(s.maxStep())
+                .setFirstTimestamp(s.firstTimestamp())
+                .setLastTimestamp(s.lastTimestamp())
+                .build();
     }
 
     // --- values ------------------------------------------------------------------------------

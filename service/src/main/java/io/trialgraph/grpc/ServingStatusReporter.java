@@ -32,6 +32,7 @@ public class ServingStatusReporter {
     private final ServerConfiguration config;
     private ScheduledExecutorService checker;
     private volatile boolean neo4jReachable = true;
+    private volatile boolean serving;
     private boolean stopped;
 
     ServingStatusReporter(HealthStatusManager health, ServerInfoService server, ServerConfiguration config) {
@@ -44,6 +45,7 @@ public class ServingStatusReporter {
     public synchronized void ready() {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(LIVENESS, ServingStatus.SERVING);
+        serving = true;
         long interval = Math.max(1, config.getHealthCheckInterval().toMillis());
         checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "trialgraph-health");
@@ -68,6 +70,11 @@ public class ServingStatusReporter {
         }
     }
 
+    /** @return whether the overall status is SERVING now: ready, Neo4j answering, not shutting down */
+    public boolean isServing() {
+        return serving && neo4jReachable;
+    }
+
     /** Reports NOT_SERVING from now on; called when shutdown begins. */
     @PreDestroy
     public synchronized void stopping() {
@@ -75,6 +82,7 @@ public class ServingStatusReporter {
             return;
         }
         stopped = true;
+        serving = false;
         if (checker != null) {
             checker.shutdownNow();
         }

@@ -10,6 +10,7 @@ import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.PermissionDeniedException;
 import io.trialgraph.domain.ResourceExhaustedException;
+import io.trialgraph.domain.UnauthenticatedException;
 import java.util.Optional;
 import java.util.UUID;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
@@ -27,8 +28,7 @@ public final class StatusTranslator {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusTranslator.class);
 
-    private StatusTranslator() {
-    }
+    private StatusTranslator() {}
 
     public static Status toStatus(Throwable failure) {
         if (failure instanceof StatusRuntimeException sre) {
@@ -49,6 +49,9 @@ public final class StatusTranslator {
         if (failure instanceof FailedPreconditionException) {
             return Status.FAILED_PRECONDITION.withDescription(failure.getMessage());
         }
+        if (failure instanceof UnauthenticatedException) {
+            return Status.UNAUTHENTICATED.withDescription(failure.getMessage());
+        }
         if (failure instanceof PermissionDeniedException) {
             return Status.PERMISSION_DENIED.withDescription(failure.getMessage());
         }
@@ -58,7 +61,8 @@ public final class StatusTranslator {
         if (failure instanceof ResourceExhaustedException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage());
         }
-        if (failure instanceof ServiceUnavailableException || failure instanceof SessionExpiredException
+        if (failure instanceof ServiceUnavailableException
+                || failure instanceof SessionExpiredException
                 || failure instanceof TransientException) {
             LOG.warn("Neo4j unavailable: {}", failure.getMessage());
             return Status.UNAVAILABLE.withDescription("Neo4j is unavailable, retry later: " + failure.getMessage());
@@ -66,7 +70,8 @@ public final class StatusTranslator {
         String reference = UUID.randomUUID().toString();
         LOG.error("Internal error {}", reference, failure);
         // The cause stays on the server (gRPC never sends it): it carries the reference to the call log.
-        return Status.INTERNAL.withDescription("internal error; the server log has the details under reference " + reference)
+        return Status.INTERNAL
+                .withDescription("internal error; the server log has the details under reference " + reference)
                 .withCause(new ReferencedFailure(reference, failure));
     }
 

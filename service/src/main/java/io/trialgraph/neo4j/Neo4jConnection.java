@@ -3,6 +3,7 @@ package io.trialgraph.neo4j;
 import io.trialgraph.config.EmbeddedNeo4jConfiguration;
 import io.trialgraph.config.InvalidConfigurationException;
 import io.trialgraph.config.Neo4jConfiguration;
+import io.trialgraph.config.TlsConfiguration;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
@@ -19,9 +20,9 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionCallback;
 import org.neo4j.driver.exceptions.AuthenticationException;
+import org.neo4j.driver.exceptions.FatalDiscoveryException;
 import org.neo4j.driver.exceptions.SecurityException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
-import org.neo4j.driver.exceptions.FatalDiscoveryException;
 import org.neo4j.driver.observation.metrics.ConnectionPoolMetrics;
 import org.neo4j.driver.observation.metrics.MetricsObservationProvider;
 
@@ -37,7 +38,11 @@ public final class Neo4jConnection implements AutoCloseable {
     private final String boltUri;
     private final String database;
 
-    private Neo4jConnection(Driver driver, MetricsObservationProvider driverMetrics, EmbeddedNeo4j embedded, String boltUri,
+    private Neo4jConnection(
+            Driver driver,
+            MetricsObservationProvider driverMetrics,
+            EmbeddedNeo4j embedded,
+            String boltUri,
             String database) {
         this.driver = driver;
         this.driverMetrics = driverMetrics;
@@ -51,24 +56,43 @@ public final class Neo4jConnection implements AutoCloseable {
      *
      * @throws InvalidConfigurationException naming the setting when Neo4j cannot be reached or used
      */
-    public static Neo4jConnection open(Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig) {
+    public static Neo4jConnection open(
+            Neo4jConfiguration config, EmbeddedNeo4jConfiguration embeddedConfig, TlsConfiguration tlsConfig) {
         EmbeddedNeo4j embedded = null;
         String uri = config.getUri();
+        String connectUri = uri;
         AuthToken auth;
         if (config.isExternal()) {
             auth = config.getPassword().isEmpty()
                     ? AuthTokens.none()
                     : AuthTokens.basic(config.getUsername(), config.getPassword());
         } else {
-            embedded = EmbeddedNeo4j.start(embeddedConfig.getDataDir(), embeddedConfig.getBoltHost(),
-                    embeddedConfig.getBoltPort(), embeddedConfig.getPageCacheSize());
+            // Bolt beyond loopback speaks TLS with the gRPC port's certificate, when there is one.
+            Optional<EmbeddedNeo4j.Tls> tls =
+                    tlsConfig.getCertChain().isEmpty() || EmbeddedNeo4j.isLoopback(embeddedConfig.getBoltHost())
+                            ? Optional.empty()
+                            : Optional.of(new EmbeddedNeo4j.Tls(
+                                    Path.of(tlsConfig.getCertChain()),
+                                    Path.of(tlsConfig.getPrivateKey()),
+                                    tlsConfig.getPrivateKeyPassword()));
+            embedded = EmbeddedNeo4j.start(
+                    embeddedConfig.getDataDir(),
+                    new EmbeddedNeo4j.Bolt(
+                            embeddedConfig.getBoltHost(),
+                            embeddedConfig.getBoltPort(),
+                            embeddedConfig.getBoltAllowedOrigins(),
+                            embeddedConfig.isBoltPlaintextBeyondLoopback(),
+                            tls),
+                    embeddedConfig.getPageCacheSize());
             uri = embedded.boltUri();
-            auth = AuthTokens.none();
+            connectUri = embedded.connectUri();
+            auth = AuthTokens.basic(EmbeddedPassword.USER, embedded.password().value());
         }
         try {
             MetricsObservationProvider driverMetrics = MetricsObservationProvider.newInstance();
-            Driver driver = createDriver(uri, auth, config, driverMetrics);
-            verify(driver, uri, config);
+            Driver driver = createDriver(
+                    connectUri, auth, config, driverMetrics, embedded == null ? Optional.empty() : embedded.tls());
+            verify(driver, connectUri, config);
             return new Neo4jConnection(driver, driverMetrics, embedded, uri, config.getDatabase());
         } catch (RuntimeException e) {
             if (embedded != null) {
@@ -78,11 +102,21 @@ public final class Neo4jConnection implements AutoCloseable {
         }
     }
 
-    private static Driver createDriver(String uri, AuthToken auth, Neo4jConfiguration config,
-            MetricsObservationProvider driverMetrics) {
+    private static Driver createDriver(
+            String uri,
+            AuthToken auth,
+            Neo4jConfiguration config,
+            MetricsObservationProvider driverMetrics,
+            Optional<EmbeddedNeo4j.Tls> embeddedTls) {
         try {
-            Config driverConfig = Config.builder()
-                    .withConnectionTimeout(config.getConnectionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            Config.ConfigBuilder builder = Config.builder();
+            // The embedded Neo4j's own certificate is the one to trust, whatever host name it was made for.
+            embeddedTls.ifPresent(tls -> builder.withEncryption()
+                    .withTrustStrategy(Config.TrustStrategy.trustCustomCertificateSignedBy(
+                                    tls.certChain().toFile())
+                            .withoutHostnameVerification()));
+            Config driverConfig = builder.withConnectionTimeout(
+                            config.getConnectionTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .withMaxConnectionPoolSize(config.getMaxConnectionPoolSize())
                     .withUserAgent("trialgraph")
                     // The default System.Logger bridge formats every Bolt message (with all its
@@ -93,8 +127,10 @@ public final class Neo4jConnection implements AutoCloseable {
                     .build();
             return GraphDatabase.driver(uri, auth, driverConfig);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): '" + uri + "' is not a Bolt URI ("
-                    + e.getMessage() + "); expected e.g. bolt://host:7687 or neo4j+s://xxxx.databases.neo4j.io", e);
+            throw new InvalidConfigurationException(
+                    "neo4j.uri (NEO4J_URI): '" + uri + "' is not a Bolt URI (" + e.getMessage()
+                            + "); expected e.g. bolt://host:7687 or neo4j+s://xxxx.databases.neo4j.io",
+                    e);
         }
     }
 
@@ -106,24 +142,31 @@ public final class Neo4jConnection implements AutoCloseable {
             }
         } catch (AuthenticationException e) {
             driver.close();
-            throw new InvalidConfigurationException("neo4j.username / neo4j.password (NEO4J_USERNAME / NEO4J_PASSWORD): "
-                    + "Neo4j at " + uri + " refused the credentials of user '" + config.getUsername() + "'", e);
+            throw new InvalidConfigurationException(
+                    "neo4j.username / neo4j.password (NEO4J_USERNAME / NEO4J_PASSWORD): " + "Neo4j at " + uri
+                            + " refused the credentials of user '" + config.getUsername() + "'",
+                    e);
         } catch (SecurityException e) {
             driver.close();
-            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): secure connection to " + uri + " failed: "
-                    + EmbeddedNeo4j.rootMessage(e), e);
+            throw new InvalidConfigurationException(
+                    "neo4j.uri (NEO4J_URI): secure connection to " + uri + " failed: " + EmbeddedNeo4j.rootMessage(e),
+                    e);
         } catch (ServiceUnavailableException e) {
             driver.close();
-            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): cannot reach Neo4j at " + uri + " within "
-                    + config.getConnectionTimeout().toSeconds() + " s: " + EmbeddedNeo4j.rootMessage(e), e);
+            throw new InvalidConfigurationException(
+                    "neo4j.uri (NEO4J_URI): cannot reach Neo4j at " + uri + " within "
+                            + config.getConnectionTimeout().toSeconds() + " s: " + EmbeddedNeo4j.rootMessage(e),
+                    e);
         } catch (FatalDiscoveryException e) {
             driver.close();
-            throw new InvalidConfigurationException("neo4j.database (NEO4J_DATABASE): Neo4j at " + uri
-                    + " has no database '" + config.getDatabase() + "'", e);
+            throw new InvalidConfigurationException(
+                    "neo4j.database (NEO4J_DATABASE): Neo4j at " + uri + " has no database '" + config.getDatabase()
+                            + "'",
+                    e);
         } catch (RuntimeException e) {
             driver.close();
-            throw new InvalidConfigurationException("neo4j.uri (NEO4J_URI): Neo4j at " + uri + " cannot be used: "
-                    + EmbeddedNeo4j.rootMessage(e), e);
+            throw new InvalidConfigurationException(
+                    "neo4j.uri (NEO4J_URI): Neo4j at " + uri + " cannot be used: " + EmbeddedNeo4j.rootMessage(e), e);
         }
     }
 
@@ -169,8 +212,7 @@ public final class Neo4jConnection implements AutoCloseable {
      *
      * @param version the database's last committed transaction when the read ended (see {@link #version()})
      */
-    public record Versioned<T>(T value, String version) {
-    }
+    public record Versioned<T>(T value, String version) {}
 
     /**
      * Like {@link #read}, and also says which database state the transaction saw: if {@link #version()}
@@ -231,6 +273,11 @@ public final class Neo4jConnection implements AutoCloseable {
     /** @return the embedded database's folder, when embedded */
     public Optional<Path> embeddedDataDir() {
         return Optional.ofNullable(embedded).map(EmbeddedNeo4j::dataDir);
+    }
+
+    /** @return the file with the embedded Neo4j's password (user {@code neo4j}), when embedded */
+    public Optional<Path> embeddedPasswordFile() {
+        return Optional.ofNullable(embedded).map(e -> e.password().file());
     }
 
     /** @return true when Neo4j answers a trivial query now */

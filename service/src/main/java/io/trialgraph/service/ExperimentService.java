@@ -1,6 +1,8 @@
 package io.trialgraph.service;
 
 import io.trialgraph.domain.Experiment;
+import io.trialgraph.domain.ExperimentActivity;
+import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.domain.Page;
 import io.trialgraph.domain.Rules;
@@ -8,6 +10,7 @@ import io.trialgraph.domain.Updates.Deleted;
 import io.trialgraph.domain.Updates.ExperimentUpdate;
 import io.trialgraph.store.ExperimentStore;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Map;
 
 /** The rules of experiments: what a valid one is, what may change, what a delete takes along. */
@@ -38,6 +41,18 @@ public class ExperimentService {
         Rules.stringMap("tags", tags);
         Paging paging = Paging.of(pageSize, pageToken);
         return paging.page(store.list(namePrefix, tags, paging.after(), paging.fetchSize()), Experiment::name);
+    }
+
+    /** Counts of components, jobs and running jobs and the last activity of up to a page of experiments. */
+    public List<ExperimentActivity> activity(List<String> names) {
+        if (names.size() > Paging.MAX_PAGE_SIZE) {
+            throw new InvalidArgumentException(
+                    "names", "at most " + Paging.MAX_PAGE_SIZE + " experiments at once, has " + names.size());
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Rules.name("names[" + i + "]", names.get(i));
+        }
+        return store.activity(names);
     }
 
     public Experiment update(ExperimentUpdate update) {

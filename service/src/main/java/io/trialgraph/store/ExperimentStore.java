@@ -4,6 +4,7 @@ import static io.trialgraph.store.GraphValues.TAG;
 
 import io.trialgraph.domain.AlreadyExistsException;
 import io.trialgraph.domain.Experiment;
+import io.trialgraph.domain.ExperimentActivity;
 import io.trialgraph.domain.FailedPreconditionException;
 import io.trialgraph.domain.Updates.Deleted;
 import io.trialgraph.domain.Updates.ExperimentUpdate;
@@ -63,6 +64,22 @@ public class ExperimentStore {
             DETACH DELETE e
             RETURN trials""";
 
+    /** Per experiment: its components once each, those with a status, the running ones, the latest change. */
+    private static final String ACTIVITY = """
+            UNWIND $names AS name
+            MATCH (e:Experiment {name: name})
+            OPTIONAL MATCH (c:TrialComponent)-[:PART_OF]->(:Trial)-[:IN_EXPERIMENT]->(e)
+            WITH e, collect(DISTINCT c) AS components
+            CALL (components) {
+              UNWIND components AS c
+              OPTIONAL MATCH (c)-[:HAS_METRIC]->(m:Metric)
+              RETURN max(m.lastTimestamp) AS lastPoint, max(c.updatedAt) AS lastChange
+            }
+            RETURN e.name AS name, size(components) AS components,
+                   size([c IN components WHERE c.status IS NOT NULL]) AS jobs,
+                   size([c IN components WHERE c.status = 'InProgress']) AS running,
+                   e.updatedAt AS updated, lastChange, lastPoint""";
+
     private final Neo4jConnection neo4j;
     private final TrialComponentStore components;
 
@@ -90,7 +107,8 @@ public class ExperimentStore {
     }
 
     public Optional<Experiment> find(String name) {
-        return neo4j.read(tx -> tx.run(FIND, Map.of("name", name)).list().stream().findFirst().map(ExperimentStore::toExperiment));
+        return neo4j.read(tx ->
+                tx.run(FIND, Map.of("name", name)).list().stream().findFirst().map(ExperimentStore::toExperiment));
     }
 
     /** Experiments named after {@code after}, in name order, at most {@code limit}. */
@@ -104,8 +122,10 @@ public class ExperimentStore {
         Map<String, Object> changes = GraphValues.changes(TAG, update.removeTags(), update.setTags());
         update.displayName().ifPresent(value -> changes.put("displayName", value));
         update.description().ifPresent(value -> changes.put("description", value));
-        Map<String, Object> parameters = Map.of("name", update.name(), "changes", changes, "now", GraphValues.time(Instant.now()));
-        return neo4j.write(tx -> tx.run(UPDATE, parameters).list().stream().findFirst().map(ExperimentStore::toExperiment));
+        Map<String, Object> parameters =
+                Map.of("name", update.name(), "changes", changes, "now", GraphValues.time(Instant.now()));
+        return neo4j.write(
+                tx -> tx.run(UPDATE, parameters).list().stream().findFirst().map(ExperimentStore::toExperiment));
     }
 
     /**
@@ -126,12 +146,40 @@ public class ExperimentStore {
                 throw new FailedPreconditionException("experiment '" + name + "' still has " + trials
                         + " trial(s); delete them first or set cascade to delete them with it");
             }
-            List<String> doomed = tx.run(COMPONENTS_ONLY_HERE, Map.of("name", name)).single().get("names")
+            List<String> doomed = tx.run(COMPONENTS_ONLY_HERE, Map.of("name", name))
+                    .single()
+                    .get("names")
                     .asList(value -> value.asString());
             Deleted removed = components.deleteAll(tx, doomed);
-            long deletedTrials = tx.run(DELETE_TRIALS_AND_EXPERIMENT, Map.of("name", name)).single().get("trials").asLong();
+            long deletedTrials = tx.run(DELETE_TRIALS_AND_EXPERIMENT, Map.of("name", name))
+                    .single()
+                    .get("trials")
+                    .asLong();
             return Optional.of(new Deleted(deletedTrials, removed.components(), removed.artifacts(), removed.links()));
         });
+    }
+
+    /** @return the activity of each named experiment that exists, in the order given */
+    public List<ExperimentActivity> activity(List<String> names) {
+        return neo4j.read(tx -> tx.run(ACTIVITY, Map.of("names", names)).list(record -> {
+            Instant last = GraphValues.instant(record.get("updated"));
+            Instant change = GraphValues.instant(record.get("lastChange"));
+            if (change != null && (last == null || change.isAfter(last))) {
+                last = change;
+            }
+            if (!record.get("lastPoint").isNull()) {
+                Instant point = Instant.ofEpochMilli(record.get("lastPoint").asLong());
+                if (last == null || point.isAfter(last)) {
+                    last = point;
+                }
+            }
+            return new ExperimentActivity(
+                    record.get("name").asString(),
+                    record.get("components").asLong(),
+                    record.get("jobs").asLong(),
+                    record.get("running").asLong(),
+                    last);
+        }));
     }
 
     private static Experiment toExperiment(Record record) {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
@@ -23,8 +22,6 @@ import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.Neo4jException;
-import org.neo4j.driver.summary.Plan;
-import org.neo4j.driver.summary.QueryType;
 import org.neo4j.driver.summary.ResultSummary;
 import org.neo4j.driver.types.Node;
 import org.neo4j.driver.types.Path;
@@ -34,17 +31,12 @@ import org.neo4j.driver.types.TypeSystem;
 
 /**
  * Runs user Cypher read-only. Whether a query writes is decided by Neo4j, not by looking at
- * keywords: the query is planned first ({@code EXPLAIN}) and only a plan Neo4j calls read-only,
- * without LOAD CSV, transaction commands or procedures that are not in READ mode, may run; it
- * then runs in a read-access transaction, so Neo4j itself refuses any write that got through.
+ * keywords: the query is planned first ({@code EXPLAIN}) and only a plan that
+ * {@link ReadOnlyQueryPolicy} allows may run; it then runs in a read-access transaction, so Neo4j
+ * itself refuses any write that got through.
  */
 @Singleton
 public class QueryStore {
-
-    /** Plan operators that read outside the graph or act on the DBMS although the plan reads. */
-    private static final Set<String> REFUSED_OPERATORS = Set.of("LoadCSV", "TerminateTransactions", "ShowTransactions");
-
-    private static final String PROCEDURE_MODE = "SHOW PROCEDURES YIELD name, mode WHERE name = $name RETURN mode";
 
     private final Neo4jConnection neo4j;
 
@@ -71,8 +63,10 @@ public class QueryStore {
     public void run(String cypher, Map<String, Object> parameters, Duration timeout, int maxRows, RowSink sink) {
         try (Session session = neo4j.session(AccessMode.READ)) {
             refuseWrites(session, cypher, parameters);
-            try (Transaction tx = session.beginTransaction(TransactionConfig.builder().withTimeout(timeout)
-                    .withMetadata(Map.of("app", "trialgraph-query")).build())) {
+            try (Transaction tx = session.beginTransaction(TransactionConfig.builder()
+                    .withTimeout(timeout)
+                    .withMetadata(Map.of("app", "trialgraph-query"))
+                    .build())) {
                 Result result = tx.run(cypher, parameters);
                 sink.columns(result.keys());
                 int rows = 0;
@@ -97,49 +91,13 @@ public class QueryStore {
 
     private static void refuseWrites(Session session, String cypher, Map<String, Object> parameters) {
         ResultSummary plan = session.run("EXPLAIN " + cypher, parameters).consume();
-        QueryType type = plan.queryType();
-        if (type != QueryType.READ_ONLY) {
-            throw new PermissionDeniedException("the query " + describe(type)
-                    + "; only read-only Cypher may run here (use the API to change the graph)");
-        }
-        if (plan.hasPlan()) {
-            checkOperators(session, plan.plan());
-        }
-    }
-
-    private static void checkOperators(Session session, Plan plan) {
-        String operator = plan.operatorType().replaceAll("@.*$", "");
-        if (REFUSED_OPERATORS.contains(operator)) {
-            throw new PermissionDeniedException("the query uses " + operator + ", which is not allowed here");
-        }
-        if (operator.startsWith("ProcedureCall")) {
-            String procedure = procedureName(plan);
-            String mode = session.run(PROCEDURE_MODE, Map.of("name", procedure)).list().stream().findFirst()
-                    .map(record -> record.get("mode").asString()).orElse("UNKNOWN");
-            if (!"READ".equals(mode)) {
-                throw new PermissionDeniedException("the query calls procedure " + procedure + " (mode " + mode
-                        + "); only READ procedures may run here");
-            }
-        }
-        for (Plan child : plan.children()) {
-            checkOperators(session, child);
-        }
-    }
-
-    /** The procedure's name, from the plan's details, e.g. {@code db.labels() :: (label :: STRING)}. */
-    private static String procedureName(Plan plan) {
-        Value signature = plan.arguments().getOrDefault("Details", plan.arguments().get("Signature"));
-        String text = signature == null || signature.isNull() ? "" : signature.asString();
-        int paren = text.indexOf('(');
-        return (paren > 0 ? text.substring(0, paren) : text).trim();
-    }
-
-    private static String describe(QueryType type) {
-        return switch (type) {
-            case READ_WRITE, WRITE_ONLY -> "writes to the graph";
-            case SCHEMA_WRITE -> "changes the schema";
-            default -> "is not read-only";
-        };
+        ReadOnlyQueryPolicy.check(
+                plan,
+                name -> session.run(ReadOnlyQueryPolicy.PROCEDURE_QUERY, Map.of("name", name)).list().stream()
+                        .findFirst()
+                        .map(record -> new ReadOnlyQueryPolicy.Procedure(
+                                record.get("mode").asString(),
+                                record.get("admin").asBoolean())));
     }
 
     private static RuntimeException translate(Neo4jException e, Duration timeout) {
@@ -148,11 +106,12 @@ public class QueryStore {
                 || code.equals("Neo.TransientError.Transaction.LockClientStopped")
                 || code.startsWith("Neo.ClientError.Transaction.Terminated")
                 || code.startsWith("Neo.TransientError.Transaction.Terminated")) {
-            return new DeadlineExceededException("the query ran longer than its timeout of " + timeout.toMillis()
-                    + " ms and was stopped by Neo4j");
+            return new DeadlineExceededException(
+                    "the query ran longer than its timeout of " + timeout.toMillis() + " ms and was stopped by Neo4j");
         }
         if (code.equals("Neo.ClientError.Statement.AccessMode") || code.startsWith("Neo.ClientError.Security")) {
-            return new PermissionDeniedException("Neo4j refused the query in a read-only transaction: " + e.getMessage());
+            return new PermissionDeniedException(
+                    "Neo4j refused the query in a read-only transaction: " + e.getMessage());
         }
         // Any other client error is the query's fault (syntax, semantics, a procedure's arguments,
         // a command this database does not run): the caller gets Neo4j's own message, not INTERNAL.
@@ -193,15 +152,27 @@ public class QueryStore {
         if (type.equals(types.MAP())) {
             return map(value.asMap(v -> v));
         }
-        if (type.equals(types.DATE()) || type.equals(types.TIME()) || type.equals(types.LOCAL_TIME())
-                || type.equals(types.DATE_TIME()) || type.equals(types.LOCAL_DATE_TIME()) || type.equals(types.DURATION())) {
+        if (type.equals(types.DATE())
+                || type.equals(types.TIME())
+                || type.equals(types.LOCAL_TIME())
+                || type.equals(types.DATE_TIME())
+                || type.equals(types.LOCAL_DATE_TIME())
+                || type.equals(types.DURATION())) {
             return new GraphValue.Temporal(value.asObject().toString());
         }
         if (type.equals(types.POINT())) {
             var point = value.asPoint();
-            return new GraphValue.Point(Double.isNaN(point.z())
-                    ? String.format(Locale.ROOT, "point({srid:%d, x:%s, y:%s})", point.srid(), point.x(), point.y())
-                    : String.format(Locale.ROOT, "point({srid:%d, x:%s, y:%s, z:%s})", point.srid(), point.x(), point.y(), point.z()));
+            return new GraphValue.Point(
+                    Double.isNaN(point.z())
+                            ? String.format(
+                                    Locale.ROOT, "point({srid:%d, x:%s, y:%s})", point.srid(), point.x(), point.y())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "point({srid:%d, x:%s, y:%s, z:%s})",
+                                    point.srid(),
+                                    point.x(),
+                                    point.y(),
+                                    point.z()));
         }
         return value.asObject();
     }
@@ -219,7 +190,11 @@ public class QueryStore {
     }
 
     private static GraphValue.Relationship relationship(Relationship relationship) {
-        return new GraphValue.Relationship(relationship.elementId(), relationship.type(), relationship.startNodeElementId(),
-                relationship.endNodeElementId(), map(relationship.asMap(v -> v)));
+        return new GraphValue.Relationship(
+                relationship.elementId(),
+                relationship.type(),
+                relationship.startNodeElementId(),
+                relationship.endNodeElementId(),
+                map(relationship.asMap(v -> v)));
     }
 }

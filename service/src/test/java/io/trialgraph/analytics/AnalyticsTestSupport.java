@@ -24,6 +24,7 @@ import io.trialgraph.api.v1.TableRow;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.api.v1.TrialComponentStatus;
+import io.trialgraph.testing.ApiFixtures;
 import io.trialgraph.testing.IngestStream;
 import io.trialgraph.testing.TestServer;
 import java.util.ArrayList;
@@ -32,7 +33,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Shared helpers of the analytics tests: the seed study, metric ingestion (on the shared
@@ -74,8 +74,7 @@ final class AnalyticsTestSupport {
     private AnalyticsTestSupport() {}
 
     static AnalyticsServiceGrpc.AnalyticsServiceBlockingStub analytics(TestServer server) {
-        return AnalyticsServiceGrpc.newBlockingStub(server.channel())
-                .withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return ApiFixtures.analytics(server, TIMEOUT_SECONDS);
     }
 
     // ---------------------------------------------------------------- points

@@ -453,6 +453,11 @@ public final class AnalyticsBenchmark {
                 100 * BenchmarkSupport.median(reading) / BenchmarkSupport.median(alone));
     }
 
+    /** Experiment 'big' of {@link #TRIALS} trials in a running server (also the web UI benchmark's data). */
+    static void build(TrialGraphServer server, ManagedChannel channel) throws InterruptedException {
+        build(channel, server.context().getBean(Neo4jConnection.class).driver());
+    }
+
     /** Experiment 'big': trials and components over Bolt, metrics through the real ingest path. */
     private static void build(ManagedChannel channel, Driver driver) throws InterruptedException {
         ExperimentServiceGrpc.newBlockingStub(channel)

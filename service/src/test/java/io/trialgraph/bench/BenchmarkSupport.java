@@ -3,6 +3,8 @@ package io.trialgraph.bench;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.trialgraph.TrialGraphServer;
+import io.trialgraph.neo4j.EmbeddedPassword;
+import io.trialgraph.neo4j.Neo4jConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,18 +14,23 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
 
 /** What every benchmark needs: a real server on a fresh embedded Neo4j, a channel, statistics. */
 final class BenchmarkSupport {
 
-    private BenchmarkSupport() {
-    }
+    private BenchmarkSupport() {}
 
     /** A server with its own embedded Neo4j in a fresh temporary folder. */
     static TrialGraphServer startServer(Path dataDir, Map<String, Object> extra) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("grpc.server.port", 0);
         settings.put("trialgraph.management.port", 0);
+        settings.put("trialgraph.http.port", 0);
         settings.put("neo4j.embedded.data-dir", dataDir.toString());
         settings.put("neo4j.embedded.bolt-port", 0);
         settings.put("neo4j.embedded.page-cache-size", "2GB");
@@ -32,9 +39,26 @@ final class BenchmarkSupport {
         return TrialGraphServer.start(settings);
     }
 
+    /** A driver of the server's embedded Neo4j, logged in as any Bolt client would: with the password from its file. */
+    static Driver boltDriver(TrialGraphServer server) {
+        Neo4jConnection neo4j = server.context().getBean(Neo4jConnection.class);
+        try {
+            String password =
+                    Files.readString(neo4j.embeddedPasswordFile().orElseThrow()).strip();
+            return GraphDatabase.driver(
+                    neo4j.boltUri(),
+                    AuthTokens.basic(EmbeddedPassword.USER, password),
+                    Config.builder().withLogging(Logging.slf4j()).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static ManagedChannel channel(TrialGraphServer server) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
     }
 
     static Path temporaryFolder(String prefix) {
@@ -48,13 +72,15 @@ final class BenchmarkSupport {
     /** Bytes of all regular files below {@code folder}. */
     static long size(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(file -> {
+                        try {
+                            return Files.size(file);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,7 +88,8 @@ final class BenchmarkSupport {
 
     static void delete(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // best effort
         }

@@ -16,8 +16,9 @@ public final class Benchmarks {
             case "lineage" -> LineageBenchmark.main(new String[0]);
             case "layouts" -> TableLayoutBenchmark.main(new String[0]);
             case "logger" -> MetricLoggerBenchmark.main(new String[0]);
+            case "web" -> WebUiBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|layouts|logger");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|layouts|logger|web");
                 System.exit(2);
             }
         }

@@ -19,9 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
 
 /**
@@ -86,14 +84,7 @@ public final class IngestBenchmark {
                 return;
             }
             double[] baseline = new double[repeats];
-            try (Driver driver = GraphDatabase.driver(
-                    server.context()
-                            .getBean(io.trialgraph.neo4j.Neo4jConnection.class)
-                            .boltUri(),
-                    AuthTokens.none(),
-                    org.neo4j.driver.Config.builder()
-                            .withLogging(org.neo4j.driver.Logging.slf4j())
-                            .build())) {
+            try (Driver driver = BenchmarkSupport.boltDriver(server)) {
                 for (int r = 0; r < repeats; r++) {
                     baseline[r] = nodePerPoint(driver, 8, Math.min(points, 1_000_000L));
                 }

@@ -7,7 +7,6 @@ import io.trialgraph.api.v1.GetLineageResponse;
 import io.trialgraph.api.v1.LineageDirection;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
-import io.trialgraph.neo4j.Neo4jConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.Neo4jException;
@@ -73,35 +68,48 @@ public final class LineageBenchmark {
     private static final String FINETUNED_URI = "s3://bench/models/finetune-";
     private static final String REPORT_URI = "s3://bench/reports/eval-";
 
-    private LineageBenchmark() {
-    }
+    private LineageBenchmark() {}
 
     /** One question asked many times from different start nodes. */
-    private record Scenario(String label, LineageDirection direction, int depth, List<String> warmup, List<String> starts) {
-    }
+    private record Scenario(
+            String label, LineageDirection direction, int depth, List<String> warmup, List<String> starts) {}
 
     /** What one path measured over a scenario's start nodes. */
-    private record Timings(double[] millis, int[] nodes, int truncated, int timeouts) {
-    }
+    private record Timings(double[] millis, int[] nodes, int truncated, int timeouts) {}
 
     public static void main(String[] args) throws Exception {
         Path data = BenchmarkSupport.temporaryFolder("trialgraph-bench-lineage");
         try (TrialGraphServer server = BenchmarkSupport.startServer(data, Map.of());
-                Driver driver = GraphDatabase.driver(server.context().getBean(Neo4jConnection.class).boltUri(), AuthTokens.none(),
-                        Config.builder().withLogging(Logging.slf4j()).build())) {
+                Driver driver = BenchmarkSupport.boltDriver(server)) {
             build(driver, data);
             System.gc();
 
             Random random = new Random(SEED);
             List<Scenario> scenarios = List.of(
-                    scenario("upstream depth 3 from a model", LineageDirection.LINEAGE_DIRECTION_UPSTREAM, 3, random,
+                    scenario(
+                            "upstream depth 3 from a model",
+                            LineageDirection.LINEAGE_DIRECTION_UPSTREAM,
+                            3,
+                            random,
                             LineageBenchmark::randomModel),
-                    scenario("upstream depth 10 from a model", LineageDirection.LINEAGE_DIRECTION_UPSTREAM, 10, random,
+                    scenario(
+                            "upstream depth 10 from a model",
+                            LineageDirection.LINEAGE_DIRECTION_UPSTREAM,
+                            10,
+                            random,
                             LineageBenchmark::randomModel),
-                    scenario("downstream depth 3 from a derived dataset", LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 3,
-                            random, r -> DERIVED_URI + r.nextInt(PREP)),
-                    scenario("downstream depth 10 from a derived dataset", LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10,
-                            random, r -> DERIVED_URI + r.nextInt(PREP)));
+                    scenario(
+                            "downstream depth 3 from a derived dataset",
+                            LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM,
+                            3,
+                            random,
+                            r -> DERIVED_URI + r.nextInt(PREP)),
+                    scenario(
+                            "downstream depth 10 from a derived dataset",
+                            LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM,
+                            10,
+                            random,
+                            r -> DERIVED_URI + r.nextInt(PREP)));
 
             ManagedChannel channel = BenchmarkSupport.channel(server);
             LineageServiceGrpc.LineageServiceBlockingStub lineage = LineageServiceGrpc.newBlockingStub(channel);
@@ -125,41 +133,85 @@ public final class LineageBenchmark {
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
 
-            System.out.printf(Locale.ROOT, "%nGetLineage over gRPC (default max_nodes 1,000): %d random start nodes per scenario "
-                    + "after %d warm-up calls%n(all warm-ups of both paths before any measurement; models half trained, "
-                    + "half fine-tuned)%n", MEASURED, WARMUP);
-            System.out.printf(Locale.ROOT, "%-44s %9s %9s %8s %8s %10s%n", "scenario", "p50 ms", "p99 ms", "nodes", "max",
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nGetLineage over gRPC (default max_nodes 1,000): %d random start nodes per scenario "
+                            + "after %d warm-up calls%n(all warm-ups of both paths before any measurement; models half trained, "
+                            + "half fine-tuned)%n",
+                    MEASURED,
+                    WARMUP);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s %9s %9s %8s %8s %10s%n",
+                    "scenario",
+                    "p50 ms",
+                    "p99 ms",
+                    "nodes",
+                    "max",
                     "truncated");
             for (int i = 0; i < scenarios.size(); i++) {
                 Timings t = service.get(i);
-                System.out.printf(Locale.ROOT, "%-44s %9.2f %9.2f %8.0f %8d %6d/%d%n", scenarios.get(i).label(),
-                        BenchmarkSupport.median(t.millis()), BenchmarkSupport.percentile(t.millis(), 99), median(t.nodes()),
-                        Arrays.stream(t.nodes()).max().orElse(0), t.truncated(), t.nodes().length);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-44s %9.2f %9.2f %8.0f %8d %6d/%d%n",
+                        scenarios.get(i).label(),
+                        BenchmarkSupport.median(t.millis()),
+                        BenchmarkSupport.percentile(t.millis(), 99),
+                        median(t.nodes()),
+                        Arrays.stream(t.nodes()).max().orElse(0),
+                        t.truncated(),
+                        t.nodes().length);
             }
 
-            System.out.printf(Locale.ROOT, "%nBaseline: variable-length-path Cypher through the driver, "
-                    + "MATCH p = (s)<-[:PRODUCED|CONSUMED_BY*1..depth]-(n) RETURN DISTINCT n LIMIT 1000 (and the downstream "
-                    + "mirror),%nover the first %d start nodes of each scenario, after %d warm-up queries, %d s timeout per "
-                    + "query (a timed-out query counts with its time until the timeout)%n", BASELINE, BASELINE_WARMUP,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nBaseline: variable-length-path Cypher through the driver, "
+                            + "MATCH p = (s)<-[:PRODUCED|CONSUMED_BY*1..depth]-(n) RETURN DISTINCT n LIMIT 1000 (and the downstream "
+                            + "mirror),%nover the first %d start nodes of each scenario, after %d warm-up queries, %d s timeout per "
+                            + "query (a timed-out query counts with its time until the timeout)%n",
+                    BASELINE,
+                    BASELINE_WARMUP,
                     BASELINE_TIMEOUT.toSeconds());
-            System.out.printf(Locale.ROOT, "%-44s %9s %9s %8s %9s %13s %9s%n", "scenario", "p50 ms", "p99 ms", "nodes",
-                    "timeouts", "trialgraph p50", "ratio");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s %9s %9s %8s %9s %13s %9s%n",
+                    "scenario",
+                    "p50 ms",
+                    "p99 ms",
+                    "nodes",
+                    "timeouts",
+                    "trialgraph p50",
+                    "ratio");
             for (int i = 0; i < scenarios.size(); i++) {
                 Timings t = baseline.get(i);
-                double ours = BenchmarkSupport.median(Arrays.copyOf(service.get(i).millis(), BASELINE));
+                double ours =
+                        BenchmarkSupport.median(Arrays.copyOf(service.get(i).millis(), BASELINE));
                 double theirs = BenchmarkSupport.median(t.millis());
-                System.out.printf(Locale.ROOT, "%-44s %9.2f %9.2f %8.0f %5d/%d %13.2f %8.2fx%n", scenarios.get(i).label(),
-                        theirs, BenchmarkSupport.percentile(t.millis(), 99), median(t.nodes()), t.timeouts(), BASELINE, ours,
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-44s %9.2f %9.2f %8.0f %5d/%d %13.2f %8.2fx%n",
+                        scenarios.get(i).label(),
+                        theirs,
+                        BenchmarkSupport.percentile(t.millis(), 99),
+                        median(t.nodes()),
+                        t.timeouts(),
+                        BASELINE,
+                        ours,
                         theirs / ours);
             }
-            System.out.println("  (nodes: baseline counts the nodes found without the start node, trialgraph with it; "
-                    + "ratio: baseline p50 / trialgraph p50 over the same start nodes, above 1 means trialgraph is faster)");
+            System.out.println(
+                    "  (nodes: baseline counts the nodes found without the start node, trialgraph with it; "
+                            + "ratio: baseline p50 / trialgraph p50 over the same start nodes, above 1 means trialgraph is faster)");
 
             Timings target = service.get(1);
             double p50 = BenchmarkSupport.median(target.millis());
             double p99 = BenchmarkSupport.percentile(target.millis(), 99);
             System.out.printf(Locale.ROOT, "%ntarget: upstream depth 10 from a model p50 <= 5 ms, p99 <= 50 ms%n");
-            System.out.printf(Locale.ROOT, "measured: p50 %.2f ms, p99 %.2f ms: %s%n", p50, p99,
+            System.out.printf(
+                    Locale.ROOT,
+                    "measured: p50 %.2f ms, p99 %.2f ms: %s%n",
+                    p50,
+                    p99,
                     p50 <= 5 && p99 <= 50 ? "met" : "NOT met");
         } finally {
             BenchmarkSupport.delete(data);
@@ -170,7 +222,11 @@ public final class LineageBenchmark {
         return random.nextBoolean() ? MODEL_URI + random.nextInt(TRAIN) : FINETUNED_URI + random.nextInt(FINETUNE);
     }
 
-    private static Scenario scenario(String label, LineageDirection direction, int depth, Random random,
+    private static Scenario scenario(
+            String label,
+            LineageDirection direction,
+            int depth,
+            Random random,
             java.util.function.Function<Random, String> start) {
         List<String> warmup = new ArrayList<>();
         List<String> starts = new ArrayList<>();
@@ -189,7 +245,8 @@ public final class LineageBenchmark {
         int truncated = 0;
         for (int i = 0; i < millis.length; i++) {
             long started = System.nanoTime();
-            GetLineageResponse response = call(lineage, scenario, scenario.starts().get(i));
+            GetLineageResponse response =
+                    call(lineage, scenario, scenario.starts().get(i));
             millis[i] = (System.nanoTime() - started) / 1e6;
             nodes[i] = response.getNodesCount();
             truncated += response.getTruncated() ? 1 : 0;
@@ -197,18 +254,21 @@ public final class LineageBenchmark {
         return new Timings(millis, nodes, truncated, 0);
     }
 
-    private static GetLineageResponse call(LineageServiceGrpc.LineageServiceBlockingStub lineage, Scenario scenario, String uri) {
-        return lineage.withDeadlineAfter(60, TimeUnit.SECONDS).getLineage(GetLineageRequest.newBuilder()
-                .addStart(LineageNodeRef.newBuilder().setArtifactUri(uri))
-                .setDirection(scenario.direction())
-                .setMaxDepth(scenario.depth())
-                .build());
+    private static GetLineageResponse call(
+            LineageServiceGrpc.LineageServiceBlockingStub lineage, Scenario scenario, String uri) {
+        return lineage.withDeadlineAfter(60, TimeUnit.SECONDS)
+                .getLineage(GetLineageRequest.newBuilder()
+                        .addStart(LineageNodeRef.newBuilder().setArtifactUri(uri))
+                        .setDirection(scenario.direction())
+                        .setMaxDepth(scenario.depth())
+                        .build());
     }
 
     /** The Cypher a user would write: all variable-length paths up to the depth, their distinct end nodes. */
     private static String baselineQuery(Scenario scenario) {
         String pattern = scenario.direction() == LineageDirection.LINEAGE_DIRECTION_UPSTREAM
-                ? "<-[:PRODUCED|CONSUMED_BY*1..%d]-" : "-[:PRODUCED|CONSUMED_BY*1..%d]->";
+                ? "<-[:PRODUCED|CONSUMED_BY*1..%d]-"
+                : "-[:PRODUCED|CONSUMED_BY*1..%d]->";
         return ("MATCH (s:Artifact {uri: $uri}) MATCH p = (s)" + pattern + "(n) RETURN DISTINCT n LIMIT 1000")
                 .formatted(scenario.depth());
     }
@@ -230,8 +290,14 @@ public final class LineageBenchmark {
     /** @return the number of nodes found, -1 when the query timed out */
     private static int query(Session session, String query, String uri) {
         try {
-            return session.run(query, Map.of("uri", uri), TransactionConfig.builder().withTimeout(BASELINE_TIMEOUT).build())
-                    .list().size();
+            return session.run(
+                            query,
+                            Map.of("uri", uri),
+                            TransactionConfig.builder()
+                                    .withTimeout(BASELINE_TIMEOUT)
+                                    .build())
+                    .list()
+                    .size();
         } catch (Neo4jException e) {
             String code = String.valueOf(e.code());
             if (code.contains("TimedOut") || code.contains("Terminated")) {
@@ -242,7 +308,8 @@ public final class LineageBenchmark {
     }
 
     private static double median(int[] values) {
-        return BenchmarkSupport.median(Arrays.stream(values).filter(v -> v >= 0).asDoubleStream().toArray());
+        return BenchmarkSupport.median(
+                Arrays.stream(values).filter(v -> v >= 0).asDoubleStream().toArray());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -256,31 +323,41 @@ public final class LineageBenchmark {
             // Sources: raw datasets and scripts.
             batches(session, RAW, """
                     UNWIND range($from, $to) AS i
-                    CREATE (:Artifact:Dataset {id: 'raw-' + i, uri: $uri + i, kind: 'dataset', name: 'raw-' + i})""",
-                    Map.of("uri", RAW_URI), null);
+                    CREATE (:Artifact:Dataset {id: 'raw-' + i, uri: $uri + i, kind: 'dataset', name: 'raw-' + i})""", Map.of("uri", RAW_URI), null);
             batches(session, SCRIPTS, """
                     UNWIND range($from, $to) AS i
-                    CREATE (:Artifact:Code {id: 'code-' + i, uri: $uri + i + '.py', kind: 'code', name: 'train-' + i + '.py'})""",
-                    Map.of("uri", SCRIPT_URI), null);
+                    CREATE (:Artifact:Code {id: 'code-' + i, uri: $uri + i + '.py', kind: 'code', name: 'train-' + i + '.py'})""", Map.of("uri", SCRIPT_URI), null);
 
             // Every job with its output; inputs follow once all outputs exist (fine-tunes consume
             // outputs of earlier fine-tunes, possibly of the same batch).
             jobs(session, PREP, "prep-", "processing", ":Dataset", "ds-", DERIVED_URI, "dataset", "derived-");
             jobs(session, TRAIN, "train-", "training", ":Model", "model-", MODEL_URI, "model", "model-");
-            jobs(session, FINETUNE, "finetune-", "fine-tuning", ":Model", "ftmodel-", FINETUNED_URI, "model", "ftmodel-");
+            jobs(
+                    session,
+                    FINETUNE,
+                    "finetune-",
+                    "fine-tuning",
+                    ":Model",
+                    "ftmodel-",
+                    FINETUNED_URI,
+                    "model",
+                    "ftmodel-");
             jobs(session, EVAL, "eval-", "evaluation", "", "report-", REPORT_URI, "other", "report-");
 
             // Inputs, as [artifact id, link name] per job.
             inputs(session, PREP, "prep-", i -> {
                 int generation = i / GENERATION;
-                String source = generation == 0 ? "raw-" + random.nextInt(RAW)
+                String source = generation == 0
+                        ? "raw-" + random.nextInt(RAW)
                         : "ds-" + ((generation - 1) * GENERATION + random.nextInt(GENERATION));
                 return List.of(List.of(source, "input"));
             });
             inputs(session, TRAIN, "train-", i -> {
                 int train = random.nextInt(PREP);
                 int validation = (train + 1 + random.nextInt(PREP - 1)) % PREP;
-                return List.of(List.of("ds-" + train, "train"), List.of("ds-" + validation, "validation"),
+                return List.of(
+                        List.of("ds-" + train, "train"),
+                        List.of("ds-" + validation, "validation"),
                         List.of("code-" + random.nextInt(SCRIPTS), "script"));
             });
             int[] chain = new int[FINETUNE];
@@ -298,7 +375,8 @@ public final class LineageBenchmark {
             });
             inputs(session, EVAL, "eval-", i -> {
                 int model = random.nextInt(TRAIN + FINETUNE);
-                return List.of(List.of(model < TRAIN ? "model-" + model : "ftmodel-" + (model - TRAIN), "model"),
+                return List.of(
+                        List.of(model < TRAIN ? "model-" + model : "ftmodel-" + (model - TRAIN), "model"),
                         List.of("ds-" + random.nextInt(PREP), "test-data"));
             });
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -316,11 +394,23 @@ public final class LineageBenchmark {
                         + expectedNodes + " and " + expectedEdges);
             }
             int longest = Arrays.stream(chain).max().orElse(0);
-            System.out.printf(Locale.ROOT, "Lineage graph: %,d nodes (%,d artifacts, %,d trial components), %,d edges, "
-                    + "built in %.1f s (%,.0f nodes + edges/s) through the driver in batches of %,d%n", nodes, artifacts,
-                    components, edges, seconds, (nodes + edges) / seconds, BATCH);
-            System.out.printf(Locale.ROOT, "  fine-tune chains: mean %.2f, longest %d fine-tunes; store on disk %,.0f MB%n",
-                    Arrays.stream(chain).average().orElse(0), longest, BenchmarkSupport.size(data) / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Lineage graph: %,d nodes (%,d artifacts, %,d trial components), %,d edges, "
+                            + "built in %.1f s (%,.0f nodes + edges/s) through the driver in batches of %,d%n",
+                    nodes,
+                    artifacts,
+                    components,
+                    edges,
+                    seconds,
+                    (nodes + edges) / seconds,
+                    BATCH);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  fine-tune chains: mean %.2f, longest %d fine-tunes; store on disk %,.0f MB%n",
+                    Arrays.stream(chain).average().orElse(0),
+                    longest,
+                    BenchmarkSupport.size(data) / 1e6);
         }
     }
 
@@ -329,15 +419,38 @@ public final class LineageBenchmark {
     }
 
     /** Creates {@code count} jobs, each with the artifact it produced. Labels and kinds are constants. */
-    private static void jobs(Session session, int count, String component, String kind, String label, String idPrefix,
-            String uri, String artifactKind, String namePrefix) {
-        batches(session, count, """
+    private static void jobs(
+            Session session,
+            int count,
+            String component,
+            String kind,
+            String label,
+            String idPrefix,
+            String uri,
+            String artifactKind,
+            String namePrefix) {
+        batches(
+                session,
+                count,
+                """
                 UNWIND range($from, $to) AS i
                 CREATE (j:TrialComponent {name: $component + i, kind: $kind, status: 'Completed'})
                 CREATE (j)-[:PRODUCED {name: 'output'}]->(:Artifact%s {id: $id + i, uri: $uri + i, kind: $artifactKind,
                                                                         name: $name + i})""".formatted(label),
-                Map.of("component", component, "kind", kind, "id", idPrefix, "uri", uri, "artifactKind", artifactKind,
-                        "name", namePrefix), null);
+                Map.of(
+                        "component",
+                        component,
+                        "kind",
+                        kind,
+                        "id",
+                        idPrefix,
+                        "uri",
+                        uri,
+                        "artifactKind",
+                        artifactKind,
+                        "name",
+                        namePrefix),
+                null);
     }
 
     /** Links the inputs {@code inputs.apply(i)} of each job {@code component + i}. */
@@ -350,7 +463,11 @@ public final class LineageBenchmark {
                 CREATE (a)-[:CONSUMED_BY {name: input[1]}]->(j)""", Map.of("component", component), inputs);
     }
 
-    private static void batches(Session session, int count, String query, Map<String, Object> parameters,
+    private static void batches(
+            Session session,
+            int count,
+            String query,
+            Map<String, Object> parameters,
             IntFunction<List<List<String>>> inputs) {
         for (int from = 0; from < count; from += BATCH) {
             int to = Math.min(count, from + BATCH) - 1;

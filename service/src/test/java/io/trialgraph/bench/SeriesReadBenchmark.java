@@ -14,7 +14,6 @@ import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
 import io.trialgraph.domain.Downsampling;
 import io.trialgraph.domain.MetricPoints;
-import io.trialgraph.neo4j.Neo4jConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,11 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 
@@ -43,15 +38,16 @@ public final class SeriesReadBenchmark {
     private static final int MAX_POINTS = 1_000;
     private static final int READS = 200;
 
-    private SeriesReadBenchmark() {
-    }
+    private SeriesReadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path data = BenchmarkSupport.temporaryFolder("trialgraph-bench-series");
         try (TrialGraphServer server = BenchmarkSupport.startServer(data, Map.of())) {
             ManagedChannel channel = BenchmarkSupport.channel(server);
-            TrialComponentServiceGrpc.newBlockingStub(channel).createTrialComponent(CreateTrialComponentRequest.newBuilder()
-                    .setTrialComponent(TrialComponent.newBuilder().setName("job")).build());
+            TrialComponentServiceGrpc.newBlockingStub(channel)
+                    .createTrialComponent(CreateTrialComponentRequest.newBuilder()
+                            .setTrialComponent(TrialComponent.newBuilder().setName("job"))
+                            .build());
             long[] steps = new long[POINTS];
             double[] values = new double[POINTS];
             for (int i = 0; i < POINTS; i++) {
@@ -61,8 +57,11 @@ public final class SeriesReadBenchmark {
             ingest(channel, steps, values);
 
             MetricServiceGrpc.MetricServiceBlockingStub metrics = MetricServiceGrpc.newBlockingStub(channel);
-            ReadMetricSeriesRequest request = ReadMetricSeriesRequest.newBuilder().setTrialComponentName("job")
-                    .setMetricName("val_acc").setMaxPoints(MAX_POINTS).build();
+            ReadMetricSeriesRequest request = ReadMetricSeriesRequest.newBuilder()
+                    .setTrialComponentName("job")
+                    .setMetricName("val_acc")
+                    .setMaxPoints(MAX_POINTS)
+                    .build();
             double[] service = time(() -> {
                 int n = 0;
                 for (Iterator<ReadMetricSeriesResponse> it = metrics.readMetricSeries(request); it.hasNext(); ) {
@@ -71,13 +70,15 @@ public final class SeriesReadBenchmark {
                 check(n <= MAX_POINTS, "downsampled to " + n);
             });
 
-            try (Driver driver = GraphDatabase.driver(server.context().getBean(Neo4jConnection.class).boltUri(), AuthTokens.none(),
-                    Config.builder().withLogging(Logging.slf4j()).build()); Session session = driver.session()) {
+            try (Driver driver = BenchmarkSupport.boltDriver(server);
+                    Session session = driver.session()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int i = 0; i < POINTS; i++) {
                     rows.add(Map.of("step", steps[i], "value", values[i], "timestamp", 1_700_000_000_000L + i));
                 }
-                session.run("CREATE INDEX baseline_point IF NOT EXISTS FOR (p:BaselinePoint) ON (p.component, p.metric)").consume();
+                session.run(
+                                "CREATE INDEX baseline_point IF NOT EXISTS FOR (p:BaselinePoint) ON (p.component, p.metric)")
+                        .consume();
                 session.run("CALL db.awaitIndexes()").consume();
                 session.executeWrite(tx -> tx.run("""
                         UNWIND $rows AS row
@@ -97,14 +98,26 @@ public final class SeriesReadBenchmark {
                     }
                     check(Downsampling.m4(new MetricPoints(s, v, t), MAX_POINTS).size() <= MAX_POINTS, "baseline");
                 });
-                System.out.printf(Locale.ROOT, "Series read: %,d points downsampled to at most %,d, %d reads each%n", POINTS,
-                        MAX_POINTS, READS);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Series read: %,d points downsampled to at most %,d, %d reads each%n",
+                        POINTS,
+                        MAX_POINTS,
+                        READS);
                 System.out.printf(Locale.ROOT, "%-52s %9s %9s%n", "path", "p50 ms", "p99 ms");
-                System.out.printf(Locale.ROOT, "%-52s %9.2f %9.2f%n", "trialgraph ReadMetricSeries (gRPC, chunks)",
-                        BenchmarkSupport.median(service), BenchmarkSupport.percentile(service, 99));
-                System.out.printf(Locale.ROOT, "%-52s %9.2f %9.2f   (trialgraph %.1fx faster at p50)%n",
-                        "baseline: one node per point, Cypher + same downsampling", BenchmarkSupport.median(baseline),
-                        BenchmarkSupport.percentile(baseline, 99), BenchmarkSupport.median(baseline) / BenchmarkSupport.median(service));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-52s %9.2f %9.2f%n",
+                        "trialgraph ReadMetricSeries (gRPC, chunks)",
+                        BenchmarkSupport.median(service),
+                        BenchmarkSupport.percentile(service, 99));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-52s %9.2f %9.2f   (trialgraph %.1fx faster at p50)%n",
+                        "baseline: one node per point, Cypher + same downsampling",
+                        BenchmarkSupport.median(baseline),
+                        BenchmarkSupport.percentile(baseline, 99),
+                        BenchmarkSupport.median(baseline) / BenchmarkSupport.median(service));
             }
             channel.shutdownNow();
         } finally {
@@ -114,30 +127,34 @@ public final class SeriesReadBenchmark {
 
     private static void ingest(ManagedChannel channel, long[] steps, double[] values) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<IngestMetricsRequest> requests = MetricServiceGrpc.newStub(channel).ingestMetrics(new StreamObserver<>() {
-            @Override
-            public void onNext(IngestMetricsResponse value) {
-            }
+        StreamObserver<IngestMetricsRequest> requests = MetricServiceGrpc.newStub(channel)
+                .ingestMetrics(new StreamObserver<>() {
+                    @Override
+                    public void onNext(IngestMetricsResponse value) {}
 
-            @Override
-            public void onError(Throwable t) {
-                t.printStackTrace();
-                done.countDown();
-            }
+                    @Override
+                    public void onError(Throwable t) {
+                        t.printStackTrace();
+                        done.countDown();
+                    }
 
-            @Override
-            public void onCompleted() {
-                done.countDown();
-            }
-        });
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
         int perBatch = 10_000;
         for (int from = 0, sequence = 1; from < steps.length; from += perBatch, sequence++) {
-            MetricSeries.Builder series = MetricSeries.newBuilder().setTrialComponentName("job").setMetricName("val_acc");
+            MetricSeries.Builder series =
+                    MetricSeries.newBuilder().setTrialComponentName("job").setMetricName("val_acc");
             for (int i = from; i < Math.min(steps.length, from + perBatch); i++) {
                 series.addSteps(steps[i]).addValues(values[i]).addTimestamps(1_700_000_000_000L + i);
             }
-            requests.onNext(IngestMetricsRequest.newBuilder().setWriterId("series-bench").setSequence(sequence)
-                    .addSeries(series).build());
+            requests.onNext(IngestMetricsRequest.newBuilder()
+                    .setWriterId("series-bench")
+                    .setSequence(sequence)
+                    .addSeries(series)
+                    .build());
         }
         requests.onCompleted();
         done.await(5, TimeUnit.MINUTES);

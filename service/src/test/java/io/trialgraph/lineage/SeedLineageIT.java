@@ -13,6 +13,7 @@ import io.trialgraph.api.v1.LineageEdge;
 import io.trialgraph.api.v1.LineageNode;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
+import io.trialgraph.testing.ApiFixtures;
 import io.trialgraph.testing.SeedStudy;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class SeedLineageIT {
                 .as("script, 3 datasets, 18 models")
                 .isEqualTo(22);
 
-        lineage = LineageServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        lineage = ApiFixtures.lineage(server, 60);
     }
 
     @Test

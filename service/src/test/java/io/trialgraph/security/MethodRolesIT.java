@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
-import io.trialgraph.grpc.MethodRoles;
-import io.trialgraph.grpc.Role;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
 import java.util.ArrayList;
@@ -22,8 +20,11 @@ class MethodRolesIT {
         List<String> served = new ArrayList<>();
         List<String> undeclared = new ArrayList<>();
         List<String> publicMethods = new ArrayList<>();
-        for (ServerServiceDefinition service : server.server().context().getBean(GrpcEmbeddedServer.class)
-                .getServer().getServices()) {
+        for (ServerServiceDefinition service : server.server()
+                .context()
+                .getBean(GrpcEmbeddedServer.class)
+                .getServer()
+                .getServices()) {
             for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
                 String name = method.getMethodDescriptor().getFullMethodName();
                 served.add(name);
@@ -34,20 +35,31 @@ class MethodRolesIT {
                 }
             }
         }
-        assertThat(undeclared).as("RPCs without a role in MethodRoles: declare one").isEmpty();
-        assertThat(publicMethods).containsExactlyInAnyOrder("grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch",
-                "grpc.reflection.v1.ServerReflection/ServerReflectionInfo");
+        assertThat(undeclared)
+                .as("RPCs without a role in MethodRoles: declare one")
+                .isEmpty();
+        assertThat(publicMethods)
+                .containsExactlyInAnyOrder(
+                        "grpc.health.v1.Health/Check",
+                        "grpc.health.v1.Health/Watch",
+                        "grpc.reflection.v1.ServerReflection/ServerReflectionInfo");
         assertThat(served).contains("trialgraph.v1.QueryService/RunQuery", "trialgraph.v1.MetricService/IngestMetrics");
     }
 
     @Test
     void deletesNeedAdminWritesWriterAndReadsReader() {
-        assertThat(MethodRoles.requiredRole("trialgraph.v1.ExperimentService/DeleteExperiment")).contains(Role.ADMIN);
-        assertThat(MethodRoles.requiredRole("trialgraph.v1.ArtifactService/DeleteArtifact")).contains(Role.ADMIN);
-        assertThat(MethodRoles.requiredRole("trialgraph.v1.MetricService/IngestMetrics")).contains(Role.WRITER);
-        assertThat(MethodRoles.requiredRole("trialgraph.v1.TrialComponentService/LogParameters")).contains(Role.WRITER);
-        assertThat(MethodRoles.requiredRole("trialgraph.v1.QueryService/RunQuery")).contains(Role.READER);
-        assertThat(MethodRoles.requiredRole("trialgraph.v1.LineageService/GetLineage")).contains(Role.READER);
+        assertThat(MethodRoles.requiredRole("trialgraph.v1.ExperimentService/DeleteExperiment"))
+                .contains(Role.ADMIN);
+        assertThat(MethodRoles.requiredRole("trialgraph.v1.ArtifactService/DeleteArtifact"))
+                .contains(Role.ADMIN);
+        assertThat(MethodRoles.requiredRole("trialgraph.v1.MetricService/IngestMetrics"))
+                .contains(Role.WRITER);
+        assertThat(MethodRoles.requiredRole("trialgraph.v1.TrialComponentService/LogParameters"))
+                .contains(Role.WRITER);
+        assertThat(MethodRoles.requiredRole("trialgraph.v1.QueryService/RunQuery"))
+                .contains(Role.READER);
+        assertThat(MethodRoles.requiredRole("trialgraph.v1.LineageService/GetLineage"))
+                .contains(Role.READER);
         assertThat(MethodRoles.requiredRole("trialgraph.v1.Nothing/Here")).isEmpty();
     }
 }

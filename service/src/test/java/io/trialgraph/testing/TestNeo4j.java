@@ -1,6 +1,7 @@
 package io.trialgraph.testing;
 
 import io.trialgraph.neo4j.EmbeddedNeo4j;
+import io.trialgraph.neo4j.EmbeddedPassword;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import org.testcontainers.neo4j.Neo4jContainer;
  *       {@code trialgraph.test.neo4j.uri} (system property), with optional {@code _USERNAME} /
  *       {@code _PASSWORD} (or {@code .username} / {@code .password});</li>
  *   <li>a Testcontainers {@code neo4j:5.26} container when a Docker engine answers;</li>
- *   <li>an embedded Neo4j in a temporary folder with Bolt on a free loopback port.</li>
+ *   <li>an embedded Neo4j in a temporary folder with Bolt on a free loopback port, and the password
+ *       it generates.</li>
  * </ol>
  * {@code TRIALGRAPH_TEST_NEO4J=embedded|testcontainers} forces one of the last two. It starts
  * once (an embedded Neo4j takes seconds) and stops when the JVM's tests are done.
@@ -64,7 +66,13 @@ public final class TestNeo4j implements AutoCloseable {
         }
         Path dataDir = temporaryFolder();
         EmbeddedNeo4j embedded = EmbeddedNeo4j.start(dataDir, "127.0.0.1", 0, 64L * 1024 * 1024);
-        return new TestNeo4j(embedded.boltUri(), null, null, "embedded Neo4j " + EmbeddedNeo4j.version(), embedded);
+        // With authentication on, as every embedded Neo4j runs: the password it generated.
+        return new TestNeo4j(
+                embedded.boltUri(),
+                EmbeddedPassword.USER,
+                embedded.password().value(),
+                "embedded Neo4j " + EmbeddedNeo4j.version(),
+                embedded);
     }
 
     private static boolean dockerAvailable() {
@@ -105,7 +113,13 @@ public final class TestNeo4j implements AutoCloseable {
     public Map<String, Object> serverProperties() {
         return password == null
                 ? Map.of("neo4j.uri", uri)
-                : Map.of("neo4j.uri", uri, "neo4j.username", username == null ? "neo4j" : username, "neo4j.password", password);
+                : Map.of(
+                        "neo4j.uri",
+                        uri,
+                        "neo4j.username",
+                        username == null ? "neo4j" : username,
+                        "neo4j.password",
+                        password);
     }
 
     /** @return a driver for assertions in Cypher */

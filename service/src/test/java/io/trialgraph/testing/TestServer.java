@@ -24,8 +24,11 @@ public final class TestServer implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>(neo4j.serverProperties());
         properties.put("grpc.server.port", 0);
         properties.put("trialgraph.management.port", 0);
+        properties.put("trialgraph.http.port", 0);
         this.server = TrialGraphServer.start(properties);
-        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     /**
@@ -36,6 +39,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>(neo4j.serverProperties());
         properties.put("grpc.server.port", 0);
         properties.put("grpc.server.host", "127.0.0.1");
+        properties.put("trialgraph.http.port", 0);
         properties.putAll(settings);
         return TrialGraphServer.start(properties);
     }
@@ -48,6 +52,11 @@ public final class TestServer implements AutoCloseable {
     /** @return the gRPC port */
     public int port() {
         return server.grpcPort();
+    }
+
+    /** @return the HTTP port of the web UI and its JSON API */
+    public int httpPort() {
+        return server.httpPort();
     }
 
     /** @return the management (health and Prometheus metrics) HTTP port */

@@ -30,6 +30,7 @@ import io.trialgraph.api.v1.DisassociateTrialComponentRequest;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
 import io.trialgraph.api.v1.GetArtifactRequest;
 import io.trialgraph.api.v1.GetExperimentRequest;
+import io.trialgraph.api.v1.GetLineageRequest;
 import io.trialgraph.api.v1.GetMetricSummariesRequest;
 import io.trialgraph.api.v1.GetServerInfoRequest;
 import io.trialgraph.api.v1.GetServerInfoResponse;
@@ -170,12 +171,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException ALREADY_EXISTS, INVALID_ARGUMENT
      */
     public Experiment createExperiment(String name, String displayName, String description, Map<String, String> tags) {
-        io.trialgraph.api.v1.Experiment experiment = io.trialgraph.api.v1.Experiment.newBuilder()
-                .setName(name)
-                .setDisplayName(nullToEmpty(displayName))
-                .setDescription(nullToEmpty(description))
-                .putAllTags(tags == null ? Map.of() : tags)
-                .build();
+        var experiment = Convert.experiment(name, displayName, description, tags);
         return Convert.experiment(write(() -> experiments()
                         .createExperiment(CreateExperimentRequest.newBuilder()
                                 .setExperiment(experiment)
@@ -297,12 +293,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (experiment), ALREADY_EXISTS, INVALID_ARGUMENT
      */
     public Trial createTrial(String experimentName, String name, String displayName, Map<String, String> tags) {
-        io.trialgraph.api.v1.Trial trial = io.trialgraph.api.v1.Trial.newBuilder()
-                .setName(name)
-                .setExperimentName(experimentName)
-                .setDisplayName(nullToEmpty(displayName))
-                .putAllTags(tags == null ? Map.of() : tags)
-                .build();
+        var trial = Convert.trial(experimentName, name, displayName, tags);
         return Convert.trial(write(() -> trials().createTrial(
                                 CreateTrialRequest.newBuilder().setTrial(trial).build()))
                 .getTrial());
@@ -394,7 +385,7 @@ public final class TrialGraphClient implements AutoCloseable {
      *         parameter of an unsupported type); FAILED_PRECONDITION (an artifact kind contradicts the stored one)
      */
     public TrialComponent createTrialComponent(TrialComponentSpec spec) {
-        io.trialgraph.api.v1.TrialComponent component = Convert.component(spec);
+        var component = Convert.component(spec);
         return Convert.component(write(() -> components()
                         .createTrialComponent(CreateTrialComponentRequest.newBuilder()
                                 .setTrialComponent(component)
@@ -929,7 +920,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException NOT_FOUND (a start node); INVALID_ARGUMENT (no start, bad depth, kind, edge type or token)
      */
     public Lineage lineage(LineageRequest request) {
-        io.trialgraph.api.v1.GetLineageRequest proto = Convert.lineage(request);
+        GetLineageRequest proto = Convert.lineage(request);
         return Convert.lineage(read(() -> lineageService().getLineage(proto)));
     }
 
@@ -941,7 +932,7 @@ public final class TrialGraphClient implements AutoCloseable {
      * @throws TrialGraphException as {@link #lineage(LineageRequest)}
      */
     public String lineageDot(LineageRequest request) {
-        io.trialgraph.api.v1.GetLineageRequest proto = Convert.lineage(request);
+        GetLineageRequest proto = Convert.lineage(request);
         return read(() -> lineageService().getLineageDot(proto)).getDot();
     }
 

@@ -464,4 +464,26 @@ public final class Convert {
                         b.addSort(SortKey.newBuilder().setColumn(key.column()).setDescending(key.descending())));
         return b.build();
     }
+
+    /** A new experiment as the wire carries it; null text becomes empty. */
+    public static io.trialgraph.api.v1.Experiment experiment(
+            String name, String displayName, String description, Map<String, String> tags) {
+        return io.trialgraph.api.v1.Experiment.newBuilder()
+                .setName(name)
+                .setDisplayName(displayName == null ? "" : displayName)
+                .setDescription(description == null ? "" : description)
+                .putAllTags(tags == null ? Map.of() : tags)
+                .build();
+    }
+
+    /** A new trial as the wire carries it; null text becomes empty. */
+    public static io.trialgraph.api.v1.Trial trial(
+            String experimentName, String name, String displayName, Map<String, String> tags) {
+        return io.trialgraph.api.v1.Trial.newBuilder()
+                .setName(name)
+                .setExperimentName(experimentName)
+                .setDisplayName(displayName == null ? "" : displayName)
+                .putAllTags(tags == null ? Map.of() : tags)
+                .build();
+    }
 }
