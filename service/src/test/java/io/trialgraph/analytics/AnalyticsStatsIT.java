@@ -24,6 +24,7 @@ import io.trialgraph.api.v1.ParameterValue;
 import io.trialgraph.api.v1.TableRows;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.api.v1.TrialComponentServiceGrpc;
+import io.trialgraph.neo4j.SchemaMigrations;
 import io.trialgraph.testing.IngestStream;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
@@ -175,6 +176,49 @@ class AnalyticsStatsIT {
 
         assertThat(first.complete().isOk()).isTrue();
         assertThat(second.complete().isOk()).isTrue();
+    }
+
+    /**
+     * A database upgraded from before the statistics copy has :Metric nodes and no :MetricStats:
+     * migration V0005 builds them, so the table shows the same values as for data ingested after it.
+     */
+    @Test
+    void theMigrationBackfillsTheStatisticsOfDataWrittenBeforeIt(TestServer server) {
+        this.server = server;
+        TrialComponentServiceGrpc.TrialComponentServiceBlockingStub components = components(server, TIMEOUT_SECONDS);
+        createExperiment(experiments(server, TIMEOUT_SECONDS), "upgraded");
+        createTrial(trials(server, TIMEOUT_SECONDS), "upgraded", "upgraded-1");
+        component(components, "old-job", "training", List.of("upgraded-1"), Map.of("lr", number(0.1)));
+        component(components, "old-idle", "training", List.of("upgraded-1"), Map.of());
+        IngestStream stream = IngestStream.open(server.channel());
+        ingest(
+                stream,
+                "upgrade-writer",
+                batch("old-job", "loss", List.of(new Point(5, 0.5), new Point(1, 2.0), new Point(3, Double.NaN))),
+                batch("old-job", "acc", List.of(new Point(0, 0.1), new Point(9, 0.9))));
+        assertThat(stream.complete().isOk()).isTrue();
+        GetTableRequest.Builder request = GetTableRequest.newBuilder()
+                .setExperimentName("upgraded")
+                .addColumns("name")
+                .addColumns("metrics.acc.max");
+        for (String stat : STATS) {
+            request.addColumns("metrics.loss." + stat);
+        }
+        Table ingested = AnalyticsTestSupport.table(AnalyticsTestSupport.analytics(server), request);
+        assertThat(ingested.cell("old-job", "metrics.loss.last")).isEqualTo(0.5);
+
+        // The database as the previous version left it: the copies and the record of V0005 gone.
+        bolt("MATCH (c:TrialComponent)-[:HAS_STATS]->(s:MetricStats) WHERE c.name STARTS WITH 'old-' DETACH DELETE s");
+        bolt("MATCH (m:__Neo4jMigration {version: '0005'}) DETACH DELETE m");
+        assertThat(AnalyticsTestSupport.table(AnalyticsTestSupport.analytics(server), request)
+                        .cell("old-job", "metrics.loss.last"))
+                .isNull();
+
+        server.server().context().getBean(SchemaMigrations.class).apply();
+        assertThat(AnalyticsTestSupport.table(AnalyticsTestSupport.analytics(server), request))
+                .isEqualTo(ingested);
+        assertThat(server.count("MATCH (s:MetricStats {component: 'old-idle'}) RETURN count(s)"))
+                .isZero();
     }
 
     private void component(
