@@ -65,7 +65,8 @@ class Server:
         env.setdefault("TRIALGRAPH_JAVA_OPTS", "-Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
         self.process = subprocess.Popen(
             [LAUNCHER, "serve", f"--grpc.server.port={self.port}", "--trialgraph.management.port=0",
-             "--neo4j.embedded.bolt-port=0", "--neo4j.embedded.page-cache-size=64MB", *self.settings],
+             "--neo4j.embedded.bolt-port=0", "--trialgraph.http.port=0", "--neo4j.embedded.page-cache-size=64MB",
+             *self.settings],
             cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, env=env)
         log.close()
         client = (client_factory or (lambda: trialgraph.Client(self.target, deadline=5.0, max_attempts=1)))()

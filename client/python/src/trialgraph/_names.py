@@ -1,10 +1,11 @@
 """The server's rules for the names a metric logger sends, checked in log() already so that a
 bad name fails that call instead of rejecting a whole batch later. The server applies the same
-rules (and is the authority); tests/test_rules.py checks that both agree, message for message."""
+rules (and is the authority); tests/test_logger.py checks that both agree, message for message."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import invalid
 
@@ -13,6 +14,23 @@ METRIC_NAME_MAX = 255
 WRITER_ID_MAX = 128
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+QUOTE_MAX = 64
+_ESCAPES = {"'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quote(value: str) -> str:
+    """A value as the server quotes it in a message: in single quotes, escaped, cut after 64 code
+    points with its length added, so the client's message for a bad name is the server's."""
+    shown = []
+    for c in value[:QUOTE_MAX]:
+        if c in _ESCAPES:
+            shown.append(_ESCAPES[c])
+        elif _CONTROL.match(c) or unicodedata.category(c) in ("Cf", "Cn", "Cs"):
+            shown.append(f"\\u{ord(c):04x}")
+        else:
+            shown.append(c)
+    quoted = "'" + "".join(shown) + "'"
+    return quoted if len(value) <= QUOTE_MAX else f"{quoted}... ({len(value)} characters)"
 
 
 def check_component_name(name: object, field: str = "trial_component_name") -> str:
@@ -21,7 +39,7 @@ def check_component_name(name: object, field: str = "trial_component_name") -> s
     if len(name) > NAME_MAX:
         raise invalid(f"{field}: must be at most {NAME_MAX} characters, has {len(name)}")
     if not _NAME.fullmatch(name):
-        raise invalid(f"{field}: must be letters, digits, '-', '_' and '.', starting with a letter or digit: '{name}'")
+        raise invalid(f"{field}: must be letters, digits, '-', '_' and '.', starting with a letter or digit: {quote(name)}")
     return name
 
 
@@ -31,7 +49,7 @@ def check_metric_name(name: object, field: str = "metric_name") -> str:
     if len(name) > METRIC_NAME_MAX:
         raise invalid(f"{field}: must be at most {METRIC_NAME_MAX} characters, has {len(name)}")
     if _CONTROL.search(name):
-        raise invalid(f"{field}: must not contain control characters")
+        raise invalid(f"{field}: must not contain control characters: {quote(name)}")
     return name
 
 

@@ -40,6 +40,7 @@ class DeployFilesTest {
     private static Set<String> serviceVariables;
     private static int grpcPort;
     private static int managementPort;
+    private static int httpPort;
 
     @BeforeAll
     static void readProject() {
@@ -47,6 +48,7 @@ class DeployFilesTest {
         serviceVariables = ProjectSettings.environmentVariables();
         grpcPort = Integer.parseInt(ProjectSettings.defaultOf("grpc.server.port"));
         managementPort = Integer.parseInt(ProjectSettings.defaultOf("trialgraph.management.port"));
+        httpPort = Integer.parseInt(ProjectSettings.defaultOf("trialgraph.http.port"));
     }
 
     @Test
@@ -90,7 +92,12 @@ class DeployFilesTest {
         String user = pom.jib("container", "user");
         assertThat(user).matches("[1-9][0-9]*:[1-9][0-9]*");
         assertThat(pom.jibList("container", "ports"))
-                .containsExactlyInAnyOrder(String.valueOf(grpcPort), String.valueOf(managementPort));
+                .containsExactlyInAnyOrder(
+                        String.valueOf(grpcPort), String.valueOf(httpPort), String.valueOf(managementPort));
+        // Loopback defaults would make the published ports answer nothing from outside the container.
+        assertThat(pom.jibEnvironment())
+                .containsEntry("GRPC_SERVER_HOST", "0.0.0.0")
+                .containsEntry("TRIALGRAPH_HTTP_HOST", "0.0.0.0");
         assertThat(managementPort).isEqualTo(ManagementConfiguration.DEFAULT_PORT);
         assertThat(pom.image()).isEqualTo(pom.property("image.repository") + ":" + pom.property("project.version"));
         assertThat(pom.jib("from", "image")).startsWith("eclipse-temurin:17-jre");
@@ -133,7 +140,9 @@ class DeployFilesTest {
 
         assertThat(environment.get("GRPC_SERVER_PORT")).isEqualTo(String.valueOf(grpcPort));
         assertThat(environment.get("TRIALGRAPH_MANAGEMENT_PORT")).isEqualTo(String.valueOf(managementPort));
-        assertThat(containerPorts(list(trialgraph, "ports"))).contains(grpcPort, managementPort);
+        assertThat(environment.get("TRIALGRAPH_HTTP_PORT")).isEqualTo(String.valueOf(httpPort));
+        assertThat(environment.get("TRIALGRAPH_HTTP_HOST")).isEqualTo("0.0.0.0");
+        assertThat(containerPorts(list(trialgraph, "ports"))).contains(grpcPort, httpPort, managementPort);
         assertThat(containerPorts(list(neo4j, "ports"))).contains(7687);
 
         assertThat(map(map(trialgraph, "depends_on"), "neo4j")).containsEntry("condition", "service_healthy");
@@ -189,8 +198,8 @@ class DeployFilesTest {
                 String published = String.valueOf(port);
                 if (!published.startsWith("127.0.0.1:")) {
                     assertThat(service + " " + published)
-                            .as("only gRPC faces the network")
-                            .isEqualTo("trialgraph " + grpcPort + ":" + grpcPort);
+                            .as("only gRPC and the web UI (both TLS and tokens) face the network")
+                            .isIn("trialgraph " + grpcPort + ":" + grpcPort, "trialgraph " + httpPort + ":" + httpPort);
                 }
             }
         }
@@ -274,7 +283,10 @@ class DeployFilesTest {
         assertThat(map(container, "securityContext")).containsEntry("allowPrivilegeEscalation", false);
 
         Map<String, Integer> ports = namedPorts(container);
-        assertThat(ports).containsEntry("grpc", grpcPort).containsEntry("metrics", managementPort);
+        assertThat(ports)
+                .containsEntry("grpc", grpcPort)
+                .containsEntry("http", httpPort)
+                .containsEntry("metrics", managementPort);
         // Kubernetes' gRPC probes cannot speak TLS, and the gRPC port does: probes ask the plain-text
         // management port, whose readiness is the gRPC health status (ServerLifecycleIT, HealthCheckIT).
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
@@ -333,6 +345,8 @@ class DeployFilesTest {
         assertThat(environment).containsKeys("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD");
         assertThat(environment)
                 .containsEntry("GRPC_SERVER_PORT", String.valueOf(grpcPort))
+                .containsEntry("TRIALGRAPH_HTTP_HOST", "0.0.0.0")
+                .containsEntry("TRIALGRAPH_HTTP_PORT", String.valueOf(httpPort))
                 .containsEntry("TRIALGRAPH_MANAGEMENT_PORT", String.valueOf(managementPort));
 
         // The URI names the Neo4j Service, which selects the Neo4j pods and offers Bolt.
