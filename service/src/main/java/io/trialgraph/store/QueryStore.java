@@ -71,6 +71,7 @@ public class QueryStore {
      *     or a value nests deeper than {@link #MAX_VALUE_DEPTH}
      */
     public void run(String cypher, Map<String, Object> parameters, Duration timeout, int maxRows, RowSink sink) {
+        long endsAt = System.nanoTime() + timeout.toNanos();
         try {
             neo4j.readOnce(
                     "the query", timeout, "its timeout of " + timeout.toMillis() + " ms (timeout_ms)", METADATA, tx -> {
@@ -80,6 +81,12 @@ public class QueryStore {
                         int rows = 0;
                         while (result.hasNext()) {
                             Record record = result.next();
+                            // Neo4j checks the timeout between rows only: a row whose expression ran
+                            // past it arrives late, and is not an answer within the timeout.
+                            if (System.nanoTime() - endsAt > 0) {
+                                throw new DeadlineExceededException("the query ran longer than its timeout of "
+                                        + timeout.toMillis() + " ms (timeout_ms) and was stopped");
+                            }
                             if (++rows > maxRows) {
                                 throw new ResourceExhaustedException("the query returns more than " + maxRows
                                         + " rows (max_rows); add LIMIT or raise max_rows");
