@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
 public final class AllowedHosts {
 
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "::1");
+    private static final Pattern LOOPBACK_IPV4 = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     private final Set<String> listed;
     private final boolean loopbackOnly;
@@ -45,7 +47,7 @@ public final class AllowedHosts {
         }
         String name = hostName(hostHeader == null ? "" : hostHeader.trim()).toLowerCase(Locale.ROOT);
         boolean allowed = listed.isEmpty()
-                ? LOOPBACK_NAMES.contains(name) || name.matches("127(\\.\\d{1,3}){3}")
+                ? LOOPBACK_NAMES.contains(name) || LOOPBACK_IPV4.matcher(name).matches()
                 : listed.contains(name) || listed.contains("*");
         if (!allowed) {
             throw new PermissionDeniedException("Host: " + Quote.of(name) + " is not a name this HTTP port answers to; "

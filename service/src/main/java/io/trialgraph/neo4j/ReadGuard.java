@@ -120,7 +120,8 @@ final class ReadGuard implements AutoCloseable {
         Map<String, Object> tagged = new HashMap<>(metadata);
         tagged.put(TOKEN, token);
         TransactionConfig config = TransactionConfig.builder()
-                .withTimeout(timeout)
+                // Whole milliseconds: Neo4j rounds a finer timeout up itself, logging a line per transaction.
+                .withTimeout(Duration.ofMillis(Math.max(1, (timeout.toNanos() + 999_999) / 1_000_000)))
                 .withMetadata(tagged)
                 .build();
         Stopper stopper = new Stopper(Thread.currentThread(), token);

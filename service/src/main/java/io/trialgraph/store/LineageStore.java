@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +30,10 @@ import org.neo4j.driver.TransactionContext;
  * <p>The work is bounded by the page, not by the graph:
  * <ul>
  *   <li><b>Small walks</b> (everything within {@code max_depth} of each start node is at most
- *       {@value #WHOLE_WALK_LIMIT} nodes, and no stop kinds): one breadth-first variable-length
- *       match per start node and direction, which Neo4j runs with its pruning BFS, visiting each
- *       node once, and stops after {@value #WHOLE_WALK_LIMIT} + 1 nodes.</li>
+ *       {@value #WHOLE_WALK_LIMIT} nodes, and no stop kinds): one query that resolves the start
+ *       nodes, walks them with one variable-length match per start node and direction (which Neo4j
+ *       runs with its pruning BFS, visiting each node once, and stops after
+ *       {@value #WHOLE_WALK_LIMIT} + 1 nodes) and reads the edges among the nodes walked.</li>
  *   <li><b>Larger walks</b> go level by level. A level whose edges number at most
  *       {@value #LEVEL_EXPAND_LIMIT} is read whole; the walk stops at the level where the page
  *       fills. On a larger level only the page's nodes are read: the smallest keys among the
@@ -65,19 +67,46 @@ public class LineageStore {
             "m:Artifact AS artifact, m {.uri, .id, .kind, .name, .status, .digest} AS properties";
 
     /**
-     * The whole walk of one direction from each start node, nearest first, at most $limit nodes a
-     * start; {@code %s} is the variable-length relationship pattern. Neo4j plans
-     * {@code min(length(p))} over a variable-length match as a pruning breadth-first search.
+     * A small walk in one query: resolves the start references, walks each direction from each
+     * start node, nearest first, at most $limit nodes a start and direction, and gives each node
+     * its incoming edges from the nodes walked (the edges among a page are among these). {@code
+     * %1$s} is the walk of one or both directions, {@code %2$s} the relationship types, {@code
+     * %3$s} the node columns. Neo4j runs each {@code min(length(p))} over a variable-length match
+     * as a pruning breadth-first search that yields each node once, in order of depth, so the
+     * limit stops the walk itself. One query instead of three (resolve, walk, edges) saves two
+     * round trips, most of a small walk's time.
      */
-    private static final String WHOLE_WALK = """
-            UNWIND $starts AS start
-            MATCH (s) WHERE elementId(s) = start
+    private static final String SMALL_WALK = """
+            UNWIND $refs AS ref
+            OPTIONAL MATCH (a:Artifact {uri: ref.uri})
+            OPTIONAL MATCH (b:Artifact {id: ref.id})
+            OPTIONAL MATCH (c:TrialComponent {name: ref.component})
+            WITH ref.index AS index, coalesce(a, b, c) AS s
             CALL (s) {
-                MATCH p = (s)%s(m)
-                RETURN m, min(length(p)) AS depth
-                LIMIT $limit
+            %1$s
             }
-            RETURN start, elementId(m) AS id, depth, %s""";
+            WITH collect({index: index, start: elementId(s), direction: direction, m: m, depth: depth}) AS walk
+            WITH walk, [w IN walk | w.m] AS walked
+            UNWIND walk AS w
+            WITH w, walked, w.m AS m
+            RETURN w.index AS index, w.start AS start, w.direction AS direction, elementId(m) AS id, w.depth AS depth,
+                   %3$s,
+                   COLLECT { MATCH (a)-[r:%2$s]->(m) WHERE a IN walked
+                             RETURN [elementId(a), type(r), r.name] } AS incoming""";
+
+    /**
+     * The walk of one direction in {@link #SMALL_WALK}: {@code %1$s} the direction, {@code %2$s}
+     * the pattern. The direction is named outside the inner call: a constant among the returned
+     * columns makes Neo4j group by it, which turns the pruning search into an eager one that
+     * reads the whole walk before the limit (200,001 rows for the benchmark's hub).
+     */
+    private static final String SMALL_WALK_DIRECTION = """
+                CALL (s) {
+                    MATCH p = (s)%2$s(m)
+                    RETURN m, min(length(p)) AS depth
+                    LIMIT $limit
+                }
+                RETURN '%1$s' AS direction, m, depth""";
 
     /** Edges of one level: how many the frontier has in the walk's direction; {@code %s} is the pattern from f. */
     private static final String LEVEL_DEGREE = """
@@ -182,17 +211,32 @@ public class LineageStore {
      */
     public Walk walk(Lineage.Query query) {
         return neo4j.read(tx -> {
-            List<String> starts = resolve(tx, query.start());
-            Map<String, Reached> reached = query.stopKinds().isEmpty() ? wholeWalk(tx, query, starts) : null;
-            if (reached == null) {
-                reached = new LevelWalk(tx, query, starts, walkLimit).run();
+            if (query.stopKinds().isEmpty()) {
+                SmallWalk small = smallWalk(tx, query);
+                if (small.links() != null) {
+                    return page(tx, query, small.reached().values(), small.links());
+                }
+                return page(
+                        tx,
+                        query,
+                        new LevelWalk(tx, query, small.starts(), walkLimit)
+                                .run()
+                                .values(),
+                        null);
             }
-            return page(tx, query, reached.values());
+            List<String> starts = resolve(tx, query.start());
+            return page(
+                    tx, query, new LevelWalk(tx, query, starts, walkLimit).run().values(), null);
         });
     }
 
-    /** Cuts the page out of the nodes reached and reads the edges among it and the pages before. */
-    private static Walk page(TransactionContext tx, Lineage.Query query, Collection<Reached> reached) {
+    /**
+     * Cuts the page out of the nodes reached and finds the edges among it and the pages before.
+     *
+     * @param walkedLinks edges among (at least) the nodes reached, or null to read them
+     */
+    private static Walk page(
+            TransactionContext tx, Lineage.Query query, Collection<Reached> reached, Collection<Link> walkedLinks) {
         List<Reached> shown = new ArrayList<>();
         for (Reached r : reached) {
             if (Lineage.shown(r.node(), query)) {
@@ -207,40 +251,78 @@ public class LineageStore {
         int to = Math.min(shown.size(), from + query.maxNodes());
         List<Reached> upToPageEnd = List.copyOf(shown.subList(0, to));
         List<String> ids = upToPageEnd.stream().map(Reached::elementId).toList();
-        List<Link> links = ids.isEmpty()
-                ? List.of()
-                : tx.run(EDGES, Map.of("ids", ids, "types", List.copyOf(query.edgeTypes())))
-                        .list(r -> new Link(
-                                r.get("from").asString(),
-                                r.get("to").asString(),
-                                r.get("type").asString(),
-                                r.get("name").asString("")));
+        List<Link> links;
+        if (walkedLinks != null) {
+            Set<String> onPages = new HashSet<>(ids);
+            links = walkedLinks.stream()
+                    .filter(l -> onPages.contains(l.fromId()) && onPages.contains(l.toId()))
+                    .toList();
+        } else {
+            links = ids.isEmpty()
+                    ? List.of()
+                    : tx.run(EDGES, Map.of("ids", ids, "types", List.copyOf(query.edgeTypes())))
+                            .list(r -> new Link(
+                                    r.get("from").asString(),
+                                    r.get("to").asString(),
+                                    r.get("type").asString(),
+                                    r.get("name").asString("")));
+        }
         return new Walk(upToPageEnd, from, to < shown.size(), links);
     }
 
     /**
-     * The whole walk in one query, when it is small.
+     * What {@link #smallWalk} found.
      *
-     * @return every node within max_depth, each at its smallest depth; null when some start node
-     *     reaches more than {@link #WHOLE_WALK_LIMIT} nodes in a direction
+     * @param starts the start nodes' database ids
+     * @param reached every node within max_depth, each at its smallest depth
+     * @param links the edges among the nodes reached; null when some start node reaches more than
+     *     {@link #WHOLE_WALK_LIMIT} nodes in a direction (then {@code reached} is incomplete)
      */
-    private static Map<String, Reached> wholeWalk(TransactionContext tx, Lineage.Query query, List<String> starts) {
-        Map<String, Reached> reached = new HashMap<>();
+    private record SmallWalk(List<String> starts, Map<String, Reached> reached, Set<Link> links) {}
+
+    /**
+     * The whole walk in one query, in case it is small.
+     *
+     * @throws NotFoundException when a start node does not exist
+     */
+    private static SmallWalk smallWalk(TransactionContext tx, Lineage.Query query) {
+        List<String> walks = new ArrayList<>();
         for (Direction direction : directions(query.direction())) {
             String pattern = (direction == Direction.UPSTREAM ? "<-[:%s*0..%d]-" : "-[:%s*0..%d]->")
                     .formatted(types(query), query.maxDepth());
-            Map<String, Integer> perStart = new HashMap<>();
-            for (Record record : tx.run(
-                            WHOLE_WALK.formatted(pattern, NODE_COLUMNS),
-                            Map.of("starts", starts, "limit", WHOLE_WALK_LIMIT + 1))
-                    .list()) {
-                if (perStart.merge(record.get("start").asString(), 1, Integer::sum) > WHOLE_WALK_LIMIT) {
-                    return null;
-                }
-                add(reached, record, record.get("depth").asInt());
+            walks.add(SMALL_WALK_DIRECTION.formatted(direction.name(), pattern));
+        }
+        String cypher = SMALL_WALK.formatted(String.join("\n    UNION ALL\n", walks), types(query), NODE_COLUMNS);
+        Map<String, Object> parameters = Map.of("refs", refs(query.start()), "limit", WHOLE_WALK_LIMIT + 1);
+        String[] starts = new String[query.start().size()];
+        Map<String, Reached> reached = new HashMap<>();
+        Set<Link> links = new LinkedHashSet<>();
+        Map<String, Integer> perStart = new HashMap<>();
+        boolean small = true;
+        for (Record record : tx.run(cypher, parameters).list()) {
+            starts[record.get("index").asInt()] = record.get("start").asString();
+            small &= perStart.merge(
+                            record.get("index").asInt() + ":"
+                                    + record.get("direction").asString(),
+                            1,
+                            Integer::sum)
+                    <= WHOLE_WALK_LIMIT;
+            add(reached, record, record.get("depth").asInt());
+            String to = record.get("id").asString();
+            for (org.neo4j.driver.Value edge : record.get("incoming").values()) {
+                links.add(new Link(
+                        edge.get(0).asString(),
+                        to,
+                        edge.get(1).asString(),
+                        edge.get(2).asString("")));
             }
         }
-        return reached;
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] == null) {
+                throw notFound(query.start().get(i));
+            }
+        }
+        return new SmallWalk(List.of(starts), reached, small ? links : null);
     }
 
     /**
@@ -607,6 +689,18 @@ public class LineageStore {
     }
 
     private static List<String> resolve(TransactionContext tx, List<Lineage.NodeRef> start) {
+        List<String> ids = new ArrayList<>();
+        for (Record record : tx.run(RESOLVE, Map.of("refs", refs(start))).list()) {
+            if (record.get("id").isNull()) {
+                throw notFound(start.get(record.get("index").asInt()));
+            }
+            ids.add(record.get("id").asString());
+        }
+        return ids;
+    }
+
+    /** The start references as parameters of {@link #RESOLVE} and {@link #SMALL_WALK}. */
+    private static List<Map<String, Object>> refs(List<Lineage.NodeRef> start) {
         List<Map<String, Object>> refs = new ArrayList<>();
         for (int i = 0; i < start.size(); i++) {
             Lineage.NodeRef ref = start.get(i);
@@ -617,20 +711,16 @@ public class LineageStore {
             row.put("component", ref.componentName());
             refs.add(row);
         }
-        List<String> ids = new ArrayList<>();
-        for (Record record : tx.run(RESOLVE, Map.of("refs", refs)).list()) {
-            if (record.get("id").isNull()) {
-                Lineage.NodeRef missing = start.get(record.get("index").asInt());
-                if (missing.artifactUri() != null) {
-                    throw new NotFoundException("artifact", missing.artifactUri());
-                }
-                throw missing.artifactId() != null
-                        ? new NotFoundException("artifact with id", missing.artifactId())
-                        : new NotFoundException("trial component", missing.componentName());
-            }
-            ids.add(record.get("id").asString());
+        return refs;
+    }
+
+    private static NotFoundException notFound(Lineage.NodeRef missing) {
+        if (missing.artifactUri() != null) {
+            return new NotFoundException("artifact", missing.artifactUri());
         }
-        return ids;
+        return missing.artifactId() != null
+                ? new NotFoundException("artifact with id", missing.artifactId())
+                : new NotFoundException("trial component", missing.componentName());
     }
 
     private static Node node(Record record, int depth) {
