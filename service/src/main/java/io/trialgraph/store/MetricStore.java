@@ -62,7 +62,7 @@ public class MetricStore {
               REMOVE c.`_lock`
               WITH c, component
               OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)
-              RETURN collect({component: component, names: s.names, values: s.values}) AS stats
+              RETURN collect({component: component, statsId: elementId(s), names: s.names, values: s.values}) AS stats
             }
             CALL (committed) {
               UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $keys END AS key
@@ -90,7 +90,9 @@ public class MetricStore {
     /**
      * Writes summaries, tails and new chunks, then the statistics on each component's
      * {@code MetricStats} node (the copy the analytics table reads, see {@link StatsRow}), then
-     * moves the writer's high-water mark.
+     * moves the writer's high-water mark. A known statistics node is found by its id and gets
+     * only {@code values} rewritten, plus {@code names} and the new places when the batch brings
+     * a metric new to the component: the smallest rewrite of the copy a batch can make.
      */
     private static final String WRITE_AND_ADVANCE = """
             UNWIND $metrics AS metric
@@ -104,11 +106,15 @@ public class MetricStore {
             }
             WITH count(*) AS written
             CALL () {
-              UNWIND $stats AS row
+              UNWIND $statsUpdates AS row
+              MATCH (s:MetricStats) WHERE elementId(s) = row.statsId
+              SET s += row.properties
+            }
+            CALL () {
+              UNWIND $statsCreates AS row
               MATCH (c:TrialComponent) WHERE elementId(c) = row.componentId
-              MERGE (c)-[:HAS_STATS]->(s:MetricStats)
-                ON CREATE SET s.component = c.name
-              SET s.names = row.names, s.values = row.values, s += row.indexes
+              CREATE (c)-[:HAS_STATS]->(s:MetricStats {component: c.name})
+              SET s += row.properties
             }
             MATCH (w:MetricWriter {id: $writer})
             SET w.sequence = $sequence""";
@@ -309,9 +315,13 @@ public class MetricStore {
 
         Map<String, StatsRow.Arrays> statsByComponent = new LinkedHashMap<>();
         Map<String, Integer> loadedNames = new HashMap<>();
+        Map<String, String> statsIds = new HashMap<>();
         for (Map<String, Object> row : loadedStats) {
             loadedNames.put(
                     (String) row.get("component"), strings(row.get("names")).size());
+            if (row.get("statsId") != null) {
+                statsIds.put((String) row.get("component"), (String) row.get("statsId"));
+            }
             statsByComponent.put(
                     (String) row.get("component"),
                     new StatsRow.Arrays(strings(row.get("names")), doubles(row.get("values"))));
@@ -334,34 +344,39 @@ public class MetricStore {
                     statsByComponent.getOrDefault(key.get(0), new StatsRow.Arrays(List.of(), List.of()));
             statsByComponent.put(key.get(0), StatsRow.with(arrays.names(), arrays.values(), key.get(1), stats));
         }
-        List<Map<String, Object>> statsRows = new ArrayList<>();
+        List<Map<String, Object>> statsUpdates = new ArrayList<>();
+        List<Map<String, Object>> statsCreates = new ArrayList<>();
         if (!copyStatistics) {
             statsByComponent.clear();
         }
         statsByComponent.forEach((component, arrays) -> {
-            // The places of the metrics new to the component (a place is written once).
-            Map<String, Object> indexes = new HashMap<>();
+            Map<String, Object> properties = new HashMap<>();
+            properties.put(StatsRow.VALUES, arrays.values());
+            // Names and places change only when a metric is new to the component (a place is
+            // written once); most batches rewrite the values alone.
             int known = loadedNames.getOrDefault(component, 0);
-            for (int i = known; i < arrays.names().size(); i++) {
-                indexes.put(StatsRow.indexKey(arrays.names().get(i)), (long) i);
+            if (known < arrays.names().size()) {
+                properties.put(StatsRow.NAMES, arrays.names());
+                for (int i = known; i < arrays.names().size(); i++) {
+                    properties.put(StatsRow.indexKey(arrays.names().get(i)), (long) i);
+                }
             }
-            statsRows.add(Map.of(
-                    "componentId",
-                    componentIds.get(component),
-                    "names",
-                    arrays.names(),
-                    "values",
-                    arrays.values(),
-                    "indexes",
-                    indexes));
+            String statsId = statsIds.get(component);
+            if (statsId != null) {
+                statsUpdates.add(Map.of("statsId", statsId, "properties", properties));
+            } else {
+                statsCreates.add(Map.of("componentId", componentIds.get(component), "properties", properties));
+            }
         });
         tx.run(
                         WRITE_AND_ADVANCE,
                         Map.of(
                                 "metrics",
                                 writes,
-                                "stats",
-                                statsRows,
+                                "statsUpdates",
+                                statsUpdates,
+                                "statsCreates",
+                                statsCreates,
                                 "writer",
                                 batch.writerId(),
                                 "sequence",
