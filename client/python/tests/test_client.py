@@ -112,6 +112,11 @@ def test_components_artifacts_lineage_query_and_table(client, unique):
     assert filtered.rows == [[f"{unique}-train"]]
     assert client.table_csv(f"{unique}-exp", columns=["name", "params.epochs"], sort=[("name", False)]) == \
         f"name,params.epochs\n{unique}-prep,\n{unique}-train,60\n"
+    per_trial = client.table(f"{unique}-exp", per_trial=True, columns=["name", "training.params.epochs"],
+                             filter="EXISTS training.params.epochs")
+    assert per_trial.records() == [{"name": f"{unique}-trial", "training.params.epochs": 60}]
+    consumers = client.table(dataset=f"s3://{unique}/data/train", columns=["name", "experiment"])
+    assert consumers.rows == [[f"{unique}-train", f"{unique}-exp"]]
     with pytest.raises(TrialGraphError) as bad_filter:
         client.table(f"{unique}-exp", filter="params.epochs =")
     assert bad_filter.value.code == grpc.StatusCode.INVALID_ARGUMENT and "filter:" in bad_filter.value.message

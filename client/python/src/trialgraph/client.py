@@ -533,17 +533,25 @@ class Client:
 
     @staticmethod
     def _table_request(experiment: Optional[str], trials: Optional[Sequence[str]], experiment_prefix: Optional[str],
+                       dataset: Optional[str], experiment_tags: Optional[Mapping[str, str]], per_trial: bool,
                        columns: Sequence[str], filter: str, sort: Sequence[Union[str, Tuple[str, bool]]],
                        group_by: str, page_size: int, page_token: str) -> analytics_pb2.GetTableRequest:
-        scopes = [s for s in (experiment, trials, experiment_prefix) if s is not None]
+        scopes = [s for s in (experiment, trials, experiment_prefix, dataset, experiment_tags) if s is not None]
         if len(scopes) != 1:
-            raise invalid("scope: give exactly one of experiment, trials or experiment_prefix")
+            raise invalid("scope: give exactly one of experiment, trials, experiment_prefix, dataset or "
+                          "experiment_tags")
         r = analytics_pb2.GetTableRequest(columns=list(columns), filter=filter or "", group_by=group_by or "",
-                                          page_size=page_size, page_token=page_token or "")
+                                          page_size=page_size, page_token=page_token or "",
+                                          rows=analytics_pb2.TABLE_ROWS_TRIALS if per_trial
+                                          else analytics_pb2.TABLE_ROWS_COMPONENTS)
         if experiment is not None:
             r.experiment_name = experiment
         elif trials is not None:
             r.trial_names.names.extend(trials)
+        elif dataset is not None:
+            r.dataset_uri = dataset
+        elif experiment_tags is not None:
+            r.experiment_tags.tags.update(experiment_tags)
         else:
             r.experiment_name_prefix = experiment_prefix or ""
         for key in sort:
@@ -558,23 +566,30 @@ class Client:
         return r
 
     def table(self, experiment: Optional[str] = None, *, trials: Optional[Sequence[str]] = None,
-              experiment_prefix: Optional[str] = None, columns: Sequence[str] = (), filter: str = "",
+              experiment_prefix: Optional[str] = None, dataset: Optional[str] = None,
+              experiment_tags: Optional[Mapping[str, str]] = None, per_trial: bool = False,
+              columns: Sequence[str] = (), filter: str = "",
               sort: Sequence[Union[str, Tuple[str, bool]]] = (), group_by: str = "", page_size: int = 0,
               page_token: str = "") -> Table:
         """One page of the analytics table: a row per component of an experiment (or of
-        ``trials``, or of every experiment starting with ``experiment_prefix``), e.g.
+        ``trials``, of every experiment starting with ``experiment_prefix``, of every job that
+        consumed the artifact ``dataset``, or of the experiments carrying all ``experiment_tags``),
+        or with ``per_trial`` a row per trial (columns like ``training.metrics.test_acc.last``), e.g.
         ``client.table("cifar10", filter='kind = "training"', sort=["metrics.test_acc.last:desc"])``."""
-        request = self._table_request(experiment, trials, experiment_prefix, columns, filter, sort, group_by,
-                                      page_size, page_token)
+        request = self._table_request(experiment, trials, experiment_prefix, dataset, experiment_tags, per_trial,
+                                      columns, filter, sort, group_by, page_size, page_token)
         r = self._call("analytics", "GetTable", request, True)
         rows = [[convert.table_value_of(v) for v in row.values] for row in r.rows]
         return Table(list(r.columns), rows, r.total_rows, r.next_page_token)
 
     def table_csv(self, experiment: Optional[str] = None, *, trials: Optional[Sequence[str]] = None,
-                  experiment_prefix: Optional[str] = None, columns: Sequence[str] = (), filter: str = "",
+                  experiment_prefix: Optional[str] = None, dataset: Optional[str] = None,
+                  experiment_tags: Optional[Mapping[str, str]] = None, per_trial: bool = False,
+                  columns: Sequence[str] = (), filter: str = "",
                   sort: Sequence[Union[str, Tuple[str, bool]]] = (), group_by: str = "") -> str:
-        """The whole table (every page) as CSV text with a header line."""
-        request = self._table_request(experiment, trials, experiment_prefix, columns, filter, sort, group_by, 0, "")
+        """The whole table (every page) as CSV text with a header line; the same scopes as ``table``."""
+        request = self._table_request(experiment, trials, experiment_prefix, dataset, experiment_tags, per_trial,
+                                      columns, filter, sort, group_by, 0, "")
         return self._stream("analytics", "ExportTableCsv", request, lambda parts: "".join(p.csv for p in parts))
 
     # --- server --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from trialgraph.v1 import common_pb2 as trialgraph_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtrialgraph/v1/analytics.proto\x12\rtrialgraph.v1\x1a\x1atrialgraph/v1/common.proto\"\x89\x02\n\x0fGetTableRequest\x12\x19\n\x0f\x65xperiment_name\x18\x01 \x01(\tH\x00\x12\x30\n\x0btrial_names\x18\x02 \x01(\x0b\x32\x19.trialgraph.v1.TrialNamesH\x00\x12 \n\x16\x65xperiment_name_prefix\x18\x03 \x01(\tH\x00\x12\x0f\n\x07\x63olumns\x18\x04 \x03(\t\x12\x0e\n\x06\x66ilter\x18\x05 \x01(\t\x12$\n\x04sort\x18\x06 \x03(\x0b\x32\x16.trialgraph.v1.SortKey\x12\x10\n\x08group_by\x18\x07 \x01(\t\x12\x11\n\tpage_size\x18\x08 \x01(\x05\x12\x12\n\npage_token\x18\t \x01(\tB\x07\n\x05scope\"\x1b\n\nTrialNames\x12\r\n\x05names\x18\x01 \x03(\t\"-\n\x07SortKey\x12\x0e\n\x06\x63olumn\x18\x01 \x01(\t\x12\x12\n\ndescending\x18\x02 \x01(\x08\"9\n\x08TableRow\x12-\n\x06values\x18\x01 \x03(\x0b\x32\x1d.trialgraph.v1.ParameterValue\"w\n\x10GetTableResponse\x12\x0f\n\x07\x63olumns\x18\x01 \x03(\t\x12%\n\x04rows\x18\x02 \x03(\x0b\x32\x17.trialgraph.v1.TableRow\x12\x12\n\ntotal_rows\x18\x03 \x01(\x03\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"%\n\x16\x45xportTableCsvResponse\x12\x0b\n\x03\x63sv\x18\x01 \x01(\t2\xba\x01\n\x10\x41nalyticsService\x12K\n\x08GetTable\x12\x1e.trialgraph.v1.GetTableRequest\x1a\x1f.trialgraph.v1.GetTableResponse\x12Y\n\x0e\x45xportTableCsv\x12\x1e.trialgraph.v1.GetTableRequest\x1a%.trialgraph.v1.ExportTableCsvResponse0\x01\x42(\n\x14io.trialgraph.api.v1B\x0e\x41nalyticsProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtrialgraph/v1/analytics.proto\x12\rtrialgraph.v1\x1a\x1atrialgraph/v1/common.proto\"\x82\x03\n\x0fGetTableRequest\x12\x19\n\x0f\x65xperiment_name\x18\x01 \x01(\tH\x00\x12\x30\n\x0btrial_names\x18\x02 \x01(\x0b\x32\x19.trialgraph.v1.TrialNamesH\x00\x12 \n\x16\x65xperiment_name_prefix\x18\x03 \x01(\tH\x00\x12\x15\n\x0b\x64\x61taset_uri\x18\n \x01(\tH\x00\x12\x38\n\x0f\x65xperiment_tags\x18\x0b \x01(\x0b\x32\x1d.trialgraph.v1.ExperimentTagsH\x00\x12&\n\x04rows\x18\x0c \x01(\x0e\x32\x18.trialgraph.v1.TableRows\x12\x0f\n\x07\x63olumns\x18\x04 \x03(\t\x12\x0e\n\x06\x66ilter\x18\x05 \x01(\t\x12$\n\x04sort\x18\x06 \x03(\x0b\x32\x16.trialgraph.v1.SortKey\x12\x10\n\x08group_by\x18\x07 \x01(\t\x12\x11\n\tpage_size\x18\x08 \x01(\x05\x12\x12\n\npage_token\x18\t \x01(\tB\x07\n\x05scope\"t\n\x0e\x45xperimentTags\x12\x35\n\x04tags\x18\x01 \x03(\x0b\x32\'.trialgraph.v1.ExperimentTags.TagsEntry\x1a+\n\tTagsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x1b\n\nTrialNames\x12\r\n\x05names\x18\x01 \x03(\t\"-\n\x07SortKey\x12\x0e\n\x06\x63olumn\x18\x01 \x01(\t\x12\x12\n\ndescending\x18\x02 \x01(\x08\"9\n\x08TableRow\x12-\n\x06values\x18\x01 \x03(\x0b\x32\x1d.trialgraph.v1.ParameterValue\"w\n\x10GetTableResponse\x12\x0f\n\x07\x63olumns\x18\x01 \x03(\t\x12%\n\x04rows\x18\x02 \x03(\x0b\x32\x17.trialgraph.v1.TableRow\x12\x12\n\ntotal_rows\x18\x03 \x01(\x03\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"%\n\x16\x45xportTableCsvResponse\x12\x0b\n\x03\x63sv\x18\x01 \x01(\t*Y\n\tTableRows\x12\x1a\n\x16TABLE_ROWS_UNSPECIFIED\x10\x00\x12\x19\n\x15TABLE_ROWS_COMPONENTS\x10\x01\x12\x15\n\x11TABLE_ROWS_TRIALS\x10\x02\x32\xba\x01\n\x10\x41nalyticsService\x12K\n\x08GetTable\x12\x1e.trialgraph.v1.GetTableRequest\x1a\x1f.trialgraph.v1.GetTableResponse\x12Y\n\x0e\x45xportTableCsv\x12\x1e.trialgraph.v1.GetTableRequest\x1a%.trialgraph.v1.ExportTableCsvResponse0\x01\x42(\n\x14io.trialgraph.api.v1B\x0e\x41nalyticsProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'trialgraph.v1.analytics_pb2', globals())
@@ -22,18 +22,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\024io.trialgraph.api.v1B\016AnalyticsProtoP\001'
+  _EXPERIMENTTAGS_TAGSENTRY._options = None
+  _EXPERIMENTTAGS_TAGSENTRY._serialized_options = b'8\001'
+  _TABLEROWS._serialized_start=878
+  _TABLEROWS._serialized_end=967
   _GETTABLEREQUEST._serialized_start=77
-  _GETTABLEREQUEST._serialized_end=342
-  _TRIALNAMES._serialized_start=344
-  _TRIALNAMES._serialized_end=371
-  _SORTKEY._serialized_start=373
-  _SORTKEY._serialized_end=418
-  _TABLEROW._serialized_start=420
-  _TABLEROW._serialized_end=477
-  _GETTABLERESPONSE._serialized_start=479
-  _GETTABLERESPONSE._serialized_end=598
-  _EXPORTTABLECSVRESPONSE._serialized_start=600
-  _EXPORTTABLECSVRESPONSE._serialized_end=637
-  _ANALYTICSSERVICE._serialized_start=640
-  _ANALYTICSSERVICE._serialized_end=826
+  _GETTABLEREQUEST._serialized_end=463
+  _EXPERIMENTTAGS._serialized_start=465
+  _EXPERIMENTTAGS._serialized_end=581
+  _EXPERIMENTTAGS_TAGSENTRY._serialized_start=538
+  _EXPERIMENTTAGS_TAGSENTRY._serialized_end=581
+  _TRIALNAMES._serialized_start=583
+  _TRIALNAMES._serialized_end=610
+  _SORTKEY._serialized_start=612
+  _SORTKEY._serialized_end=657
+  _TABLEROW._serialized_start=659
+  _TABLEROW._serialized_end=716
+  _GETTABLERESPONSE._serialized_start=718
+  _GETTABLERESPONSE._serialized_end=837
+  _EXPORTTABLECSVRESPONSE._serialized_start=839
+  _EXPORTTABLECSVRESPONSE._serialized_end=876
+  _ANALYTICSSERVICE._serialized_start=970
+  _ANALYTICSSERVICE._serialized_end=1156
 # @@protoc_insertion_point(module_scope)

@@ -6,13 +6,20 @@ from trialgraph.v1 import analytics_pb2 as trialgraph_dot_v1_dot_analytics__pb2
 
 
 class AnalyticsServiceStub(object):
-    """Builds the comparison table of an experiment on the server: a row per trial component, with
-    its parameters and metric statistics as columns, filtered, sorted, grouped and paged.
+    """Builds the comparison table of an experiment (or of several: by name prefix, by tag, or every
+    job that consumed a dataset) on the server: a row per trial component, or a row per trial,
+    with parameters and metric statistics as columns, filtered, sorted, grouped and paged.
 
-    Columns: "name", "display_name", "kind", "status", "status_message", "trials" (the names of
-    the component's trials in scope, joined by ","), "start_time", "end_time" (ISO 8601),
+    Columns of a component row: "name", "display_name", "kind", "status", "status_message",
+    "trials" (the names of the component's trials in scope, joined by ","), "start_time",
+    "end_time" (ISO 8601), "experiment" (the experiments of its trials in scope, joined by ","),
     "params.<name>" and "metrics.<metric>.<stat>" with stat one of min, max, mean, std, last,
     first, count, non_finite_count, min_step, max_step, first_step, last_step.
+
+    Columns of a row per trial: "name", "display_name", "experiment" (the trial's own), and
+    "<kind>.<column>" for any component column but trials and experiment, e.g.
+    "training.params.epochs" or "training.metrics.test_acc.last": the value of the trial's first
+    component of that kind (by name) that has one. Components without a kind are not shown.
 
     Filter language (e.g. `kind = "training" AND params.epochs = 60 AND metrics.test_acc.last > 0.8`):
     comparisons `column op value` with op one of = != < <= > >=; `column IN (v1, v2, ...)`;
@@ -42,13 +49,20 @@ class AnalyticsServiceStub(object):
 
 
 class AnalyticsServiceServicer(object):
-    """Builds the comparison table of an experiment on the server: a row per trial component, with
-    its parameters and metric statistics as columns, filtered, sorted, grouped and paged.
+    """Builds the comparison table of an experiment (or of several: by name prefix, by tag, or every
+    job that consumed a dataset) on the server: a row per trial component, or a row per trial,
+    with parameters and metric statistics as columns, filtered, sorted, grouped and paged.
 
-    Columns: "name", "display_name", "kind", "status", "status_message", "trials" (the names of
-    the component's trials in scope, joined by ","), "start_time", "end_time" (ISO 8601),
+    Columns of a component row: "name", "display_name", "kind", "status", "status_message",
+    "trials" (the names of the component's trials in scope, joined by ","), "start_time",
+    "end_time" (ISO 8601), "experiment" (the experiments of its trials in scope, joined by ","),
     "params.<name>" and "metrics.<metric>.<stat>" with stat one of min, max, mean, std, last,
     first, count, non_finite_count, min_step, max_step, first_step, last_step.
+
+    Columns of a row per trial: "name", "display_name", "experiment" (the trial's own), and
+    "<kind>.<column>" for any component column but trials and experiment, e.g.
+    "training.params.epochs" or "training.metrics.test_acc.last": the value of the trial's first
+    component of that kind (by name) that has one. Components without a kind are not shown.
 
     Filter language (e.g. `kind = "training" AND params.epochs = 60 AND metrics.test_acc.last > 0.8`):
     comparisons `column op value` with op one of = != < <= > >=; `column IN (v1, v2, ...)`;
@@ -61,9 +75,10 @@ class AnalyticsServiceServicer(object):
 
     def GetTable(self, request, context):
         """Returns one page of the table.
-        Status codes: OK; INVALID_ARGUMENT (a filter that does not parse, with the position and what
-        was expected; an unknown column in columns, sort or group_by; bad paging); NOT_FOUND (the
-        experiment or a trial of the scope does not exist).
+        Status codes: OK; INVALID_ARGUMENT (no scope; a name, URI or tag of the scope that breaks its
+        rule; a filter that does not parse, with the position and what was expected; an unknown
+        column in columns, sort or group_by, named with the field; a limit passed, named; bad
+        paging); NOT_FOUND (the experiment, a trial or the dataset of the scope does not exist).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -100,13 +115,20 @@ def add_AnalyticsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AnalyticsService(object):
-    """Builds the comparison table of an experiment on the server: a row per trial component, with
-    its parameters and metric statistics as columns, filtered, sorted, grouped and paged.
+    """Builds the comparison table of an experiment (or of several: by name prefix, by tag, or every
+    job that consumed a dataset) on the server: a row per trial component, or a row per trial,
+    with parameters and metric statistics as columns, filtered, sorted, grouped and paged.
 
-    Columns: "name", "display_name", "kind", "status", "status_message", "trials" (the names of
-    the component's trials in scope, joined by ","), "start_time", "end_time" (ISO 8601),
+    Columns of a component row: "name", "display_name", "kind", "status", "status_message",
+    "trials" (the names of the component's trials in scope, joined by ","), "start_time",
+    "end_time" (ISO 8601), "experiment" (the experiments of its trials in scope, joined by ","),
     "params.<name>" and "metrics.<metric>.<stat>" with stat one of min, max, mean, std, last,
     first, count, non_finite_count, min_step, max_step, first_step, last_step.
+
+    Columns of a row per trial: "name", "display_name", "experiment" (the trial's own), and
+    "<kind>.<column>" for any component column but trials and experiment, e.g.
+    "training.params.epochs" or "training.metrics.test_acc.last": the value of the trial's first
+    component of that kind (by name) that has one. Components without a kind are not shown.
 
     Filter language (e.g. `kind = "training" AND params.epochs = 60 AND metrics.test_acc.last > 0.8`):
     comparisons `column op value` with op one of = != < <= > >=; `column IN (v1, v2, ...)`;

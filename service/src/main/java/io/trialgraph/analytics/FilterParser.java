@@ -54,19 +54,33 @@ public final class FilterParser {
     }
 
     private final List<Token> tokens;
+    private final Table.Rows rows;
     private int at;
     private int depth;
     private int terms;
 
-    private FilterParser(List<Token> tokens) {
+    private FilterParser(List<Token> tokens, Table.Rows rows) {
         this.tokens = tokens;
+        this.rows = rows;
     }
 
     /**
+     * A filter of component rows.
+     *
      * @return the filter, or null for a blank text (every row)
      * @throws InvalidArgumentException ("filter: ...") naming the position and what was expected, or the limit passed
      */
     public static Filter parse(String text) {
+        return parse(text, Table.Rows.COMPONENTS);
+    }
+
+    /**
+     * A filter of rows of {@code rows}, whose columns it names.
+     *
+     * @return the filter, or null for a blank text (every row)
+     * @throws InvalidArgumentException ("filter: ...") naming the position and what was expected, or the limit passed
+     */
+    public static Filter parse(String text, Table.Rows rows) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -76,7 +90,7 @@ public final class FilterParser {
                     "must be at most " + TableLimits.MAX_FILTER_LENGTH + " characters (the filter length limit), has "
                             + Text.length(text));
         }
-        FilterParser parser = new FilterParser(tokenize(text));
+        FilterParser parser = new FilterParser(tokenize(text), rows);
         Filter filter = parser.or();
         if (parser.peek().kind != Kind.END) {
             throw parser.expected("AND, OR or the end of the filter");
@@ -228,11 +242,11 @@ public final class FilterParser {
         next();
         Column column;
         try {
-            column = Column.parse(FIELD, token.text);
+            column = Column.parse(FIELD, token.text, rows);
         } catch (InvalidArgumentException e) {
             throw error(token.position, e.getMessage().substring(FIELD.length() + 2));
         }
-        if (column instanceof Column.Fixed fixed && fixed.column() == FixedColumn.TRIALS) {
+        if (column.isShownOnly()) {
             throw error(token.position, "trials can be shown as a column but not filtered, sorted or grouped by");
         }
         return column;
@@ -263,9 +277,7 @@ public final class FilterParser {
 
     /** Times compare with ISO 8601 text, which the Cypher turns into datetimes. */
     private static void checkTime(Column column, Token token, Object value) {
-        if (column instanceof Column.Fixed fixed
-                && fixed.column().isTime()
-                && !(value instanceof String text && isTime(text))) {
+        if (column.isTime() && !(value instanceof String text && isTime(text))) {
             throw error(
                     token.position,
                     column.id() + " compares with an ISO 8601 time in quotes, e.g. "

@@ -4,37 +4,64 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The columns every component has, in default-table order, and the property each reads. */
+/**
+ * The columns every row has, in default-table order, the property each reads and the rows that
+ * have it: a component row has them all; a trial row has {@code name}, {@code display_name} and
+ * {@code experiment} (the trial's own), and every other one under a component kind.
+ */
 public enum FixedColumn {
-    NAME("name", "name"),
-    DISPLAY_NAME("display_name", "displayName"),
-    KIND("kind", "kind"),
-    STATUS("status", "status"),
-    STATUS_MESSAGE("status_message", "statusMessage"),
+    NAME("name", "name", true),
+    DISPLAY_NAME("display_name", "displayName", true),
+    KIND("kind", "kind", false),
+    STATUS("status", "status", false),
+    STATUS_MESSAGE("status_message", "statusMessage", false),
     /** The names of the component's trials in scope, joined by commas: shown, never filtered, sorted or grouped by. */
-    TRIALS("trials", null),
-    START_TIME("start_time", "startTime"),
-    END_TIME("end_time", "endTime");
+    TRIALS("trials", null, false),
+    START_TIME("start_time", "startTime", false),
+    END_TIME("end_time", "endTime", false),
+    /**
+     * The experiment of the row: of a trial, its experiment; of a component, the experiments of its
+     * trials in scope (names joined by commas when there are several).
+     */
+    EXPERIMENT("experiment", null, true);
 
     /** The ids, for messages. */
     public static final List<String> IDS =
             Arrays.stream(values()).map(FixedColumn::id).toList();
 
+    /** The ids a trial row has of its own, for messages. */
+    public static final List<String> TRIAL_IDS = Arrays.stream(values())
+            .filter(column -> column.ofTrials)
+            .map(FixedColumn::id)
+            .toList();
+
     private final String id;
     private final String property;
+    private final boolean ofTrials;
 
-    FixedColumn(String id, String property) {
+    FixedColumn(String id, String property, boolean ofTrials) {
         this.id = id;
         this.property = property;
+        this.ofTrials = ofTrials;
     }
 
     public String id() {
         return id;
     }
 
-    /** @return the TrialComponent property, or null for {@link #TRIALS} (computed) */
+    /** @return the TrialComponent (and, for a trial column, Trial) property, or null for a computed column */
     public String property() {
         return property;
+    }
+
+    /** @return whether a trial row has this column of its own */
+    public boolean ofTrials() {
+        return ofTrials;
+    }
+
+    /** @return whether it is a property of the component itself (every column but trials and experiment) */
+    public boolean isComponentOwn() {
+        return property != null;
     }
 
     /** @return whether values are times (compared with ISO 8601 text) */

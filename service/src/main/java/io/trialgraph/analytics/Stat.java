@@ -40,6 +40,16 @@ public enum Stat {
         return property;
     }
 
+    /** @return whether values are whole numbers (counts and steps): the table shows them as integers */
+    public boolean isIntegral() {
+        return this == COUNT
+                || this == NON_FINITE_COUNT
+                || this == MIN_STEP
+                || this == MAX_STEP
+                || this == FIRST_STEP
+                || this == LAST_STEP;
+    }
+
     static Optional<Stat> of(String id) {
         return Arrays.stream(values()).filter(stat -> stat.id.equals(id)).findFirst();
     }

@@ -10,11 +10,19 @@ import java.util.Set;
 
 /**
  * Compiles a checked {@link Table.Query} into Cypher, purely (no database). The query text is
- * assembled from fixed fragments only: every value, parameter name and metric name of the request
- * travels as a query parameter ({@code $v0}, {@code $k0}, {@code $m0}, ...), operators come from
- * {@link Filter.Op}, statistics and fixed columns map to fixed property names. Filtering,
- * grouping, sorting and paging all run in Neo4j. The store runs the statements and hands each
- * record's plain values to {@link Layout#row}.
+ * assembled from fixed fragments only: every value, parameter name, metric name and kind of the
+ * request travels as a query parameter ({@code $v0}, {@code $p0}, {@code $m0}, {@code $kind0},
+ * ...), operators come from {@link Filter.Op}, statistics and fixed columns map to fixed property
+ * names and array positions. Filtering, grouping, sorting and paging all run in Neo4j.
+ *
+ * <p>Where the values are: a component's parameters are its own properties
+ * ({@code c.`param.epochs`}); the statistics of its metrics are copied, in the transaction that
+ * stores their points, into two arrays on one {@code :MetricStats} node beside it ({@link
+ * StatsRow}), read once per row ({@code sv}), then each metric's place in it. So a row is one component and at
+ * most one node next to it, whatever the number of metrics, instead of a lookup per metric. The
+ * statistics a row was filtered and sorted by travel with it to the page, so a page shows the
+ * values it was ordered by. A row per trial collects its components of each kind named
+ * ({@code [component, names, values]} in name order) and takes the first value present.
  */
 public final class TableCypher {
 
@@ -24,63 +32,46 @@ public final class TableCypher {
     /**
      * The statements of one page.
      *
-     * @param rows returns {@code total} (rows of the whole table), {@code values} (the non-metric
-     *     columns, in column order) and, when metrics are shown, {@code ms} (a {@code [name, stat,
-     *     stat, ...]} list per shown metric of the row); no record when the page is empty
+     * @param rows returns {@code total} (rows of the whole table) and {@code values} (one per
+     *     column, in column order; metric statistics as doubles); no record when the page is empty
      * @param count returns {@code total} alone, for an empty page
      */
-    public record PageStatements(Statement rows, Statement count, Layout layout) {}
+    public record PageStatements(Statement rows, Statement count, List<Column> columns) {}
 
-    /**
-     * How a record of {@link PageStatements#rows} becomes a row.
-     *
-     * @param shownStats the statistics each {@code ms} list holds after the metric's name, in order
-     */
-    public record Layout(List<Column> columns, List<Stat> shownStats) {
-
-        /**
-         * @param values the record's {@code values}, as plain Java values
-         * @param metrics the record's {@code ms} lists by metric name (the name first), as plain Java values
-         * @return the row in column order
-         */
-        public List<Object> row(List<Object> values, Map<String, List<Object>> metrics) {
-            List<Object> row = new ArrayList<>(columns.size());
-            int next = 0;
-            for (Column column : columns) {
-                if (column instanceof Column.Metric metric) {
-                    List<Object> stats = metrics.get(metric.metric());
-                    row.add(stats == null ? null : stats.get(1 + shownStats.indexOf(metric.stat())));
-                } else {
-                    row.add(values.get(next++));
-                }
-            }
-            return row;
-        }
-    }
-
+    private final Table.Scope scope;
+    private final Table.Rows rows;
     private final Map<String, Object> parameters = new HashMap<>();
-    /** Metric name -> its variable ({@code m0}, ...), for the metrics filter, sort and group_by read. */
-    private final Map<String, String> metricVariables = new LinkedHashMap<>();
+    /** Metric -> the expression of its place in the row's values (component rows). */
+    private final Map<String, String> places = new HashMap<>();
+    /** Kind -> its variable ({@code k0}, ...), in rows per trial. */
+    private final Map<String, String> kindVariables = new LinkedHashMap<>();
 
     private int values;
 
-    private TableCypher() {}
+    private TableCypher(Table.Scope scope, Table.Rows rows) {
+        this.scope = scope;
+        this.rows = rows;
+    }
 
-    /** @return the distinct metrics that the filter, sort and grouping read, in order of appearance */
-    public static List<String> metricsRead(Filter filter, List<Table.Sort> sort, Column groupBy) {
-        Set<String> metrics = new LinkedHashSet<>();
+    /** @return the distinct component kinds that the filter, sort and grouping read, in order of appearance */
+    public static List<String> kindsRead(Filter filter, List<Table.Sort> sort, Column groupBy) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (Column column : columnsRead(filter, sort, groupBy)) {
+            if (column instanceof Column.OfKind ofKind) {
+                kinds.add(ofKind.kind());
+            }
+        }
+        return List.copyOf(kinds);
+    }
+
+    private static List<Column> columnsRead(Filter filter, List<Table.Sort> sort, Column groupBy) {
         List<Column> read = new ArrayList<>();
         columns(filter, read);
         sort.forEach(key -> read.add(key.column()));
         if (groupBy != null) {
             read.add(groupBy);
         }
-        for (Column column : read) {
-            if (column instanceof Column.Metric metric) {
-                metrics.add(metric.metric());
-            }
-        }
-        return List.copyOf(metrics);
+        return read;
     }
 
     /** Every column a filter names, in order. Recursion is bounded by the filter's checked depth. */
@@ -138,21 +129,26 @@ public final class TableCypher {
         });
     }
 
-    /** @return the statement whose single record has {@code parameters} and {@code metrics}: the names present in scope */
-    public static Statement present(Table.Scope scope) {
-        TableCypher cypher = new TableCypher();
-        String text = cypher.scopeMatch(scope) + """
+    /**
+     * What the default columns show: the single record has {@code present}, distinct lists of
+     * {@code [kind, parameter names, metric names]}, one per component in scope (component rows:
+     * the kind is null).
+     */
+    public static Statement present(Table.Scope scope, Table.Rows rows) {
+        TableCypher cypher = new TableCypher(scope, rows);
+        String components = rows == Table.Rows.TRIALS ? """
 
-                WITH DISTINCT c
-                CALL (c) {
-                  OPTIONAL MATCH (c)-[:HAS_METRIC]->(m:Metric)
-                  RETURN collect(m.name) AS names
-                }
-                UNWIND (CASE WHEN size(names) = 0 THEN [null] ELSE names END) AS metric
-                WITH c, metric
-                UNWIND (CASE WHEN size([k IN keys(c) WHERE k STARTS WITH 'param.']) = 0 THEN [null]
-                        ELSE [k IN keys(c) WHERE k STARTS WITH 'param.'] END) AS parameter
-                RETURN collect(DISTINCT substring(parameter, 6)) AS parameters, collect(DISTINCT metric) AS metrics""";
+                        WITH DISTINCT t
+                        MATCH (t)<-[:PART_OF]-(c:TrialComponent)
+                        WHERE c.kind IS NOT NULL AND c.kind <> ''
+                        WITH DISTINCT c, c.kind AS kind""" : """
+
+                        WITH DISTINCT c, null AS kind""";
+        String text = cypher.scopeMatch() + components + """
+
+                OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)
+                RETURN collect(DISTINCT [kind, [k IN keys(c) WHERE k STARTS WITH 'param.' | substring(k, 6)],
+                                         coalesce(s.names, [])]) AS present""";
         return new Statement(text, Map.copyOf(cypher.parameters));
     }
 
@@ -161,170 +157,322 @@ public final class TableCypher {
      * @return the statements of the query's page
      */
     public static PageStatements page(Table.Query query, List<Column> columns) {
-        TableCypher cypher = new TableCypher();
-        String body = cypher.body(query);
-        // One pass: the sorted rows are collected (components only), the page is cut from the
-        // list, and only the page's rows are turned into values.
-        String order = "WITH " + cypher.carried() + " ORDER BY " + cypher.sortTerms(query);
-        List<Stat> shownStats = new ArrayList<>();
-        String output = cypher.output(query.scope(), columns, shownStats);
+        TableCypher cypher = new TableCypher(query.scope(), query.rows());
+        List<String> carried = new ArrayList<>();
+        String body = cypher.body(query, carried);
+        String row = carried.get(0);
+        List<String> keys = new ArrayList<>();
+        StringBuilder order = new StringBuilder("WITH ").append(String.join(", ", carried));
+        for (Table.Sort sort : query.sort()) {
+            String key = "k" + keys.size() + "_";
+            keys.add(key);
+            order.append(", ")
+                    .append(cypher.expression(sort.column()))
+                    .append(" AS ")
+                    .append(key);
+        }
+        order.append(" ORDER BY ").append(sortTerms(query, keys, row));
         cypher.parameters.put("offset", query.offset());
         cypher.parameters.put("limit", query.limit());
-        String rows = body + "\n" + order + """
-
-                WITH collect(c) AS sorted
-                WITH size(sorted) AS total, sorted[$offset..($offset + $limit)] AS page
-                UNWIND page AS c
-                """ + output;
+        // One pass: the sorted rows are collected (nodes and the statistics read), the page is cut
+        // from the list, and only the page's rows are turned into values.
+        StringBuilder unpack = new StringBuilder("WITH total");
+        for (int i = 0; i < carried.size(); i++) {
+            unpack.append(", r[").append(i).append("] AS ").append(carried.get(i));
+        }
+        String text = body + "\n" + order + "\nWITH collect([" + String.join(", ", carried) + "]) AS sorted\n"
+                + "WITH size(sorted) AS total, sorted[$offset..($offset + $limit)] AS page\n"
+                + "UNWIND page AS r\n" + unpack + "\n" + cypher.output(columns, carried);
         Map<String, Object> parameters = Map.copyOf(cypher.parameters);
         return new PageStatements(
-                new Statement(rows, parameters),
+                new Statement(text, parameters),
                 new Statement(body + "\nRETURN count(*) AS total", parameters),
-                new Layout(List.copyOf(columns), List.copyOf(shownStats)));
+                List.copyOf(columns));
     }
 
-    private String scopeMatch(Table.Scope scope) {
+    /** {@code c}: a component row; {@code t}: a trial row. */
+    private String rowVariable() {
+        return rows == Table.Rows.TRIALS ? "t" : "c";
+    }
+
+    /** The rows of the scope: {@code c} (with {@code t}, a trial in scope, where there is one) or {@code t}. */
+    private String scopeMatch() {
+        boolean trials = rows == Table.Rows.TRIALS;
+        String components = trials ? "" : "<-[:PART_OF]-(c:TrialComponent)";
         if (scope.experiment() != null) {
             parameters.put("experiment", scope.experiment());
-            return "MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(t:Trial)<-[:PART_OF]-(c:TrialComponent)";
+            return "MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(t:Trial)" + components;
         }
         if (scope.trials() != null) {
             parameters.put("trials", scope.trials());
-            return "MATCH (t:Trial)<-[:PART_OF]-(c:TrialComponent) WHERE t.name IN $trials";
+            return "MATCH (t:Trial)" + components + " WHERE t.name IN $trials";
+        }
+        if (scope.datasetUri() != null) {
+            parameters.put("dataset", scope.datasetUri());
+            return trials
+                    ? "MATCH (:Artifact {uri: $dataset})-[:CONSUMED_BY]->(:TrialComponent)-[:PART_OF]->(t:Trial)"
+                    : "MATCH (:Artifact {uri: $dataset})-[:CONSUMED_BY]->(c:TrialComponent)";
+        }
+        if (scope.experimentTags() != null) {
+            parameters.put("tags", scope.experimentTags());
+            return "MATCH (e:Experiment)<-[:IN_EXPERIMENT]-(t:Trial)" + components + " WHERE " + tagged("e");
         }
         parameters.put("prefix", scope.experimentPrefix());
-        return "MATCH (e:Experiment)<-[:IN_EXPERIMENT]-(t:Trial)<-[:PART_OF]-(c:TrialComponent) WHERE e.name STARTS WITH $prefix";
+        return "MATCH (e:Experiment)<-[:IN_EXPERIMENT]-(t:Trial)" + components + " WHERE e.name STARTS WITH $prefix";
     }
 
-    /** Scope, the metrics the filter, sort and grouping read, the filter and the grouping. */
-    private String body(Table.Query query) {
-        for (String metric : metricsRead(query.filter(), query.sort(), query.groupBy())) {
-            String variable = "m" + metricVariables.size();
-            parameters.put(variable, metric);
-            metricVariables.put(metric, variable);
+    /** The experiment {@code e} has every tag of the scope. */
+    private static String tagged(String e) {
+        return "all(key IN keys($tags) WHERE " + e + "['tag.' + key] = $tags[key])";
+    }
+
+    /** Whether trial {@code t} is in scope, for the columns that list a component's trials or experiments in scope. */
+    private String trialInScope() {
+        if (scope.experiment() != null) {
+            return "(t)-[:IN_EXPERIMENT]->(:Experiment {name: $experiment})";
         }
-        StringBuilder cypher = new StringBuilder(scopeMatch(query.scope()));
-        cypher.append("\nWITH DISTINCT c");
-        for (Map.Entry<String, String> metric : metricVariables.entrySet()) {
-            cypher.append("\nOPTIONAL MATCH (")
-                    .append(metric.getValue())
-                    .append(":Metric {component: c.name, name: $")
-                    .append(metric.getValue())
-                    .append("})");
+        if (scope.trials() != null) {
+            return "t.name IN $trials";
         }
-        String carried = carried();
-        cypher.append("\nWITH ").append(carried);
-        if (query.filter() != null) {
-            cypher.append("\nWHERE ").append(filter(query.filter()));
+        if (scope.datasetUri() != null) {
+            return "true";
         }
-        if (query.groupBy() != null) {
-            String group = expression(query.groupBy());
-            cypher.append("\nWITH ")
-                    .append(carried)
-                    .append(", ")
-                    .append(group)
-                    .append(" AS grouped\n")
-                    .append("WITH ")
-                    .append(carried)
-                    .append(", grouped ORDER BY grouped, ")
-                    .append(sortTerms(query))
-                    .append("\nWITH grouped, collect({")
-                    .append(mapOf())
-                    .append("})[0] AS best\nWITH ")
-                    .append(unpack());
+        if (scope.experimentTags() != null) {
+            return "EXISTS { (t)-[:IN_EXPERIMENT]->(e:Experiment) WHERE " + tagged("e") + " }";
         }
-        return cypher.toString();
-    }
-
-    /** The sort keys, missing values last whichever the direction, ties by name. */
-    private String sortTerms(Table.Query query) {
-        StringBuilder terms = new StringBuilder();
-        for (Table.Sort sort : query.sort()) {
-            String expression = expression(sort.column());
-            terms.append(expression)
-                    .append(" IS NULL, ")
-                    .append(expression)
-                    .append(sort.descending() ? " DESC, " : ", ");
-        }
-        return terms.append("c.name").toString();
-    }
-
-    private List<String> variables() {
-        List<String> variables = new ArrayList<>();
-        variables.add("c");
-        variables.addAll(metricVariables.values());
-        return variables;
-    }
-
-    private String carried() {
-        return String.join(", ", variables());
-    }
-
-    private String mapOf() {
-        return String.join(", ", variables().stream().map(v -> v + ": " + v).toList());
-    }
-
-    private String unpack() {
-        return String.join(
-                ", ", variables().stream().map(v -> "best." + v + " AS " + v).toList());
+        return "EXISTS { (t)-[:IN_EXPERIMENT]->(e:Experiment) WHERE e.name STARTS WITH $prefix }";
     }
 
     /**
-     * The page's values: {@code values} holds the non-metric columns in column order, {@code ms} a
-     * {@code [name, stat, stat, ...]} list per shown metric of the row. Reading each metric's name
-     * and statistics once and matching them in Java measured twice as fast on a 10,000-row table
-     * as picking them in Cypher, which reads the properties of every metric node once per column.
+     * Scope, the values the filter, sort and grouping read, the filter and the grouping.
+     *
+     * @param carried receives the variables each row carries: the row ({@code c} or {@code t}) first,
+     *     then its statistics node, values and metric places ({@code s}, {@code sv}, {@code si}), or
+     *     the kinds collected ({@code kind0}, ...)
      */
-    private String output(Table.Scope scope, List<Column> columns, List<Stat> shownStats) {
-        List<String> shown = new ArrayList<>();
-        Set<String> shownMetrics = new LinkedHashSet<>();
-        for (Column column : columns) {
-            if (column instanceof Column.Metric metric) {
-                shownMetrics.add(metric.metric());
-                if (!shownStats.contains(metric.stat())) {
-                    shownStats.add(metric.stat());
+    private String body(Table.Query query, List<String> carried) {
+        List<Column> read = columnsRead(query.filter(), query.sort(), query.groupBy());
+        StringBuilder cypher = new StringBuilder(scopeMatch());
+        String row = rowVariable();
+        cypher.append("\nWITH DISTINCT ").append(row);
+        carried.add(row);
+        if (rows == Table.Rows.TRIALS) {
+            List<String> kinds = kindsRead(query.filter(), query.sort(), query.groupBy());
+            if (!kinds.isEmpty()) {
+                cypher.append("\nWITH t");
+                for (String kind : kinds) {
+                    String variable = kindVariable(kind);
+                    cypher.append(", ")
+                            .append(kindCollect(variable))
+                            .append(" AS ")
+                            .append(variable);
+                    carried.add(variable);
                 }
-            } else if (column instanceof Column.Fixed fixed && fixed.column() == FixedColumn.TRIALS) {
-                shown.add(trialsInScope(scope));
-            } else {
-                shown.add(expression(column));
             }
+        } else if (read.stream().anyMatch(column -> column instanceof Column.Metric)) {
+            List<String> metrics = new ArrayList<>();
+            read.forEach(column -> {
+                if (column instanceof Column.Metric metric && !metrics.contains(metric.metric())) {
+                    metrics.add(metric.metric());
+                }
+            });
+            cypher.append("\n").append(readStats("c", metrics, "si"));
+            carried.addAll(List.of("s", "sv", "si"));
         }
-        StringBuilder cypher = new StringBuilder("RETURN total, [")
-                .append(String.join(", ", shown))
-                .append("] AS values");
-        if (!shownMetrics.isEmpty()) {
-            parameters.put("shown", List.copyOf(shownMetrics));
-            cypher.append(", COLLECT { MATCH (c)-[:HAS_METRIC]->(m:Metric) WHERE m.name IN $shown RETURN [m.name");
-            shownStats.forEach(stat -> cypher.append(", m.").append(stat.property()));
-            cypher.append("] } AS ms");
+        String carriedList = String.join(", ", carried);
+        if (query.filter() != null) {
+            cypher.append("\nWITH ").append(carriedList).append("\nWHERE ").append(filter(query.filter()));
+        }
+        if (query.groupBy() != null) {
+            List<String> keys = new ArrayList<>();
+            StringBuilder projection = new StringBuilder();
+            for (Table.Sort sort : query.sort()) {
+                String key = "g" + keys.size() + "_";
+                keys.add(key);
+                projection
+                        .append(", ")
+                        .append(expression(sort.column()))
+                        .append(" AS ")
+                        .append(key);
+            }
+            cypher.append("\nWITH ")
+                    .append(carriedList)
+                    .append(", ")
+                    .append(expression(query.groupBy()))
+                    .append(" AS grouped")
+                    .append(projection)
+                    .append(" ORDER BY grouped, ")
+                    .append(sortTerms(query, keys, row))
+                    .append("\nWITH grouped, collect([")
+                    .append(carriedList)
+                    .append("])[0] AS best\nWITH ");
+            for (int i = 0; i < carried.size(); i++) {
+                cypher.append(i == 0 ? "" : ", ")
+                        .append("best[")
+                        .append(i)
+                        .append("] AS ")
+                        .append(carried.get(i));
+            }
         }
         return cypher.toString();
     }
 
-    /** The names of a row's trials within the scope, sorted and joined by commas. */
-    private static String trialsInScope(Table.Scope scope) {
-        String inScope;
-        if (scope.experiment() != null) {
-            inScope = "(t)-[:IN_EXPERIMENT]->(:Experiment {name: $experiment})";
-        } else if (scope.trials() != null) {
-            inScope = "t.name IN $trials";
-        } else {
-            inScope = "EXISTS { (t)-[:IN_EXPERIMENT]->(e:Experiment) WHERE e.name STARTS WITH $prefix }";
+    /**
+     * Reads component {@code c}'s statistics node {@code s} and values {@code sv}, then
+     * ({@code places}) the places of {@code metrics} in them, in that order, so the row is one
+     * commit's ({@link StatsRow}): the CASE makes reading the places wait for the values.
+     */
+    private String readStats(String c, List<String> metrics, String places) {
+        return "OPTIONAL MATCH (" + c + ")-[:HAS_STATS]->(s:MetricStats)\n"
+                + "WITH *, s." + StatsRow.VALUES + " AS sv\n"
+                + readPlaces(metrics, places);
+    }
+
+    /** The places of {@code metrics} in {@code sv}, read after it, as list {@code places}. */
+    private String readPlaces(List<String> metrics, String places) {
+        List<String> read = new ArrayList<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            read.add("s[" + parameter("i", StatsRow.indexKey(metrics.get(i))) + "]");
+            this.places.put(metrics.get(i), places + "[" + i + "]");
         }
-        return "reduce(names = '', name IN COLLECT { MATCH (c)-[:PART_OF]->(t:Trial) WHERE " + inScope
-                + " RETURN t.name ORDER BY t.name } | names + CASE WHEN names = '' THEN '' ELSE ',' END + name)";
+        return "WITH *, CASE WHEN sv IS NULL THEN null ELSE [" + String.join(", ", read) + "] END AS " + places;
+    }
+
+    /** The sort keys (already projected as {@code keys}), missing values last whichever the direction, ties by name. */
+    private static String sortTerms(Table.Query query, List<String> keys, String row) {
+        StringBuilder terms = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            terms.append(key)
+                    .append(" IS NULL, ")
+                    .append(key)
+                    .append(query.sort().get(i).descending() ? " DESC, " : ", ");
+        }
+        return terms.append(row).append(".name").toString();
+    }
+
+    /**
+     * The {@code [component, stats node, values]} of trial {@code t}'s components of a kind, in
+     * name order; the places of metrics are read from the stats node later, after the values.
+     */
+    private String kindCollect(String variable) {
+        return "COLLECT { MATCH (t)<-[:PART_OF]-(c:TrialComponent {kind: $" + variable + "}) "
+                + "OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats) RETURN [c, s, s." + StatsRow.VALUES
+                + "] ORDER BY c.name }";
+    }
+
+    private String kindVariable(String kind) {
+        return kindVariables.computeIfAbsent(kind, k -> {
+            String variable = "kind" + kindVariables.size();
+            parameters.put(variable, k);
+            return variable;
+        });
+    }
+
+    /** The page's values ({@code values}: the columns in order), reading what the rows did not carry. */
+    private String output(List<Column> columns, List<String> carried) {
+        StringBuilder cypher = new StringBuilder();
+        String carriedList = String.join(", ", carried);
+        if (rows == Table.Rows.TRIALS) {
+            Set<String> kinds = new LinkedHashSet<>();
+            columns.forEach(column -> {
+                if (column instanceof Column.OfKind ofKind && !carried.contains(kindVariable(ofKind.kind()))) {
+                    kinds.add(ofKind.kind());
+                }
+            });
+            if (!kinds.isEmpty()) {
+                cypher.append("WITH total, ").append(carriedList);
+                for (String kind : kinds) {
+                    String variable = kindVariable(kind);
+                    cypher.append(", ")
+                            .append(kindCollect(variable))
+                            .append(" AS ")
+                            .append(variable);
+                }
+                cypher.append('\n');
+            }
+        } else {
+            List<String> metrics = new ArrayList<>();
+            columns.forEach(column -> {
+                if (column instanceof Column.Metric metric
+                        && !places.containsKey(metric.metric())
+                        && !metrics.contains(metric.metric())) {
+                    metrics.add(metric.metric());
+                }
+            });
+            if (!metrics.isEmpty()) {
+                cypher.append(carried.contains("sv") ? readPlaces(metrics, "so") : readStats("c", metrics, "so"))
+                        .append('\n');
+            }
+        }
+        List<String> shown = new ArrayList<>();
+        for (Column column : columns) {
+            shown.add(column.isShownOnly() ? trialsInScope() : expression(column));
+        }
+        return cypher.append("RETURN total, [")
+                .append(String.join(", ", shown))
+                .append("] AS values")
+                .toString();
+    }
+
+    /** The names of a component's trials within the scope, sorted and joined by commas. */
+    private String trialsInScope() {
+        return joined("COLLECT { MATCH (c)-[:PART_OF]->(t:Trial) WHERE " + trialInScope()
+                + " RETURN t.name ORDER BY t.name }");
+    }
+
+    /** A list of strings joined by commas. */
+    private static String joined(String list) {
+        return "reduce(names = '', name IN " + list + " | names + CASE WHEN names = '' THEN '' ELSE ',' END + name)";
     }
 
     private String expression(Column column) {
+        if (rows == Table.Rows.TRIALS) {
+            return trialExpression(column);
+        }
+        return componentExpression(column, "c", "s", "sv");
+    }
+
+    /**
+     * A value of component {@code c}, with its statistics node {@code s} and values {@code sv}: a
+     * metric's place comes from the places read for the row, or (a row per trial) from {@code s}
+     * itself, read after the values.
+     */
+    private String componentExpression(Column column, String c, String s, String sv) {
         if (column instanceof Column.Fixed fixed) {
-            return "c." + fixed.column().property();
+            if (fixed.column() == FixedColumn.EXPERIMENT) {
+                // Null, not empty, when no trial in scope has one (a dataset's job in no trial).
+                return "head([names IN ["
+                        + joined(
+                                "COLLECT { MATCH (c)-[:PART_OF]->(t:Trial)-[:IN_EXPERIMENT]->" + "(e:Experiment) WHERE "
+                                        + trialInScope() + " RETURN DISTINCT e.name AS name ORDER BY name }")
+                        + "] WHERE names <> ''])";
+            }
+            return c + "." + fixed.column().property();
         }
         if (column instanceof Column.Param param) {
-            return "c[" + parameter("k", "param." + param.name()) + "]";
+            return c + "[" + parameter("p", "param." + param.name()) + "]";
         }
+        // The statistic at the metric's place in the values; missing (null) when the row has no
+        // such metric, or no statistics at all.
         Column.Metric metric = (Column.Metric) column;
-        return metricVariables.get(metric.metric()) + "." + metric.stat().property();
+        String place = rows == Table.Rows.TRIALS
+                ? s + "[" + parameter("i", StatsRow.indexKey(metric.metric())) + "]"
+                : places.get(metric.metric());
+        return sv + "[" + place + " * " + StatsRow.WIDTH + " + " + metric.stat().ordinal() + "]";
+    }
+
+    /** A trial row's value: the trial's own, or the first present among its components of a kind. */
+    private String trialExpression(Column column) {
+        if (column instanceof Column.Fixed fixed) {
+            if (fixed.column() == FixedColumn.EXPERIMENT) {
+                return "head(COLLECT { MATCH (t)-[:IN_EXPERIMENT]->(e:Experiment) RETURN e.name })";
+            }
+            return "t." + fixed.column().property();
+        }
+        Column.OfKind ofKind = (Column.OfKind) column;
+        String value = componentExpression(ofKind.column(), "x[0]", "x[1]", "x[2]");
+        return "head([x IN " + kindVariable(ofKind.kind()) + " WHERE " + value + " IS NOT NULL | " + value + "])";
     }
 
     /** @return {@code $<prefix><n>}, a fresh parameter holding {@code value} */
@@ -337,11 +485,7 @@ public final class TableCypher {
     /** A value compared with a column: times (checked ISO 8601 text) become datetimes. */
     private String value(Column column, Object value) {
         String parameter = parameter("v", value);
-        return isTime(column) ? "datetime(" + parameter + ")" : parameter;
-    }
-
-    private static boolean isTime(Column column) {
-        return column instanceof Column.Fixed fixed && fixed.column().isTime();
+        return column.isTime() ? "datetime(" + parameter + ")" : parameter;
     }
 
     /** Recursion is bounded by the filter's checked depth ({@link TableLimits#MAX_FILTER_DEPTH}). */
@@ -382,7 +526,7 @@ public final class TableCypher {
             public String in(Filter.In in) {
                 String values = parameter("v", in.values());
                 return "(" + expression(in.column()) + " IN "
-                        + (isTime(in.column()) ? "[t IN " + values + " | datetime(t)]" : values) + ")";
+                        + (in.column().isTime() ? "[iso IN " + values + " | datetime(iso)]" : values) + ")";
             }
 
             @Override

@@ -12,6 +12,7 @@ import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
+import io.trialgraph.domain.InvalidArgumentException;
 import io.trialgraph.service.AnalyticsService;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -84,13 +85,22 @@ class AnalyticsEndpoint extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
 
     private static Table.Query query(GetTableRequest request) {
         Table.Scope scope = switch (request.getScopeCase()) {
-            case EXPERIMENT_NAME -> new Table.Scope(request.getExperimentName(), null, null);
-            case TRIAL_NAMES -> new Table.Scope(null, request.getTrialNames().getNamesList(), null);
-            case EXPERIMENT_NAME_PREFIX -> new Table.Scope(null, null, request.getExperimentNamePrefix());
+            case EXPERIMENT_NAME -> Table.Scope.ofExperiment(request.getExperimentName());
+            case TRIAL_NAMES -> Table.Scope.ofTrials(request.getTrialNames().getNamesList());
+            case EXPERIMENT_NAME_PREFIX -> Table.Scope.ofExperimentPrefix(request.getExperimentNamePrefix());
+            case DATASET_URI -> Table.Scope.ofDataset(request.getDatasetUri());
+            case EXPERIMENT_TAGS ->
+                Table.Scope.ofExperimentTags(request.getExperimentTags().getTagsMap());
             case SCOPE_NOT_SET -> null;
+        };
+        Table.Rows rows = switch (request.getRows()) {
+            case TABLE_ROWS_UNSPECIFIED, TABLE_ROWS_COMPONENTS -> Table.Rows.COMPONENTS;
+            case TABLE_ROWS_TRIALS -> Table.Rows.TRIALS;
+            case UNRECOGNIZED -> throw new InvalidArgumentException("rows", "is not a known TableRows");
         };
         return TableRequests.check(
                 scope,
+                rows,
                 request.getColumnsList(),
                 request.getFilter(),
                 request.getSortList().stream().map(SortKey::getColumn).toList(),

@@ -1,5 +1,7 @@
 package io.trialgraph.store;
 
+import io.trialgraph.analytics.Stat;
+import io.trialgraph.analytics.StatsRow;
 import io.trialgraph.domain.MetricBatch;
 import io.trialgraph.domain.MetricPoints;
 import io.trialgraph.domain.MetricSummary;
@@ -7,6 +9,7 @@ import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.neo4j.Neo4jConnection;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +45,10 @@ public class MetricStore {
 
     /**
      * Takes the writer's lock (MERGE + SET) before reading its sequence, so concurrent resends
-     * serialise; then, unless the batch is already committed, loads each series' metric.
+     * serialise; then, unless the batch is already committed, takes the lock of each component
+     * the batch writes to (in name order, so two batches never wait for each other in a circle)
+     * and only then loads each series' metric: batches writing to one component serialise, so
+     * each reads the summary, tail and statistics the previous one committed and none is lost.
      */
     private static final String CLAIM_AND_LOAD = """
             MERGE (w:MetricWriter {id: $writer})
@@ -50,13 +56,22 @@ public class MetricStore {
             SET w.updatedAt = datetime()
             WITH w.sequence AS committed
             CALL (committed) {
+              UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $components END AS component
+              MATCH (c:TrialComponent {name: component})
+              SET c.`_lock` = true
+              REMOVE c.`_lock`
+              WITH c, component
+              OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)
+              RETURN collect({component: component, statsId: elementId(s), names: s.names, values: s.values}) AS stats
+            }
+            CALL (committed) {
               UNWIND CASE WHEN committed >= $sequence THEN [] ELSE $keys END AS key
               OPTIONAL MATCH (c:TrialComponent {name: key.component})
               OPTIONAL MATCH (m:Metric {component: key.component, name: key.metric})
               RETURN collect({component: key.component, metric: key.metric, componentId: elementId(c),
                               metricId: elementId(m), m: m {.*}}) AS series
             }
-            RETURN committed, series""";
+            RETURN committed, series, stats""";
 
     private static final String CLAIM = """
             MERGE (w:MetricWriter {id: $writer})
@@ -72,7 +87,13 @@ public class MetricStore {
             CREATE (c)-[:HAS_METRIC]->(m:Metric {component: metric.component, name: metric.metric, chunks: 0})
             RETURN metric.component AS component, metric.metric AS metric, elementId(m) AS metricId""";
 
-    /** Writes summaries, tails and new chunks, then moves the writer's high-water mark. */
+    /**
+     * Writes summaries, tails and new chunks, then the statistics on each component's
+     * {@code MetricStats} node (the copy the analytics table reads, see {@link StatsRow}), then
+     * moves the writer's high-water mark. A known statistics node is found by its id and gets
+     * only {@code values} rewritten, plus {@code names} and the new places when the batch brings
+     * a metric new to the component: the smallest rewrite of the copy a batch can make.
+     */
     private static final String WRITE_AND_ADVANCE = """
             UNWIND $metrics AS metric
             MATCH (m:Metric) WHERE elementId(m) = metric.metricId
@@ -84,6 +105,17 @@ public class MetricStore {
                       minStep: chunk.minStep, maxStep: chunk.maxStep, points: chunk.points})
             }
             WITH count(*) AS written
+            CALL () {
+              UNWIND $statsUpdates AS row
+              MATCH (s:MetricStats) WHERE elementId(s) = row.statsId
+              SET s += row.properties
+            }
+            CALL () {
+              UNWIND $statsCreates AS row
+              MATCH (c:TrialComponent) WHERE elementId(c) = row.componentId
+              CREATE (c)-[:HAS_STATS]->(s:MetricStats {component: c.name})
+              SET s += row.properties
+            }
             MATCH (w:MetricWriter {id: $writer})
             SET w.sequence = $sequence""";
 
@@ -143,15 +175,31 @@ public class MetricStore {
         Map<List<String>, MetricPoints> bySeries = bySeries(batch);
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
+        boolean copyStatistics = copiesTableStatistics();
+        List<String> components = copyStatistics ? componentsOf(bySeries) : List.of();
         return neo4j.write(tx -> {
             Record claimed = tx.run(
                             CLAIM_AND_LOAD,
-                            Map.of("writer", batch.writerId(), "sequence", batch.sequence(), "keys", keys))
+                            Map.of(
+                                    "writer",
+                                    batch.writerId(),
+                                    "sequence",
+                                    batch.sequence(),
+                                    "components",
+                                    components,
+                                    "keys",
+                                    keys))
                     .single();
             if (claimed.get("committed").asLong() >= batch.sequence()) {
                 return 0L;
             }
-            return write(tx, batch, bySeries, claimed.get("series").asList(Value::asMap));
+            return write(
+                    tx,
+                    copyStatistics,
+                    batch,
+                    bySeries,
+                    claimed.get("series").asList(Value::asMap),
+                    claimed.get("stats").asList(Value::asMap));
         });
     }
 
@@ -168,11 +216,39 @@ public class MetricStore {
         Map<List<String>, MetricPoints> bySeries = bySeries(unsequenced);
         List<Map<String, Object>> keys = new ArrayList<>();
         bySeries.keySet().forEach(key -> keys.add(Map.of("component", key.get(0), "metric", key.get(1))));
+        boolean copyStatistics = copiesTableStatistics();
+        List<String> components = copyStatistics ? componentsOf(bySeries) : List.of();
         // A sequence no writer reaches, so the claim never takes the batch for a resend.
-        Record claimed = tx.run(CLAIM_AND_LOAD, Map.of("writer", writerId, "sequence", Long.MAX_VALUE, "keys", keys))
+        Record claimed = tx.run(
+                        CLAIM_AND_LOAD,
+                        Map.of("writer", writerId, "sequence", Long.MAX_VALUE, "components", components, "keys", keys))
                 .single();
         MetricBatch batch = new MetricBatch(writerId, claimed.get("committed").asLong() + 1, series);
-        return write(tx, batch, bySeries, claimed.get("series").asList(Value::asMap));
+        return write(
+                tx,
+                copyStatistics,
+                batch,
+                bySeries,
+                claimed.get("series").asList(Value::asMap),
+                claimed.get("stats").asList(Value::asMap));
+    }
+
+    /** The batch's components, sorted: their statistics rows are locked in this order (no deadlocks). */
+    private static List<String> componentsOf(Map<List<String>, MetricPoints> bySeries) {
+        return bySeries.keySet().stream()
+                .map(key -> key.get(0))
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    /**
+     * Whether ingest keeps the table's copy of the statistics ({@link StatsRow}) and serialises
+     * the batches of a component; always, but for the ingest benchmark's baseline that measures
+     * what the copy costs.
+     */
+    protected boolean copiesTableStatistics() {
+        return true;
     }
 
     /** Marks a rejected batch as done, so the writer's sequence moves past it. */
@@ -201,10 +277,13 @@ public class MetricStore {
 
     private static long write(
             TransactionContext tx,
+            boolean copyStatistics,
             MetricBatch batch,
             Map<List<String>, MetricPoints> bySeries,
-            List<Map<String, Object>> loaded) {
+            List<Map<String, Object>> loaded,
+            List<Map<String, Object>> loadedStats) {
         Map<List<String>, String> metricIds = new HashMap<>();
+        Map<String, String> componentIds = new HashMap<>();
         Map<List<String>, Map<String, Object>> stored = new HashMap<>();
         List<Map<String, Object>> toCreate = new ArrayList<>();
         for (Map<String, Object> row : loaded) {
@@ -212,6 +291,7 @@ public class MetricStore {
             if (row.get("componentId") == null) {
                 throw new NotFoundException("trial component", key.get(0));
             }
+            componentIds.put(key.get(0), (String) row.get("componentId"));
             if (row.get("metricId") == null) {
                 toCreate.add(
                         Map.of("componentId", row.get("componentId"), "component", key.get(0), "metric", key.get(1)));
@@ -233,15 +313,74 @@ public class MetricStore {
             }
         }
 
+        Map<String, StatsRow.Arrays> statsByComponent = new LinkedHashMap<>();
+        Map<String, Integer> loadedNames = new HashMap<>();
+        Map<String, String> statsIds = new HashMap<>();
+        for (Map<String, Object> row : loadedStats) {
+            loadedNames.put(
+                    (String) row.get("component"), strings(row.get("names")).size());
+            if (row.get("statsId") != null) {
+                statsIds.put((String) row.get("component"), (String) row.get("statsId"));
+            }
+            statsByComponent.put(
+                    (String) row.get("component"),
+                    new StatsRow.Arrays(strings(row.get("names")), doubles(row.get("values"))));
+        }
         List<Map<String, Object>> writes = new ArrayList<>();
         long points = 0;
         for (Map.Entry<List<String>, MetricPoints> entry : bySeries.entrySet()) {
             List<String> key = entry.getKey();
             MetricPoints added = entry.getValue();
             points += added.size();
-            writes.add(seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added));
+            Map<String, Object> write = seriesWrite(key, metricIds.get(key), stored.getOrDefault(key, Map.of()), added);
+            writes.add(write);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) write.get("properties");
+            Map<Stat, Double> stats = new EnumMap<>(Stat.class);
+            for (Stat stat : Stat.values()) {
+                stats.put(stat, ((Number) properties.get(stat.property())).doubleValue());
+            }
+            StatsRow.Arrays arrays =
+                    statsByComponent.getOrDefault(key.get(0), new StatsRow.Arrays(List.of(), List.of()));
+            statsByComponent.put(key.get(0), StatsRow.with(arrays.names(), arrays.values(), key.get(1), stats));
         }
-        tx.run(WRITE_AND_ADVANCE, Map.of("metrics", writes, "writer", batch.writerId(), "sequence", batch.sequence()))
+        List<Map<String, Object>> statsUpdates = new ArrayList<>();
+        List<Map<String, Object>> statsCreates = new ArrayList<>();
+        if (!copyStatistics) {
+            statsByComponent.clear();
+        }
+        statsByComponent.forEach((component, arrays) -> {
+            Map<String, Object> properties = new HashMap<>();
+            properties.put(StatsRow.VALUES, arrays.values());
+            // Names and places change only when a metric is new to the component (a place is
+            // written once); most batches rewrite the values alone.
+            int known = loadedNames.getOrDefault(component, 0);
+            if (known < arrays.names().size()) {
+                properties.put(StatsRow.NAMES, arrays.names());
+                for (int i = known; i < arrays.names().size(); i++) {
+                    properties.put(StatsRow.indexKey(arrays.names().get(i)), (long) i);
+                }
+            }
+            String statsId = statsIds.get(component);
+            if (statsId != null) {
+                statsUpdates.add(Map.of("statsId", statsId, "properties", properties));
+            } else {
+                statsCreates.add(Map.of("componentId", componentIds.get(component), "properties", properties));
+            }
+        });
+        tx.run(
+                        WRITE_AND_ADVANCE,
+                        Map.of(
+                                "metrics",
+                                writes,
+                                "statsUpdates",
+                                statsUpdates,
+                                "statsCreates",
+                                statsCreates,
+                                "writer",
+                                batch.writerId(),
+                                "sequence",
+                                batch.sequence()))
                 .consume();
         return points;
     }
@@ -333,6 +472,22 @@ public class MetricStore {
                 GraphValues.number(m, "maxStep"),
                 GraphValues.number(m, "firstTimestamp"),
                 GraphValues.number(m, "lastTimestamp"));
+    }
+
+    private static List<String> strings(Object list) {
+        List<String> strings = new ArrayList<>();
+        if (list instanceof List<?> values) {
+            values.forEach(value -> strings.add((String) value));
+        }
+        return strings;
+    }
+
+    private static List<Double> doubles(Object list) {
+        List<Double> doubles = new ArrayList<>();
+        if (list instanceof List<?> values) {
+            values.forEach(value -> doubles.add(((Number) value).doubleValue()));
+        }
+        return doubles;
     }
 
     private static double decimal(Map<String, Object> m, String key) {

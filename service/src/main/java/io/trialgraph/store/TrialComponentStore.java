@@ -121,6 +121,10 @@ public class TrialComponentStore {
 
     private static final String DELETE_COMPONENTS = """
             MATCH (c:TrialComponent) WHERE c.name IN $names
+            CALL (c) {
+              OPTIONAL MATCH (c)-[:HAS_STATS]->(stats:MetricStats)
+              DETACH DELETE stats
+            }
             DETACH DELETE c
             RETURN count(c) AS deleted""";
 

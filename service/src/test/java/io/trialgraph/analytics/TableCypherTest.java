@@ -11,7 +11,7 @@ class TableCypherTest {
 
     private static Table.Query query(String filter, List<String> sort, String groupBy) {
         return TableRequests.check(
-                new Table.Scope("cifar10", null, null),
+                Table.Scope.ofExperiment("cifar10"),
                 List.of(),
                 filter,
                 sort,
@@ -48,15 +48,83 @@ class TableCypherTest {
         Map<String, Object> parameters = page.rows().parameters();
         assertThat(parameters)
                 .containsValues(
-                        evil, "param.epochs", 60L, "test_acc", "loss", List.of("adam", "sgd"), 0.8, "cifar10", 100, 50);
+                        evil,
+                        "param.epochs",
+                        60L,
+                        "index.test_acc",
+                        "index.loss",
+                        List.of("adam", "sgd"),
+                        0.8,
+                        "cifar10",
+                        100,
+                        50);
+        // Statistics are read once per row from the stats node beside it (values, then names),
+        // carried to the page with the row; sort keys are projected once.
         assertThat(text)
-                .contains("OPTIONAL MATCH (m0:Metric {component: c.name, name: $m0})")
-                .contains("OPTIONAL MATCH (m1:Metric {component: c.name, name: $m1})")
-                .contains("(m0.last > $v")
+                .contains("OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)\nWITH *, s.values AS sv\n"
+                        + "WITH *, CASE WHEN sv IS NULL THEN null ELSE [s[$i")
+                .doesNotContain(":Metric {")
+                .contains("(sv[si[0] * 12 + 0] > $v")
                 .contains("IS NOT NULL")
-                .contains("collect({c: c, m0: m0, m1: m1})[0] AS best")
-                .contains("m1.min IS NULL, m1.min DESC, c.name");
+                .contains("collect([c, s, sv, si])[0] AS best")
+                .contains("AS k0_ ORDER BY k0_ IS NULL, k0_ DESC, c.name")
+                .contains("WITH collect([c, s, sv, si]) AS sorted");
         assertThat(page.count().text()).endsWith("RETURN count(*) AS total");
+    }
+
+    @Test
+    void rowsPerTrialReadTheirKindsAsParameters() {
+        Table.Query query = TableRequests.check(
+                Table.Scope.ofExperiment("cifar10"),
+                Table.Rows.TRIALS,
+                List.of("name", "experiment", "training.params.epochs", "tracker.name"),
+                "training.metrics.test_acc.last > 0.8 AND evil.kind.name = 'a'",
+                List.of("training.metrics.test_acc.last"),
+                List.of(true),
+                "",
+                50,
+                "");
+        String text = TableCypher.page(query, query.columns()).rows().text();
+        assertThat(text)
+                .doesNotContain("training")
+                .doesNotContain("tracker")
+                .doesNotContain("evil")
+                .contains("MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(t:Trial)\nWITH DISTINCT t")
+                .contains("COLLECT { MATCH (t)<-[:PART_OF]-(c:TrialComponent {kind: $kind0})")
+                .contains("head([x IN kind0 WHERE x[2][x[1][$i");
+        assertThat(TableCypher.page(query, query.columns()).rows().parameters())
+                .containsValues("training", "evil.kind", "tracker");
+    }
+
+    @Test
+    void datasetAndTagScopesAreParameters() {
+        String dataset = TableCypher.page(
+                        TableRequests.check(
+                                Table.Scope.ofDataset("s3://bucket/train"),
+                                List.of(),
+                                "",
+                                List.of(),
+                                List.of(),
+                                "",
+                                0,
+                                ""),
+                        COLUMNS)
+                .rows()
+                .text();
+        assertThat(dataset).startsWith("MATCH (:Artifact {uri: $dataset})-[:CONSUMED_BY]->(c:TrialComponent)");
+        TableCypher.PageStatements tagged = TableCypher.page(
+                TableRequests.check(
+                        Table.Scope.ofExperimentTags(Map.of("dataset", "cifar10")),
+                        List.of(),
+                        "",
+                        List.of(),
+                        List.of(),
+                        "",
+                        0,
+                        ""),
+                COLUMNS);
+        assertThat(tagged.rows().text()).doesNotContain("cifar10").contains("e['tag.' + key] = $tags[key]");
+        assertThat(tagged.rows().parameters()).containsEntry("tags", Map.of("dataset", "cifar10"));
     }
 
     @Test
@@ -64,16 +132,7 @@ class TableCypherTest {
         Table.Query query =
                 query("start_time >= \"2026-11-01\" AND end_time IN ('2026-11-02T00:00:00Z')", List.of(), "");
         String text = TableCypher.page(query, COLUMNS).rows().text();
-        assertThat(text).contains("c.startTime >= datetime($v").contains("c.endTime IN [t IN $v");
-    }
-
-    @Test
-    void theLayoutPutsEachMetricStatisticInItsColumn() {
-        TableCypher.PageStatements page = TableCypher.page(query("", List.of(), ""), COLUMNS);
-        assertThat(page.layout().shownStats()).containsExactly(Stat.LAST, Stat.MAX);
-        List<Object> row =
-                page.layout().row(List.of("job-1", "t1,t2", 60L), Map.of("test_acc", List.of("test_acc", 0.9, 0.95)));
-        assertThat(row).containsExactly("job-1", "t1,t2", 60L, 0.9, 0.95, null);
+        assertThat(text).contains("c.startTime >= datetime($v").contains("c.endTime IN [iso IN $v");
     }
 
     @Test
@@ -93,12 +152,18 @@ class TableCypherTest {
     }
 
     @Test
-    void metricsReadCountsEachMetricOnce() {
-        Table.Query query = query(
-                "metrics.a.last > 1 AND metrics.a.max > 2 OR metrics.b.min < 0",
-                List.of("metrics.c.last"),
-                "metrics.a.first");
-        assertThat(TableCypher.metricsRead(query.filter(), query.sort(), query.groupBy()))
+    void kindsReadCountsEachKindOnce() {
+        Table.Query query = TableRequests.check(
+                Table.Scope.ofExperiment("cifar10"),
+                Table.Rows.TRIALS,
+                List.of(),
+                "a.metrics.x.last > 1 AND a.params.y > 2 OR b.name = 'z'",
+                List.of("c.metrics.x.last"),
+                List.of(false),
+                "a.params.epochs",
+                0,
+                "");
+        assertThat(TableCypher.kindsRead(query.filter(), query.sort(), query.groupBy()))
                 .containsExactly("a", "b", "c");
     }
 }

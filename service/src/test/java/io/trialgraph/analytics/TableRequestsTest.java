@@ -8,6 +8,7 @@ import io.trialgraph.domain.PageTokens;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class TableRequestsTest {
 
-    private static final Table.Scope SCOPE = new Table.Scope("cifar10", null, null);
+    private static final Table.Scope SCOPE = Table.Scope.ofExperiment("cifar10");
 
     private static Table.Query check(
             List<String> columns, String filter, List<String> sort, String groupBy, int pageSize, String token) {
@@ -109,7 +110,7 @@ class TableRequestsTest {
     }
 
     @Test
-    void tooManyColumnsSortKeysOrMetricsAreRefusedUpFront() {
+    void tooManyColumnsOrSortKeysAreRefusedUpFront() {
         List<String> columns =
                 IntStream.range(0, 10_001).mapToObj(i -> "params.p" + i).toList();
         assertThat(refusal(() -> check(columns, "", List.of(), "", 0, "")))
@@ -122,21 +123,50 @@ class TableRequestsTest {
         assertThat(refusal(() -> check(List.of(), "", sort, "", 0, "")))
                 .startsWith("sort: ")
                 .contains("sort key limit");
-        String metrics = IntStream.range(0, TableLimits.MAX_METRICS + 1)
+        // Metric statistics are properties of one node beside the component: a filter may read many.
+        String metrics = IntStream.range(0, 20)
                 .mapToObj(i -> "metrics.m" + i + ".last > 0")
                 .collect(Collectors.joining(" AND "));
-        assertThat(refusal(() -> check(List.of(), metrics, List.of(), "", 0, "")))
-                .startsWith("filter: ")
-                .contains("metric limit")
-                .contains((TableLimits.MAX_METRICS + 1) + " distinct metrics");
-        String ok = IntStream.range(0, TableLimits.MAX_METRICS)
-                .mapToObj(i -> "metrics.m" + i + ".last > 0")
-                .collect(Collectors.joining(" AND "));
-        assertThat(check(List.of(), ok, List.of("metrics.m0.max"), "metrics.m1.min", 0, "")
+        assertThat(check(List.of(), metrics, List.of("metrics.m0.max"), "metrics.m1.min", 0, "")
                         .filter())
                 .isNotNull();
-        assertThat(refusal(() -> check(List.of(), ok, List.of("metrics.other.max"), "", 0, "")))
-                .contains("metric limit");
+    }
+
+    @Test
+    void rowsPerTrialNameTheirKindsAndAtMostTheKindLimit() {
+        Table.Query query = TableRequests.check(
+                SCOPE,
+                Table.Rows.TRIALS,
+                List.of("name", "experiment", "training.params.epochs", "data.prep.metrics.rows.count"),
+                "training.metrics.test_acc.last > 0.5 AND tracker.params.optimizer = 'adam'",
+                List.of("training.metrics.val_acc.max"),
+                List.of(true),
+                "tracker.params.epochs",
+                0,
+                "");
+        assertThat(query.columns())
+                .containsExactly(
+                        new Column.Fixed(FixedColumn.NAME),
+                        new Column.Fixed(FixedColumn.EXPERIMENT),
+                        new Column.OfKind("training", new Column.Param("epochs")),
+                        new Column.OfKind("data.prep", new Column.Metric("rows", Stat.COUNT)));
+        assertThat(TableCypher.kindsRead(query.filter(), query.sort(), query.groupBy()))
+                .containsExactly("training", "tracker");
+
+        assertThat(refusal(() -> TableRequests.check(
+                        SCOPE, Table.Rows.TRIALS, List.of("kind"), "", List.of(), List.of(), "", 0, "")))
+                .startsWith("columns[0]: unknown column 'kind': a row per trial has [name, display_name, experiment]");
+        assertThat(refusal(() -> TableRequests.check(
+                        SCOPE, Table.Rows.TRIALS, List.of(), "training.trials = 'x'", List.of(), List.of(), "", 0, "")))
+                .startsWith("filter: at position 1: unknown column 'training.trials'");
+        List<String> kinds = IntStream.range(0, TableLimits.MAX_KINDS + 1)
+                .mapToObj(i -> "kind" + i + ".name")
+                .toList();
+        assertThat(refusal(() ->
+                        TableRequests.check(SCOPE, Table.Rows.TRIALS, kinds, "", List.of(), List.of(), "", 0, "")))
+                .startsWith("columns: ")
+                .contains("kind limit")
+                .contains((TableLimits.MAX_KINDS + 1) + " distinct component kinds");
     }
 
     @Test
@@ -144,14 +174,30 @@ class TableRequestsTest {
         assertThat(refusal(() -> TableRequests.check(null, List.of(), "", List.of(), List.of(), "", 0, "")))
                 .startsWith("scope: ");
         assertThat(refusal(() -> TableRequests.check(
-                        new Table.Scope(null, List.of(), null), List.of(), "", List.of(), List.of(), "", 0, "")))
+                        Table.Scope.ofTrials(List.of()), List.of(), "", List.of(), List.of(), "", 0, "")))
                 .startsWith("trial_names: ");
         List<String> tooMany = Collections.nCopies(TableLimits.MAX_TRIALS + 1, "t");
         assertThat(refusal(() -> TableRequests.check(
-                        new Table.Scope(null, tooMany, null), List.of(), "", List.of(), List.of(), "", 0, "")))
+                        Table.Scope.ofTrials(tooMany), List.of(), "", List.of(), List.of(), "", 0, "")))
                 .startsWith("trial_names: ");
         assertThat(refusal(() -> TableRequests.check(
-                        new Table.Scope("my exp", null, null), List.of(), "", List.of(), List.of(), "", 0, "")))
+                        Table.Scope.ofExperiment("my exp"), List.of(), "", List.of(), List.of(), "", 0, "")))
                 .startsWith("experiment_name: ");
+        assertThat(refusal(() -> TableRequests.check(
+                        Table.Scope.ofDataset("not a uri"), List.of(), "", List.of(), List.of(), "", 0, "")))
+                .startsWith("dataset_uri: must be a URI");
+        assertThat(refusal(() -> TableRequests.check(
+                        Table.Scope.ofExperimentTags(Map.of()), List.of(), "", List.of(), List.of(), "", 0, "")))
+                .startsWith("experiment_tags: needs 1 to " + TableLimits.MAX_TAGS + " tags, has 0");
+        assertThat(refusal(() -> TableRequests.check(
+                        Table.Scope.ofExperimentTags(Map.of("bad key", "x")),
+                        List.of(),
+                        "",
+                        List.of(),
+                        List.of(),
+                        "",
+                        0,
+                        "")))
+                .startsWith("experiment_tags[bad key]: ");
     }
 }

@@ -14,12 +14,13 @@ public final class Benchmarks {
             case "series" -> SeriesReadBenchmark.main(new String[0]);
             case "analytics" -> AnalyticsBenchmark.main(new String[0]);
             case "lineage" -> LineageBenchmark.main(new String[0]);
+            case "layouts" -> TableLayoutBenchmark.main(new String[0]);
             case "logger" -> MetricLoggerBenchmark.main(new String[0]);
             case "mlflow" -> MlflowBenchmark.main(new String[0]);
             case "recovery" -> RecoveryBenchmark.main(new String[0]);
             case "web" -> WebUiBenchmark.main(new String[0]);
             default -> {
-                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|logger|mlflow|recovery|web");
+                System.err.println("usage: -Dbench=ingest|series|lineage|analytics|layouts|logger|mlflow|recovery|web");
                 System.exit(2);
             }
         }

@@ -24,8 +24,9 @@ import org.neo4j.driver.Session;
 
 /**
  * Metric ingest throughput, end to end and durable: client -> gRPC -> Neo4j committed -> ack.
- * In the same run, two baselines: the same points as one node per point through the driver, and
- * the gRPC path with the store switched off. Then bytes on disk per stored point.
+ * In the same run, three baselines: the same points as one node per point through the driver, the
+ * store without the analytics table's copy of the statistics (what the copy costs), and the gRPC
+ * path with the store switched off. Then bytes on disk per stored point.
  *
  * <p>Run: {@code ./mvnw -q -pl service -am -Pbench -DskipTests verify -Dbench=ingest}
  * (options: {@code -Dbench.points=2000000 -Dbench.repeats=3 -Dbench.diskPoints=10000000 -Dbench.streams=1,8,32
@@ -96,6 +97,28 @@ public final class IngestBenchmark {
             channel.shutdownNow();
         } finally {
             BenchmarkSupport.delete(data);
+        }
+
+        // What the analytics table's copy of the statistics costs: the same ingest with the
+        // store as it was before the copy (no component lock, no MetricStats write).
+        Path plainData = BenchmarkSupport.temporaryFolder("trialgraph-bench-no-table-statistics");
+        try (TrialGraphServer server =
+                BenchmarkSupport.startServer(plainData, Map.of("bench.table-statistics", "false"))) {
+            ManagedChannel channel = BenchmarkSupport.channel(server);
+            createComponents(channel, 64);
+            ingest(channel, 8, 2_000_000, "warmup");
+            double[] rates = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                rates[r] = ingest(channel, 8, points, "p" + r);
+            }
+            print(
+                    "baseline: store without the table's statistics",
+                    8,
+                    BenchmarkSupport.median(rates),
+                    BenchmarkSupport.median(stored8) / BenchmarkSupport.median(rates));
+            channel.shutdownNow();
+        } finally {
+            BenchmarkSupport.delete(plainData);
         }
 
         Path transportData = BenchmarkSupport.temporaryFolder("trialgraph-bench-transport");

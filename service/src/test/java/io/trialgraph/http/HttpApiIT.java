@@ -99,6 +99,51 @@ class HttpApiIT {
     }
 
     @Test
+    void rowsPerTrialAndTablesAcrossExperiments(TestServer server) {
+        SeedStudy.record(server);
+        HttpPort http = http(server);
+        // By hand: 6 trials of 60 epochs; sorted by optimizer descending, then name: custom-sgd-60 first.
+        JsonNode trials = http.get("/api/v1/experiments/" + EXPERIMENT + "/table?rows=trials&column=name"
+                        + "&column=training.params.epochs&column=tracker.params.optimizer"
+                        + "&filter=" + encode("training.params.epochs = 60")
+                        + "&sort=tracker.params.optimizer:desc&sort=name&page_size=1")
+                .json();
+        assertThat(trials.get("total_rows").asLong()).isEqualTo(6);
+        assertThat(trials.get("rows").get(0).get(0).asText()).isEqualTo("custom-sgd-60");
+        assertThat(trials.get("rows").get(0).get(1).asLong()).isEqualTo(60);
+        assertThat(trials.get("rows").get(0).get(2).asText()).isEqualTo("sgd");
+
+        // Every component that read the training data: the 18 jobs and the experiment-metadata tracker.
+        JsonNode readers = http.get("/api/v1/table?dataset=" + encode(SeedStudy.dataset("train"))
+                        + "&column=name&column=experiment&filter=" + encode("kind = \"training\""))
+                .json();
+        assertThat(readers.get("total_rows").asLong()).isEqualTo(18);
+        assertThat(readers.get("rows").get(0).get(1).asText()).isEqualTo(EXPERIMENT);
+        HttpPort.Answer tagged = http.get("/api/v1/table.csv?experiment_tag=dataset=cifar10&rows=trials&column=name"
+                + "&sort=name&filter=" + encode("training.params.epochs = 120"));
+        assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+        assertThat(tagged.body().lines().toList()).hasSize(7).first().isEqualTo("name");
+
+        assertThat(http.get("/api/v1/table?column=name")
+                        .json()
+                        .at("/error/field")
+                        .asText())
+                .isEqualTo("scope");
+        assertThat(http.get("/api/v1/table?experiment_tag=novalue")
+                        .json()
+                        .at("/error/message")
+                        .asText())
+                .isEqualTo("experiment_tag: must be KEY=VALUE, is 'novalue'");
+        assertThat(http.get("/api/v1/experiments/" + EXPERIMENT + "/table?rows=jobs")
+                        .json()
+                        .at("/error/field")
+                        .asText())
+                .isEqualTo("rows");
+        assertThat(http.get("/api/v1/table?dataset=" + encode("s3://nowhere/x")).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void badInputIsAClientErrorNamingTheFieldAndTheRule(TestServer server) {
         SeedStudy.record(server);
         HttpPort http = http(server);

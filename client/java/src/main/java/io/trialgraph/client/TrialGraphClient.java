@@ -1013,12 +1013,14 @@ public final class TrialGraphClient implements AutoCloseable {
     // =========================================================================== analytics
 
     /**
-     * Builds one page of an experiment table on the server: a row per trial component in scope,
-     * with parameters and metric statistics as columns, filtered, sorted and grouped.
+     * Builds one page of an experiment table on the server: a row per trial component (or per
+     * trial) in scope, with parameters and metric statistics as columns, filtered, sorted and
+     * grouped.
      *
      * @return the page, with the total row count
      * @throws TrialGraphException INVALID_ARGUMENT (a filter that does not parse, with its
-     *         position; an unknown column); NOT_FOUND (the experiment or a trial does not exist)
+     *         position; an unknown column; a scope that breaks a rule); NOT_FOUND (the experiment,
+     *         a trial or the dataset does not exist)
      */
     public Table table(TableRequest request) {
         GetTableRequest proto = Convert.table(request);

@@ -9,11 +9,13 @@ import io.trialgraph.api.v1.CypherMap;
 import io.trialgraph.api.v1.CypherNode;
 import io.trialgraph.api.v1.CypherRelationship;
 import io.trialgraph.api.v1.CypherValue;
+import io.trialgraph.api.v1.ExperimentTags;
 import io.trialgraph.api.v1.GetTableRequest;
 import io.trialgraph.api.v1.GetTableResponse;
 import io.trialgraph.api.v1.ParameterValue;
 import io.trialgraph.api.v1.SortKey;
 import io.trialgraph.api.v1.TableRow;
+import io.trialgraph.api.v1.TableRows;
 import io.trialgraph.api.v1.TrialComponentStatus;
 import io.trialgraph.api.v1.TrialNames;
 import io.trialgraph.client.Artifact;
@@ -449,6 +451,13 @@ public final class Convert {
             b.setTrialNames(TrialNames.newBuilder().addAllNames(request.trials()));
         } else if (request.experimentPrefix() != null) {
             b.setExperimentNamePrefix(request.experimentPrefix());
+        } else if (request.datasetUri() != null) {
+            b.setDatasetUri(request.datasetUri());
+        } else if (request.experimentTags() != null) {
+            b.setExperimentTags(ExperimentTags.newBuilder().putAllTags(request.experimentTags()));
+        }
+        if (request.rowsPerTrial()) {
+            b.setRows(TableRows.TABLE_ROWS_TRIALS);
         }
         request.sort()
                 .forEach(key ->
