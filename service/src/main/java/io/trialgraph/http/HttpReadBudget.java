@@ -6,8 +6,12 @@ import io.micronaut.core.propagation.ThreadPropagatedContextElement;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.web.router.RouteAttributes;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.trialgraph.config.ReadConfiguration;
 import io.trialgraph.domain.CallBudget;
 import io.trialgraph.domain.InvalidArgumentException;
@@ -21,12 +25,21 @@ import java.time.Duration;
  * routes that mirror long reads (query, table, export, lineage, series) draw from the same bounded
  * share of Neo4j connections as those RPCs. The budget is current on the thread that runs the
  * route (Micronaut carries it there with the request's propagated context).
+ *
+ * <p>A client that closes its connection before the answer is complete stops the request's
+ * reads at once, as a cancelled gRPC call does: without this a read whose client left ran on
+ * until its budget ended (30 s by default), holding a connection of the long-read share. Netty
+ * notices the close while the route runs because Micronaut keeps reading a connection that has
+ * one request in flight.
  */
 @ServerFilter({Api.PREFIX + "/**", "/api/2.0/mlflow/**", "/ajax-api/2.0/mlflow/**"})
 final class HttpReadBudget {
 
     /** The request header that names how long the request's reads may run, in milliseconds. */
     static final String TIMEOUT_HEADER = "X-Timeout-Ms";
+
+    /** The request attribute holding what stops watching the connection for a close. */
+    private static final String CLOSE_WATCH = HttpReadBudget.class.getName() + ".closeWatch";
 
     private final ReadConfiguration reads;
 
@@ -49,8 +62,25 @@ final class HttpReadBudget {
         } catch (InvalidArgumentException invalid) {
             return ApiErrors.response(invalid);
         }
-        context.add(new Current(CallBudget.of(time, ReadLanes.of(rpc))));
+        CallBudget budget = CallBudget.of(time, ReadLanes.of(rpc));
+        context.add(new Current(budget));
+        if (request instanceof NettyHttpRequest<?> netty) {
+            ChannelFuture closed = netty.getChannelHandlerContext().channel().closeFuture();
+            ChannelFutureListener leave = future -> budget.stop(CallBudget.Reason.CANCELLED);
+            closed.addListener(leave);
+            request.setAttribute(CLOSE_WATCH, (Runnable) () -> closed.removeListener(leave));
+        }
         return null;
+    }
+
+    /**
+     * The answer is ready: the connection's close no longer concerns this request (a kept-alive
+     * connection serves many requests, which must not pile up listeners on it). A streamed body's
+     * remaining chunks stop by themselves when the connection goes ({@link StreamedBody}).
+     */
+    @ResponseFilter
+    void close(HttpRequest<?> request) {
+        request.getAttribute(CLOSE_WATCH, Runnable.class).ifPresent(Runnable::run);
     }
 
     private Duration time(@Nullable String header) {

@@ -15,6 +15,9 @@ import io.trialgraph.domain.DeadlineExceededException;
 import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.Executors;
@@ -105,6 +108,34 @@ class ReadDeadlineIT {
         assertThat(cancelled.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
         // The query had 120 s; the server stopped it when its caller left.
         ReadResilience.awaitNoneRunning(server.neo4j().driver(), "clientCancelMarker", 3);
+        stillServing(server.channel());
+    }
+
+    @Test
+    void anHttpClientThatClosesItsConnectionStopsItsQueryInNeo4j() throws Exception {
+        String body = "{\"cypher\": \"" + SLOW.formatted("httpCloseMarker") + "\", \"timeout_ms\": 120000}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", server.httpPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/query HTTP/1.1\r\nHost: 127.0.0.1:" + server.httpPort()
+                            + "\r\nContent-Type: application/json\r\nX-Timeout-Ms: 120000\r\nContent-Length: "
+                            + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // The query itself, not the read-only check (EXPLAIN) that runs before it.
+            while (ReadResilience.running(server.neo4j().driver(), "httpCloseMarker").stream()
+                    .noneMatch(query -> !query.startsWith("EXPLAIN"))) {
+                assertThat(System.nanoTime()).as("the query starts in Neo4j").isLessThan(until);
+                Thread.sleep(50);
+            }
+        }
+        // The request allowed 120 s and its answer has not begun; the client's close stops the read.
+        ReadResilience.awaitNoneRunning(server.neo4j().driver(), "httpCloseMarker", 3);
+        Thread.sleep(1_000);
+        assertThat(ReadResilience.running(server.neo4j().driver(), "httpCloseMarker"))
+                .isEmpty();
         stillServing(server.channel());
     }
 

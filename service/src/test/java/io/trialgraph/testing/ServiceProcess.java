@@ -51,6 +51,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "GRPC_SERVER_PORT", Integer.toString(grpcPort),
                 "TRIALGRAPH_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(freePort()),
+                // never the default 8080: two test runs on one machine would race for it
+                "TRIALGRAPH_HTTP_PORT", Integer.toString(freePort()),
                 "NEO4J_EMBEDDED_DATA_DIR", dir.resolve("graph").toString(),
                 "NEO4J_EMBEDDED_PAGE_CACHE_SIZE", "64MB"));
         environment.putAll(settings);
