@@ -11,8 +11,8 @@ import jakarta.inject.Singleton;
 import java.util.function.Consumer;
 
 /**
- * The experiment table: serves pages (from the cache when the graph is unchanged) and exports
- * it. Requests arrive checked ({@link io.trialgraph.analytics.TableRequests}).
+ * The experiment table: serves pages (from the row store where it holds the scope, else from the
+ * cache when the graph is unchanged, else computed in Cypher) and exports it. Requests arrive checked ({@link io.trialgraph.analytics.TableRequests}).
  *
  * <p>Answers are cached by request and database state. Computing a 10,000-row table costs a few
  * hundred milliseconds of Cypher on two cores however the query is written (the scope alone is
@@ -26,11 +26,13 @@ import java.util.function.Consumer;
 public class AnalyticsService {
 
     private final AnalyticsStore store;
+    private final RowStore rowStore;
     /** Null when the cache is off. */
     private final Cache<Table.Query, Table.Computed> answers;
 
-    AnalyticsService(AnalyticsStore store, AnalyticsConfiguration config) {
+    AnalyticsService(AnalyticsStore store, RowStore rowStore, AnalyticsConfiguration config) {
         this.store = store;
+        this.rowStore = rowStore;
         this.answers = config.getCacheCells() == 0
                 ? null
                 : Caffeine.newBuilder()
@@ -50,6 +52,10 @@ public class AnalyticsService {
 
     /** One page of the table. */
     public Table.Page page(Table.Query query) {
+        var fromMemory = rowStore.page(query);
+        if (fromMemory.isPresent()) {
+            return fromMemory.get();
+        }
         if (answers == null) {
             return store.page(query).page();
         }
