@@ -52,17 +52,24 @@ public class AnalyticsService {
 
     /** One page of the table. */
     public Table.Page page(Table.Query query) {
-        var fromMemory = rowStore.page(query);
-        if (fromMemory.isPresent()) {
-            return fromMemory.get();
-        }
         if (answers == null) {
-            return store.page(query).page();
+            return rowStore.page(query).orElseGet(() -> store.page(query).page());
         }
         String now = store.version();
+        // A row store answer is current while the database state and the commits the row store
+        // heard of stay the same: a commit becomes visible a moment before it is heard of, so the
+        // database state alone could keep an answer that misses it.
+        String nowInMemory = now + "/" + rowStore.generation();
         Table.Computed cached = answers.getIfPresent(query);
-        if (cached != null && cached.version().equals(now)) {
+        if (cached != null && (cached.version().equals(now) || cached.version().equals(nowInMemory))) {
             return cached.page();
+        }
+        var fromMemory = rowStore.page(query);
+        if (fromMemory.isPresent()) {
+            if (store.version().equals(now)) {
+                answers.put(query, new Table.Computed(fromMemory.get(), nowInMemory));
+            }
+            return fromMemory.get();
         }
         Table.Computed computed = store.page(query);
         // Kept only when nothing committed between the check and the end of the read: Neo4j reads

@@ -70,6 +70,8 @@ public class RowStore {
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong answered = new AtomicLong();
+    /** Commits heard of that may have changed a row: an answer is current while this and the database state stay the same. */
+    private final AtomicLong generation = new AtomicLong();
 
     RowStore(AnalyticsStore store, Neo4jConnection neo4j, AnalyticsConfiguration config) {
         this.store = store;
@@ -82,6 +84,14 @@ public class RowStore {
     /** @return how many pages were answered from memory since the start */
     public long answered() {
         return answered.get();
+    }
+
+    /**
+     * @return how many commits that may change a row were heard of: read before {@link #page}, an
+     *     answer reflects every such commit up to it
+     */
+    public long generation() {
+        return generation.get();
     }
 
     /** @return whether tables are answered from memory (embedded Neo4j and a non-zero bound) */
@@ -190,6 +200,7 @@ public class RowStore {
 
     /** Hears of a commit: marks the rows it may have changed in every scope held. */
     private void changed(GraphChanges.Change change) {
+        generation.incrementAndGet();
         if (change.everything()) {
             tooLarge.clear();
         }
