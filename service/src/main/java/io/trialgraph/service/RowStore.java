@@ -44,6 +44,8 @@ public class RowStore {
         final Set<String> dirty = ConcurrentHashMap.newKeySet();
         /** Components being read again now: a change to one of them during the read is marked again. */
         volatile Set<String> reading = Set.of();
+        /** A refresh has taken marks it has not yet made into rows: a request must wait for it. */
+        volatile boolean refreshing;
         /** Every row may have changed (or the scope was never read). */
         volatile boolean dirtyAll = true;
         /** The rows; null until read, or when they cannot be held (a value of another type, too many cells). */
@@ -127,11 +129,14 @@ public class RowStore {
 
     /** The scope's rows with every change heard of so far; null when they cannot be held. */
     private TableRows fresh(Scope scope) {
-        if (!scope.dirtyAll && scope.dirty.isEmpty()) {
+        // In this order: a refresh sets refreshing before it takes the marks, and clears it after
+        // its rows are in place.
+        if (!scope.dirtyAll && scope.dirty.isEmpty() && !scope.refreshing) {
             return scope.unsupported ? null : scope.rows;
         }
         // One refresh at a time per scope: concurrent requests wait for it and share its result.
         synchronized (scope) {
+            scope.refreshing = true;
             try {
                 if (scope.dirtyAll) {
                     // Cleared before reading: a commit heard of during the read is read again next time.
@@ -163,6 +168,7 @@ public class RowStore {
                 }
             } catch (RuntimeException e) {
                 // Read again from scratch next time (the experiment gone, a read that failed).
+                scope.refreshing = false;
                 scope.reading = Set.of();
                 scope.dirtyAll = true;
                 scope.rows = null;
@@ -171,6 +177,7 @@ public class RowStore {
                 }
                 throw e;
             }
+            scope.refreshing = false;
             TableRows rows = scope.unsupported ? null : scope.rows;
             if (rows != null && rows.cells() > maxCells) {
                 tooLarge.add(scope.experiment);
