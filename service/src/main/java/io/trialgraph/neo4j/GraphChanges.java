@@ -1,5 +1,6 @@
 package io.trialgraph.neo4j;
 
+import io.trialgraph.analytics.RowChange;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,22 +33,9 @@ import org.slf4j.LoggerFactory;
  * published in {@code afterCommit}, which Neo4j runs after the commit is visible and before the
  * writer is told it committed: so whoever learns of a commit can rely on subscribers having heard
  * of it. Whatever cannot be mapped to components cheaply (a trial or an experiment changed, an
- * IN_EXPERIMENT relationship, a relabelled node) is reported as {@link Change#everything()}.
+ * IN_EXPERIMENT relationship, a relabelled node) is reported as {@link RowChange#everything()}.
  */
-public final class GraphChanges implements TransactionEventListener<GraphChanges.Change> {
-
-    /**
-     * What one commit may have changed.
-     *
-     * @param values components whose own values (fixed columns, parameters, statistics) may have changed
-     * @param membership components that may have joined or left trials (created, deleted, PART_OF changed)
-     * @param everything whether anything else changed that a table may show (then every row may have)
-     */
-    public record Change(Set<String> values, Set<String> membership, boolean everything) {
-        boolean isEmpty() {
-            return values.isEmpty() && membership.isEmpty() && !everything;
-        }
-    }
+public final class GraphChanges implements TransactionEventListener<RowChange> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphChanges.class);
 
@@ -64,7 +52,7 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
     /** The embedded databases of this process by Bolt URI: a service given such a URI as an external one hears them too. */
     private static final Map<String, GraphChanges> IN_THIS_PROCESS = new ConcurrentHashMap<>();
 
-    private final List<Consumer<Change>> subscribers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RowChange>> subscribers = new CopyOnWriteArrayList<>();
 
     /**
      * @return the changes of the embedded Neo4j of this process that listens on {@code boltUri}, if
@@ -83,12 +71,12 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
     }
 
     /** Calls {@code subscriber} after every commit that may change a table row, in the committing thread. */
-    public void subscribe(Consumer<Change> subscriber) {
+    public void subscribe(Consumer<RowChange> subscriber) {
         subscribers.add(subscriber);
     }
 
     @Override
-    public Change beforeCommit(TransactionData data, Transaction transaction, GraphDatabaseService database) {
+    public RowChange beforeCommit(TransactionData data, Transaction transaction, GraphDatabaseService database) {
         if (subscribers.isEmpty()) {
             return null;
         }
@@ -97,26 +85,26 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
         } catch (RuntimeException e) {
             // Never fail a commit over bookkeeping: every row may have changed.
             LOG.debug("could not map a commit to table rows; every table row is refreshed", e);
-            return new Change(Set.of(), Set.of(), true);
+            return RowChange.EVERYTHING;
         }
     }
 
     @Override
-    public void afterCommit(TransactionData data, Change change, GraphDatabaseService database) {
+    public void afterCommit(TransactionData data, RowChange change, GraphDatabaseService database) {
         if (change == null || change.isEmpty()) {
             return;
         }
-        for (Consumer<Change> subscriber : subscribers) {
+        for (Consumer<RowChange> subscriber : subscribers) {
             subscriber.accept(change);
         }
     }
 
     @Override
-    public void afterRollback(TransactionData data, Change change, GraphDatabaseService database) {
+    public void afterRollback(TransactionData data, RowChange change, GraphDatabaseService database) {
         // Nothing changed.
     }
 
-    private static Change change(TransactionData data) {
+    private static RowChange change(TransactionData data) {
         Set<String> values = new HashSet<>();
         Set<String> membership = new HashSet<>();
         // What deleted nodes were: their labels and the properties their deletion removed.
@@ -128,7 +116,7 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
                         .computeIfAbsent(entry.node().getElementId(), id -> new HashSet<>())
                         .add(entry.label().name());
             } else if (WATCHED_LABELS.contains(entry.label().name())) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
         }
         Set<String> created = new HashSet<>();
@@ -138,7 +126,7 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
         for (LabelEntry entry : data.assignedLabels()) {
             if (!created.contains(entry.node().getElementId())
                     && WATCHED_LABELS.contains(entry.label().name())) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
         }
         for (PropertyEntry<Node> entry : data.removedNodeProperties()) {
@@ -151,7 +139,7 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
         for (Map.Entry<String, Set<String>> deleted : deletedLabels.entrySet()) {
             Set<String> labels = deleted.getValue();
             if (labels.stream().anyMatch(EVERYTHING_LABELS::contains)) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
             Map<String, Object> properties = deletedProperties.getOrDefault(deleted.getKey(), Map.of());
             if (labels.contains(COMPONENT.name()) && properties.get("name") instanceof String name) {
@@ -169,25 +157,25 @@ public final class GraphChanges implements TransactionEventListener<GraphChanges
         for (PropertyEntry<Node> entry : data.assignedNodeProperties()) {
             if (add(created, entry.entity(), seen, values)
                     || (entry.entity().hasLabel(COMPONENT) && entry.key().equals("name"))) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
         }
         for (PropertyEntry<Node> entry : data.removedNodeProperties()) {
             if (!data.isDeleted(entry.entity()) && add(created, entry.entity(), seen, values)) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
         }
         for (Relationship relationship : data.createdRelationships()) {
             if (relate(data, relationship, values, membership, deletedProperties)) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
         }
         for (Relationship relationship : data.deletedRelationships()) {
             if (relate(data, relationship, values, membership, deletedProperties)) {
-                return new Change(Set.of(), Set.of(), true);
+                return RowChange.EVERYTHING;
             }
         }
-        return new Change(Set.copyOf(values), Set.copyOf(membership), false);
+        return new RowChange(Set.copyOf(values), Set.copyOf(membership), false);
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.trialgraph.service;
 
 import io.trialgraph.analytics.Column;
+import io.trialgraph.analytics.RowChange;
 import io.trialgraph.analytics.Table;
 import io.trialgraph.analytics.TableEvaluator;
 import io.trialgraph.analytics.TableRows;
 import io.trialgraph.config.AnalyticsConfiguration;
 import io.trialgraph.domain.NotFoundException;
-import io.trialgraph.neo4j.GraphChanges;
-import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.store.AnalyticsStore;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link TableEvaluator}) instead of reading every row through Cypher. Held per scope (this round:
  * the component rows of one experiment), column by column ({@link TableRows}), and kept exactly in
  * step with the graph: the embedded Neo4j tells after every commit, whoever made it, which
- * components it may have changed ({@link GraphChanges}); those rows are marked dirty, and the next
+ * components it may have changed (a transaction listener, see {@link AnalyticsStore#subscribe}); those rows are marked dirty, and the next
  * request for the scope reads just them again (one read) into a new immutable snapshot before it
  * answers. A commit acknowledged to its writer has already been heard of, so its change is in
  * every answer that follows. With an external Neo4j nothing tells of commits (other replicas, Bolt
@@ -75,12 +74,10 @@ public class RowStore {
     /** Commits heard of that may have changed a row: an answer is current while this and the database state stay the same. */
     private final AtomicLong generation = new AtomicLong();
 
-    RowStore(AnalyticsStore store, Neo4jConnection neo4j, AnalyticsConfiguration config) {
+    RowStore(AnalyticsStore store, AnalyticsConfiguration config) {
         this.store = store;
         this.maxCells = config.getRowStoreCells();
-        Optional<GraphChanges> changes = neo4j.changes();
-        this.enabled = maxCells > 0 && changes.isPresent();
-        changes.ifPresent(graph -> graph.subscribe(this::changed));
+        this.enabled = maxCells > 0 && store.subscribe(this::changed);
     }
 
     /** @return how many pages were answered from memory since the start */
@@ -206,7 +203,7 @@ public class RowStore {
     }
 
     /** Hears of a commit: marks the rows it may have changed in every scope held. */
-    private void changed(GraphChanges.Change change) {
+    private void changed(RowChange change) {
         generation.incrementAndGet();
         if (change.everything()) {
             tooLarge.clear();

@@ -3,6 +3,7 @@ package io.trialgraph.store;
 import io.trialgraph.analytics.Column;
 import io.trialgraph.analytics.CypherValues;
 import io.trialgraph.analytics.FixedColumn;
+import io.trialgraph.analytics.RowChange;
 import io.trialgraph.analytics.StatsRow;
 import io.trialgraph.analytics.Table;
 import io.trialgraph.analytics.TableCypher;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
@@ -39,6 +41,21 @@ public class AnalyticsStore {
 
     AnalyticsStore(Neo4jConnection neo4j) {
         this.neo4j = neo4j;
+    }
+
+    /**
+     * Calls {@code subscriber} after every commit that may change a component row, whoever made it,
+     * before the writer hears that it committed.
+     *
+     * @return false when the database cannot tell (a Neo4j outside this process): nothing is called
+     */
+    public boolean subscribe(Consumer<RowChange> subscriber) {
+        return neo4j.changes()
+                .map(changes -> {
+                    changes.subscribe(subscriber);
+                    return true;
+                })
+                .orElse(false);
     }
 
     /** @return the database's current state, to compare with {@link Table.Computed#version()} */
