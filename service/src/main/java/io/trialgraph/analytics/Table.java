@@ -10,6 +10,24 @@ public final class Table {
 
     private Table() {}
 
+    /**
+     * A value as the table shows it, whichever path computed it: times as ISO 8601 instants, counts
+     * and steps (held as doubles) as integers when finite.
+     */
+    public static Object shown(Column column, Object value) {
+        if (value instanceof java.time.ZonedDateTime time) {
+            return time.toInstant().toString();
+        }
+        Column own = column instanceof Column.OfKind ofKind ? ofKind.column() : column;
+        if (own instanceof Column.Metric metric
+                && metric.stat().isIntegral()
+                && value instanceof Double number
+                && Double.isFinite(number)) {
+            return number.longValue();
+        }
+        return value;
+    }
+
     /** What a row is. */
     public enum Rows {
         /** A trial component. */

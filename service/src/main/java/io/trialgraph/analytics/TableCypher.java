@@ -153,6 +153,34 @@ public final class TableCypher {
     }
 
     /**
+     * The component rows of an experiment for the row store ({@link TableRows}): each record has
+     * {@code name}, {@code properties} (the component's), {@code trials} (its trials in the
+     * experiment), {@code values} and {@code names} of its statistics, read in that order as the
+     * table reads them ({@link StatsRow}).
+     *
+     * @param components only these components (those of them still in the experiment); null for every one
+     */
+    public static Statement rowsOfExperiment(String experiment, List<String> components) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("experiment", experiment);
+        String only = "";
+        if (components != null) {
+            parameters.put("components", components);
+            only = " WHERE c.name IN $components";
+        }
+        String text =
+                "MATCH (:Experiment {name: $experiment})<-[:IN_EXPERIMENT]-(t:Trial)<-[:PART_OF]-(c:TrialComponent)"
+                        + only + """
+
+                WITH c, collect(DISTINCT t.name) AS trials
+                OPTIONAL MATCH (c)-[:HAS_STATS]->(s:MetricStats)
+                WITH c, trials, s, s.%s AS sv
+                WITH c, trials, sv, CASE WHEN sv IS NULL THEN null ELSE s.%s END AS sn
+                RETURN c.name AS name, properties(c) AS properties, trials, sv AS values, sn AS names""".formatted(StatsRow.VALUES, StatsRow.NAMES);
+        return new Statement(text, Map.copyOf(parameters));
+    }
+
+    /**
      * @param columns the columns to show: the query's, or the defaults for what the scope holds
      * @return the statements of the query's page
      */

@@ -78,6 +78,7 @@ public final class EmbeddedNeo4j implements AutoCloseable {
     private final String connectUri;
     private final EmbeddedPassword password;
     private final Optional<Tls> tls;
+    private final GraphChanges changes;
 
     private EmbeddedNeo4j(
             DatabaseManagementService dbms,
@@ -85,8 +86,10 @@ public final class EmbeddedNeo4j implements AutoCloseable {
             String boltUri,
             String connectUri,
             EmbeddedPassword password,
-            Optional<Tls> tls) {
+            Optional<Tls> tls,
+            GraphChanges changes) {
         this.dbms = dbms;
+        this.changes = changes;
         this.dataDir = dataDir;
         this.boltUri = boltUri;
         this.connectUri = connectUri;
@@ -169,7 +172,9 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                             + " (is another process using it?): " + rootMessage(e),
                     e);
         }
+        GraphChanges changes = new GraphChanges();
         try {
+            dbms.registerTransactionEventListener(GraphDatabaseSettings.DEFAULT_DATABASE_NAME, changes);
             password.apply(dbms);
             stopQueryCollector(dbms);
         } catch (RuntimeException e) {
@@ -188,7 +193,8 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                     bolt.tls().isPresent() ? "with TLS" : "in plain text (password and data readable on the network)",
                     password.file());
         }
-        return new EmbeddedNeo4j(dbms, home, boltUri, connectUri, password, bolt.tls());
+        changes.register(boltUri);
+        return new EmbeddedNeo4j(dbms, home, boltUri, connectUri, password, bolt.tls(), changes);
     }
 
     /** Bolt over TLS only, with trialgraph's own certificate and key. */
@@ -230,6 +236,11 @@ public final class EmbeddedNeo4j implements AutoCloseable {
         }
     }
 
+    /** @return what every commit to its database may have changed in the analytics table */
+    public GraphChanges changes() {
+        return changes;
+    }
+
     /** @return the Bolt URI it listens on, e.g. {@code bolt://127.0.0.1:7687} */
     public String boltUri() {
         return boltUri;
@@ -262,6 +273,7 @@ public final class EmbeddedNeo4j implements AutoCloseable {
 
     @Override
     public void close() {
+        changes.unregister(boltUri);
         dbms.shutdown();
     }
 

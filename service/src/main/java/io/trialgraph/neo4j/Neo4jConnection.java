@@ -380,6 +380,19 @@ public final class Neo4jConnection implements AutoCloseable {
         return embedded != null;
     }
 
+    /**
+     * @return what each commit may have changed in the analytics table, when the database is
+     *     embedded in this process (a Neo4j elsewhere tells nothing)
+     */
+    public Optional<GraphChanges> changes() {
+        if (embedded != null) {
+            return Optional.of(embedded.changes());
+        }
+        return database == null || database.isEmpty() || "neo4j".equals(database)
+                ? GraphChanges.inThisProcess(boltUri)
+                : Optional.empty();
+    }
+
     /** @return the embedded database's folder, when embedded */
     public Optional<Path> embeddedDataDir() {
         return Optional.ofNullable(embedded).map(EmbeddedNeo4j::dataDir);

@@ -11,8 +11,8 @@ import jakarta.inject.Singleton;
 import java.util.function.Consumer;
 
 /**
- * The experiment table: serves pages (from the cache when the graph is unchanged) and exports
- * it. Requests arrive checked ({@link io.trialgraph.analytics.TableRequests}).
+ * The experiment table: serves pages (from the row store where it holds the scope, else from the
+ * cache when the graph is unchanged, else computed in Cypher) and exports it. Requests arrive checked ({@link io.trialgraph.analytics.TableRequests}).
  *
  * <p>Answers are cached by request and database state. Computing a 10,000-row table costs a few
  * hundred milliseconds of Cypher on two cores however the query is written (the scope alone is
@@ -26,11 +26,13 @@ import java.util.function.Consumer;
 public class AnalyticsService {
 
     private final AnalyticsStore store;
+    private final RowStore rowStore;
     /** Null when the cache is off. */
     private final Cache<Table.Query, Table.Computed> answers;
 
-    AnalyticsService(AnalyticsStore store, AnalyticsConfiguration config) {
+    AnalyticsService(AnalyticsStore store, RowStore rowStore, AnalyticsConfiguration config) {
         this.store = store;
+        this.rowStore = rowStore;
         this.answers = config.getCacheCells() == 0
                 ? null
                 : Caffeine.newBuilder()
@@ -51,12 +53,23 @@ public class AnalyticsService {
     /** One page of the table. */
     public Table.Page page(Table.Query query) {
         if (answers == null) {
-            return store.page(query).page();
+            return rowStore.page(query).orElseGet(() -> store.page(query).page());
         }
         String now = store.version();
+        // A row store answer is current while the database state and the commits the row store
+        // heard of stay the same: a commit becomes visible a moment before it is heard of, so the
+        // database state alone could keep an answer that misses it.
+        String nowInMemory = now + "/" + rowStore.generation();
         Table.Computed cached = answers.getIfPresent(query);
-        if (cached != null && cached.version().equals(now)) {
+        if (cached != null && (cached.version().equals(now) || cached.version().equals(nowInMemory))) {
             return cached.page();
+        }
+        var fromMemory = rowStore.page(query);
+        if (fromMemory.isPresent()) {
+            if (store.version().equals(now)) {
+                answers.put(query, new Table.Computed(fromMemory.get(), nowInMemory));
+            }
+            return fromMemory.get();
         }
         Table.Computed computed = store.page(query);
         // Kept only when nothing committed between the check and the end of the read: Neo4j reads

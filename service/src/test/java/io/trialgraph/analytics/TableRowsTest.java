@@ -1,0 +1,82 @@
+package io.trialgraph.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A snapshot with some rows read again, added or removed holds exactly what a snapshot read whole
+ * from the same rows does, cell by cell, and the snapshot it was made from is unchanged.
+ */
+class TableRowsTest {
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column.Fixed(FixedColumn.NAME),
+            new Column.Fixed(FixedColumn.STATUS),
+            new Column.Fixed(FixedColumn.TRIALS),
+            new Column.Param("lr"),
+            new Column.Param("opt"),
+            new Column.Metric("acc", Stat.LAST),
+            new Column.Metric("acc", Stat.COUNT),
+            new Column.Metric("loss", Stat.MIN));
+
+    @Test
+    void changedRowsReadAgainEqualTheRowsReadWhole() {
+        Map<String, TableRows.Row> rows = new HashMap<>();
+        for (int i = 0; i < 6; i++) {
+            rows.put(
+                    "c" + i, row("c" + i, "Completed", Map.of("lr", 0.1 * i), i % 2 == 0 ? List.of("acc") : List.of()));
+        }
+        TableRows before = TableRows.of(rows.values());
+        Map<String, List<Object>> beforeCells = cells(before);
+
+        // Values read again in place: a parameter gone, another new, a metric gone, one new.
+        Map<String, TableRows.Row> inPlace = new HashMap<>();
+        inPlace.put("c0", row("c0", "Failed", Map.of("opt", "adam"), List.of("loss")));
+        inPlace.put("c3", row("c3", "InProgress", Map.of("lr", 2L), List.of("acc", "loss")));
+        TableRows rewritten = before.with(inPlace);
+        rows.putAll(inPlace);
+        assertThat(cells(rewritten)).isEqualTo(cells(TableRows.of(rows.values())));
+        assertThat(rewritten.present()).isEqualTo(TableRows.of(rows.values()).present());
+
+        // Rows leaving and joining.
+        Map<String, TableRows.Row> moved = new HashMap<>();
+        moved.put("c1", null);
+        moved.put("c9", row("c9", "Completed", Map.of(), List.of("acc")));
+        TableRows reshaped = rewritten.with(moved);
+        rows.remove("c1");
+        rows.put("c9", moved.get("c9"));
+        assertThat(cells(reshaped)).isEqualTo(cells(TableRows.of(rows.values())));
+
+        assertThat(cells(before)).as("the first snapshot is unchanged").isEqualTo(beforeCells);
+    }
+
+    private static TableRows.Row row(String name, String status, Map<String, Object> params, List<String> metrics) {
+        Object[] fixed = new Object[FixedColumn.values().length];
+        fixed[FixedColumn.NAME.ordinal()] = name;
+        fixed[FixedColumn.STATUS.ordinal()] = status;
+        fixed[FixedColumn.TRIALS.ordinal()] = "t-" + name;
+        double[] stats = new double[metrics.size() * StatsRow.WIDTH];
+        for (int i = 0; i < stats.length; i++) {
+            stats[i] = name.hashCode() % 100 + i;
+        }
+        return new TableRows.Row(name, fixed, params, metrics, stats);
+    }
+
+    /** Component name -> the row's value in every column. */
+    private static Map<String, List<Object>> cells(TableRows rows) {
+        Map<String, List<Object>> cells = new HashMap<>();
+        for (int row = 0; row < rows.size(); row++) {
+            List<Object> values = new ArrayList<>();
+            for (Column column : COLUMNS) {
+                values.add(rows.reader(column).apply(row));
+            }
+            cells.put(rows.name(row), values);
+        }
+        return cells;
+    }
+}
