@@ -7,7 +7,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 public class AnalyticsConfiguration {
 
     private long cacheCells = 2_000_000;
-    private long rowStoreCells = 10_000_000;
+    private long rowStoreCells = 20_000_000;
 
     /**
      * @return how many table cells (rows x columns) of recent answers the service keeps to answer
@@ -31,7 +31,7 @@ public class AnalyticsConfiguration {
      * @return how many table cells (rows x (fixed columns + parameters + metric statistics)) the row
      *     store may hold in memory to answer tables without computing them (embedded Neo4j only);
      *     least recently used experiments go first, and an experiment larger than this alone is
-     *     computed. 0 turns it off. Default 10,000,000 (about 100 to 150 MB at most; a 10,000-component
+     *     computed. 0 turns it off. Default 20,000,000 (about 200 to 300 MB at most; a 10,000-component
      *     experiment with 10 parameters and 6 metrics is about 900,000).
      */
     public long getRowStoreCells() {
