@@ -5,8 +5,11 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 
@@ -119,6 +122,13 @@ public final class TableRows {
      * @return these rows with the changes made (copies; this instance is unchanged)
      */
     public TableRows with(Map<String, Row> changes) {
+        boolean inPlace = true;
+        for (Map.Entry<String, Row> change : changes.entrySet()) {
+            inPlace &= change.getValue() != null && index.containsKey(change.getKey());
+        }
+        if (inPlace) {
+            return updated(changes);
+        }
         List<String> newNames = new ArrayList<>(names.length + changes.size());
         List<Integer> from = new ArrayList<>(names.length + changes.size());
         for (int i = 0; i < names.length; i++) {
@@ -197,5 +207,105 @@ public final class TableRows {
             newIndex.put(newNames.get(i), i);
         }
         return new TableRows(newNames.toArray(String[]::new), newIndex, newFixed, newParams, newMetrics);
+    }
+
+    /**
+     * The rows with some of them read again, none added or removed: what every request sees while
+     * jobs stream. The row order and index stay shared, and only the columns in which a changed
+     * row's value differs are copied (an ingest batch touches a component's metric columns, not
+     * its fixed columns or parameters), so a refresh costs a few array copies instead of
+     * rebuilding every column of the experiment.
+     */
+    private TableRows updated(Map<String, Row> changes) {
+        int size = names.length;
+        Object[][] newFixed = fixed.clone();
+        TreeMap<String, Object[]> newParams = new TreeMap<>(params);
+        TreeMap<String, MetricColumn> newMetrics = new TreeMap<>(metrics);
+        Set<String> copiedParams = new HashSet<>();
+        Set<String> copiedMetrics = new HashSet<>();
+        for (Map.Entry<String, Row> change : changes.entrySet()) {
+            int at = index.get(change.getKey());
+            Row row = change.getValue();
+            for (int f = 0; f < newFixed.length; f++) {
+                if (!Objects.equals(newFixed[f][at], row.fixed()[f])) {
+                    if (newFixed[f] == fixed[f]) {
+                        newFixed[f] = fixed[f].clone();
+                    }
+                    newFixed[f][at] = row.fixed()[f];
+                }
+            }
+            Set<String> touched = new HashSet<>(row.params().keySet());
+            newParams.forEach((param, values) -> {
+                if (values[at] != null) {
+                    touched.add(param);
+                }
+            });
+            for (String param : touched) {
+                Object value = row.params().get(param);
+                Object[] values = newParams.get(param);
+                if (values != null && Objects.equals(values[at], value)) {
+                    continue;
+                }
+                if (copiedParams.add(param)) {
+                    values = values == null ? new Object[size] : values.clone();
+                    newParams.put(param, values);
+                }
+                values[at] = value;
+            }
+            Map<String, Integer> places = new HashMap<>();
+            for (int m = 0; m < row.metrics().size(); m++) {
+                places.put(row.metrics().get(m), m);
+            }
+            Set<String> metricsTouched = new HashSet<>(places.keySet());
+            newMetrics.forEach((metric, column) -> {
+                if (column.rows().get(at)) {
+                    metricsTouched.add(metric);
+                }
+            });
+            for (String metric : metricsTouched) {
+                Integer place = places.get(metric);
+                MetricColumn column = newMetrics.get(metric);
+                int from = at * StatsRow.WIDTH;
+                boolean same = column != null
+                        && column.rows().get(at) == (place != null)
+                        && (place == null
+                                || Arrays.equals(
+                                        column.values(),
+                                        from,
+                                        from + StatsRow.WIDTH,
+                                        row.stats(),
+                                        place * StatsRow.WIDTH,
+                                        place * StatsRow.WIDTH + StatsRow.WIDTH));
+                if (same) {
+                    continue;
+                }
+                if (copiedMetrics.add(metric)) {
+                    column = column == null
+                            ? new MetricColumn(new double[size * StatsRow.WIDTH], new BitSet(size))
+                            : new MetricColumn(column.values().clone(), (BitSet)
+                                    column.rows().clone());
+                    newMetrics.put(metric, column);
+                }
+                if (place == null) {
+                    column.rows().clear(at);
+                    Arrays.fill(column.values(), from, from + StatsRow.WIDTH, 0);
+                } else {
+                    column.rows().set(at);
+                    System.arraycopy(row.stats(), place * StatsRow.WIDTH, column.values(), from, StatsRow.WIDTH);
+                }
+            }
+        }
+        // A column whose last value went goes, as a table read whole would not have it.
+        for (String param : copiedParams) {
+            if (Arrays.stream(newParams.get(param)).allMatch(Objects::isNull)) {
+                newParams.remove(param);
+            }
+        }
+        for (String metric : copiedMetrics) {
+            if (newMetrics.get(metric).rows().isEmpty()) {
+                newMetrics.remove(metric);
+            }
+        }
+        return new TableRows(names, index, newFixed, newParams, newMetrics);
     }
 }
