@@ -1,5 +1,6 @@
 package io.trialgraph.analytics;
 
+import io.trialgraph.domain.Lineage;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -164,20 +165,9 @@ public final class CypherValues {
                 && a.getZone().normalized().equals(b.getZone().normalized());
     }
 
-    /** @return Java's order of the strings by code point (Cypher's), not by UTF-16 unit */
+    /** @return the strings' order by code point (Cypher's, {@link Lineage#CODE_POINT_ORDER}), not by UTF-16 unit */
     public static int compareStrings(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
+        return Lineage.CODE_POINT_ORDER.compare(a, b);
     }
 
     private static int order(Object a, Object b) {

@@ -112,37 +112,32 @@ public final class TableEvaluator {
         return filter.accept(new Filter.Visitor<>() {
             @Override
             public Predicate all(Filter.All all) {
-                List<Predicate> terms =
-                        all.terms().stream().map(term -> term.accept(this)).toList();
-                return row -> {
-                    boolean unknown = false;
-                    for (Predicate term : terms) {
-                        Boolean value = term.test(row);
-                        if (value == null) {
-                            unknown = true;
-                        } else if (!value) {
-                            return false;
-                        }
-                    }
-                    return unknown ? null : true;
-                };
+                return either(all.terms(), false);
             }
 
             @Override
             public Predicate any(Filter.Any any) {
+                return either(any.terms(), true);
+            }
+
+            /**
+             * AND (decisive false) or OR (decisive true) in Cypher's three-valued logic: the
+             * decisive value if a term has it, else unknown (null) if a term is unknown.
+             */
+            private Predicate either(List<Filter> filters, boolean decisive) {
                 List<Predicate> terms =
-                        any.terms().stream().map(term -> term.accept(this)).toList();
+                        filters.stream().map(term -> term.accept(this)).toList();
                 return row -> {
                     boolean unknown = false;
                     for (Predicate term : terms) {
                         Boolean value = term.test(row);
                         if (value == null) {
                             unknown = true;
-                        } else if (value) {
-                            return true;
+                        } else if (value == decisive) {
+                            return decisive;
                         }
                     }
-                    return unknown ? null : false;
+                    return unknown ? null : !decisive;
                 };
             }
 
