@@ -6,9 +6,13 @@ import io.trialgraph.analytics.Table;
 import io.trialgraph.analytics.TableEvaluator;
 import io.trialgraph.analytics.TableRows;
 import io.trialgraph.config.AnalyticsConfiguration;
+import io.trialgraph.domain.CallBudget;
+import io.trialgraph.domain.CancelledException;
+import io.trialgraph.domain.DeadlineExceededException;
 import io.trialgraph.domain.NotFoundException;
 import io.trialgraph.store.AnalyticsStore;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The analytics table's rows kept in memory, so a request is answered in Java
@@ -39,6 +45,8 @@ public class RowStore {
     /** One scope's rows and what changed since they were read. */
     private static final class Scope {
         final String experiment;
+        /** One refresh at a time; a request waits for it only as long as its own deadline allows. */
+        final ReentrantLock refresh = new ReentrantLock();
         /** Components whose rows changed since the snapshot was read. */
         final Set<String> dirty = ConcurrentHashMap.newKeySet();
         /** Components being read again now: a change to one of them during the read is marked again. */
@@ -61,6 +69,9 @@ public class RowStore {
             return held == null ? 0 : held.cells();
         }
     }
+
+    /** Marks a scope keeps before it is read again whole instead (see {@link #changed}). */
+    private static final int MIN_MARKS = 1_000;
 
     private final AnalyticsStore store;
     private final long maxCells;
@@ -132,7 +143,8 @@ public class RowStore {
             return scope.unsupported ? null : scope.rows;
         }
         // One refresh at a time per scope: concurrent requests wait for it and share its result.
-        synchronized (scope) {
+        lock(scope);
+        try {
             scope.refreshing = true;
             try {
                 if (scope.dirtyAll) {
@@ -182,7 +194,27 @@ public class RowStore {
             }
             bound(scope);
             return rows;
+        } finally {
+            scope.refresh.unlock();
         }
+    }
+
+    /**
+     * Waits for the refresh another request is making, within this request's deadline (the
+     * refresh itself runs within its own caller's): a request never waits past its deadline.
+     */
+    private static void lock(Scope scope) {
+        CallBudget budget = CallBudget.current();
+        long waitMillis = budget.remaining().map(Duration::toMillis).orElse(Long.MAX_VALUE);
+        try {
+            if (scope.refresh.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("the call was cancelled while the table's rows were being read");
+        }
+        throw new DeadlineExceededException("the call's deadline passed while the table's rows were being read");
     }
 
     /** Least recently used scopes go until the cells held fit; a scope alone over the bound is not held. */
@@ -225,6 +257,12 @@ public class RowStore {
                 }
             }
             scope.dirty.addAll(change.membership());
+            // Marks of a scope no request reads pile up with every new component anywhere: past
+            // the rows held, reading them all again is as cheap and the marks are bounded.
+            if (scope.dirty.size() > Math.max(MIN_MARKS, rows == null ? 0 : rows.size())) {
+                scope.dirtyAll = true;
+                scope.dirty.clear();
+            }
         }
     }
 }
