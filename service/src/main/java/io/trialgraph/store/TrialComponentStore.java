@@ -61,13 +61,15 @@ public class TrialComponentStore {
             MATCH (c:TrialComponent {name: $name})
             UNWIND $links AS link
             MATCH (a:Artifact {uri: link.uri})
-            MERGE (a)-[:CONSUMED_BY {name: link.name}]->(c)""";
+            MERGE (a)-[r:CONSUMED_BY {name: link.name}]->(c)
+            SET %s""".formatted(LineageKeys.consumedBy("r", "a", "c"));
 
     private static final String LINK_OUTPUTS = """
             MATCH (c:TrialComponent {name: $name})
             UNWIND $links AS link
             MATCH (a:Artifact {uri: link.uri})
-            MERGE (c)-[:PRODUCED {name: link.name}]->(a)""";
+            MERGE (c)-[r:PRODUCED {name: link.name}]->(a)
+            SET %s""".formatted(LineageKeys.produced("r", "c", "a"));
 
     private static final String UNLINK_INPUTS = """
             MATCH (c:TrialComponent {name: $name})
