@@ -45,7 +45,7 @@ public final class LineageKeys {
      * @param artifact the variable of its start node, an artifact
      * @param component the variable of its end node, a component
      */
-    static String consumedBy(String edge, String artifact, String component) {
+    public static String consumedBy(String edge, String artifact, String component) {
         return "%1$s.%2$s = %3$s, %1$s.%4$s = %5$s"
                 .formatted(
                         edge,
@@ -62,7 +62,7 @@ public final class LineageKeys {
      * @param component the variable of its start node, a component
      * @param artifact the variable of its end node, an artifact
      */
-    static String produced(String edge, String component, String artifact) {
+    public static String produced(String edge, String component, String artifact) {
         return "%1$s.%2$s = %3$s, %1$s.%4$s = %5$s"
                 .formatted(
                         edge,
