@@ -38,11 +38,13 @@ import org.neo4j.driver.TransactionContext;
  *   <li><b>Larger walks</b> go level by level. A level whose edges number at most
  *       {@value #LEVEL_EXPAND_LIMIT} is read whole; the walk stops at the level where the page
  *       fills. On a larger level only the page's nodes are read: the smallest keys among the
- *       level's nodes, either by scanning the name (or URI) index in order and keeping the nodes
- *       linked to the level before, where a short probe of the index finds them dense enough, or
- *       else by expanding the level with a top-k sort, which reads one property per edge: a
- *       dataset used by 200,000 jobs costs far less than holding them all, but still grows with
- *       them (Neo4j keeps no order of one node's neighbours that a page could seek to).</li>
+ *       level's nodes. Where the level comes from a few nodes whose edges all carry their order
+ *       keys ({@link LineageKeys}), by seeking in the keys' index from each node's key of the page
+ *       token (about as many entries as the page holds, whatever the nodes' degrees); else either
+ *       by scanning the name (or URI) index in order and keeping the nodes linked to the level
+ *       before, where a short probe of the index finds them dense enough, or by expanding the
+ *       level with a top-k sort, which reads one property per edge and so grows with the
+ *       degree.</li>
  *   <li>No walk holds more than {@code trialgraph.reads.max-lineage-nodes} nodes: one that would
  *       is refused with RESOURCE_EXHAUSTED rather than answered slowly.</li>
  * </ul>
