@@ -13,6 +13,7 @@ import io.trialgraph.api.v1.LineageNode;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
 import io.trialgraph.api.v1.TrialComponent;
+import io.trialgraph.neo4j.SchemaMigrations;
 import io.trialgraph.testing.MlflowRest;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
@@ -148,6 +149,19 @@ class LineageOrderKeysIT {
         assertThat(server.count(LINEAGE_EDGES)).isEqualTo(8);
 
         assertThat(server.count(WRONGLY_KEYED)).isZero();
+    }
+
+    @Test
+    void theMigrationKeysTheEdgesOfTheVersionBefore() {
+        recordAHubWithoutKeys();
+        // The database as the version before the keys left it: the record of V0008 gone.
+        server.single("MATCH (m:__Neo4jMigration {version: '0008'}) DETACH DELETE m RETURN count(*)");
+        assertThat(server.count(WRONGLY_KEYED)).isEqualTo(server.count(LINEAGE_EDGES));
+
+        server.server().context().getBean(SchemaMigrations.class).apply();
+
+        assertThat(server.count(WRONGLY_KEYED)).isZero();
+        assertThat(server.count(LINEAGE_EDGES)).isEqualTo(28_001);
     }
 
     /** The questions whose answers must not depend on the keys: pages, kinds, directions, start nodes. */
