@@ -161,7 +161,7 @@ class LineageOrderKeysIT {
         server.server().context().getBean(SchemaMigrations.class).apply();
 
         assertThat(server.count(WRONGLY_KEYED)).isZero();
-        assertThat(server.count(LINEAGE_EDGES)).isEqualTo(28_001);
+        assertThat(server.count(LINEAGE_EDGES)).isEqualTo(40_001);
     }
 
     /** The questions whose answers must not depend on the keys: pages, kinds, directions, start nodes. */
@@ -197,6 +197,12 @@ class LineageOrderKeysIT {
         answers.add(lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 3, 30)
                 .addEdgeTypes("CONSUMED_BY")
                 .build()));
+        // Upstream from a job that consumed every model: a large level of artifacts.
+        answers.add(lineage.getLineage(GetLineageRequest.newBuilder()
+                .addStart(LineageNodeRef.newBuilder().setTrialComponentName("collector"))
+                .setDirection(LineageDirection.LINEAGE_DIRECTION_UPSTREAM)
+                .setMaxNodes(40)
+                .build()));
         // Upstream from a job that consumed both large datasets.
         answers.add(lineage.getLineage(GetLineageRequest.newBuilder()
                 .addStart(LineageNodeRef.newBuilder().setTrialComponentName("job-00003"))
@@ -208,8 +214,9 @@ class LineageOrderKeysIT {
 
     /**
      * Written straight through the driver without keys, as the service wrote before them: a hub
-     * made by one job, consumed by 12,000 jobs each making a model, and a second hub consumed by
-     * every third of them (two large start nodes at once), some jobs evaluations.
+     * made by one job, consumed by 12,000 jobs each making a model, a second hub consumed by every
+     * third of them (two large start nodes at once), some jobs evaluations, and a job consuming
+     * every model (a large level upstream).
      */
     private void recordAHubWithoutKeys() {
         server.single("""
@@ -226,6 +233,12 @@ class LineageOrderKeysIT {
                 FOREACH (x IN CASE WHEN i % 3 = 0 THEN [1] ELSE [] END |
                     CREATE (other)-[:CONSUMED_BY {name: 'extra'}]->(job))
                 RETURN count(*) AS created""", "hub", HUB, "jobs", JOBS);
+        server.single("""
+                CREATE (collector:TrialComponent {name: 'collector', kind: 'evaluation', status: 'Completed'})
+                WITH collector
+                MATCH (m:Model)
+                CREATE (m)-[:CONSUMED_BY {name: 'model'}]->(collector)
+                RETURN count(*) AS created""");
     }
 
     /** Runs the back-fill migration's statements, as the migration does on a graph written before it. */
