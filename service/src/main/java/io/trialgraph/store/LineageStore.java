@@ -40,7 +40,8 @@ import org.neo4j.driver.TransactionContext;
  *       fills. On a larger level only the page's nodes are read: the smallest keys among the
  *       level's nodes. Where the level comes from a few nodes whose edges all carry their order
  *       keys ({@link LineageKeys}), by seeking in the keys' index from each node's key of the page
- *       token (about as many entries as the page holds, whatever the nodes' degrees); else either
+ *       token (about as many entries as the page holds, after a count of the nodes' keyed edges
+ *       in the index, which reads index entries only but grows with the degree); else either
  *       by scanning the name (or URI) index in order and keeping the nodes linked to the level
  *       before, where a short probe of the index finds them dense enough, or by expanding the
  *       level with a top-k sort, which reads one property per edge and so grows with the
