@@ -38,10 +38,11 @@ import org.neo4j.driver.TransactionContext;
  *   <li><b>Larger walks</b> go level by level. A level whose edges number at most
  *       {@value #LEVEL_EXPAND_LIMIT} is read whole; the walk stops at the level where the page
  *       fills. On a larger level only the page's nodes are read: the smallest keys among the
- *       level's nodes. Where the level comes from a few nodes whose edges all carry their order
- *       keys ({@link LineageKeys}), by seeking in the keys' index from each node's key of the page
- *       token (about as many entries as the page holds, after a count of the nodes' keyed edges
- *       in the index, which reads index entries only but grows with the degree); else either
+ *       level's nodes. Where the level comes from a few hubs whose edges all carry their order
+ *       keys ({@link LineageKeys}: only nodes with at least {@value LineageKeys#HUB_EDGES} edges of
+ *       the step have them), by seeking in the keys' index from each node's key of the page token
+ *       (about as many entries as the page holds, after comparing each node's count of keyed
+ *       edges, a property, with its degree); else either
  *       by scanning the name (or URI) index in order and keeping the nodes linked to the level
  *       before, where a short probe of the index finds them dense enough, or by expanding the
  *       level with a top-k sort, which reads one property per edge and so grows with the
@@ -176,18 +177,18 @@ public class LineageStore {
             RETURN elementId(m) AS id, %5$s""";
 
     /**
-     * Whether every edge of the frontier nodes in the walk's step carries its order key: their
-     * degrees (from the relationship groups) against the keys in their ranges of the index. An edge
-     * written without keys (straight over Bolt) makes the level be expanded instead of sought, so a
-     * page never misses it. {@code %1$s} the step from f, {@code %2$s} the pattern of the edge
-     * {@code r}, {@code %3$s} the key property.
+     * Whether every frontier node is a hub whose edges in the walk's step all carry their order key
+     * ({@link LineageKeys}): its degree (from the degree store, free) at least {@link
+     * LineageKeys#HUB_EDGES} and equal to its count of keyed edges, which the writers keep in the
+     * statement that writes the edges. An edge written or deleted without the count (straight over
+     * Bolt) makes them differ, and the level is expanded instead of sought, so a page never misses
+     * it. {@code %1$s} the step from f, {@code %2$s} the count property.
      */
     private static final String LEVEL_KEYED = """
-            UNWIND $ranges AS range
-            MATCH (f) WHERE elementId(f) = range.id
-            WITH COUNT { (f)%1$s() } AS degree,
-                 COUNT { MATCH %2$s WHERE r.%3$s > range.first AND r.%3$s < range.last } AS keyed
-            RETURN sum(degree) = sum(keyed) AS complete""";
+            UNWIND $ids AS id
+            MATCH (f) WHERE elementId(f) = id
+            WITH COUNT { (f)%1$s() } AS degree, f.%2$s AS keyed
+            RETURN count(*) = size($ids) AND all(ok IN collect(degree >= $hub AND coalesce(keyed, -1) = degree) WHERE ok) AS complete""";
 
     /** Most frontier nodes a level is sought for; larger frontiers are expanded or scanned. */
     private static final int SEEK_SOURCES = 64;
@@ -640,9 +641,7 @@ public class LineageStore {
                 }
                 Map<String, Object> range = new HashMap<>();
                 range.put("id", source);
-                range.put("first", LineageKeys.after(identity, ""));
                 range.put("after", LineageKeys.after(identity, after));
-                range.put("last", LineageKeys.end(identity));
                 range.put("end", until == null ? LineageKeys.end(identity) : LineageKeys.through(identity, until));
                 ranges.add(range);
             }
@@ -653,9 +652,8 @@ public class LineageStore {
                     k -> tx.run(
                                     LEVEL_KEYED.formatted(
                                             (direction == Direction.UPSTREAM ? "<-[:%s]-" : "-[:%s]->").formatted(type),
-                                            "()-[r:%s]->()".formatted(type),
-                                            property),
-                                    Map.of("ranges", ranges))
+                                            LineageKeys.count(type, direction == Direction.DOWNSTREAM)),
+                                    Map.of("ids", sources, "hub", LineageKeys.HUB_EDGES))
                             .single()
                             .get("complete")
                             .asBoolean(false));

@@ -496,17 +496,12 @@ public final class LineageBenchmark {
             // The hub: one dataset consumed by HUB_JOBS jobs of their own.
             session.executeWrite(tx -> tx.run("""
                     CREATE (:Artifact:Dataset {id: 'hub', uri: $uri, kind: 'dataset', name: 'hub'})""", Map.of("uri", HUB_URI)).consume());
-            batches(
-                    session,
-                    HUB_JOBS,
-                    """
+            batches(session, HUB_JOBS, """
                     MATCH (hub:Artifact {uri: $uri})
                     UNWIND range($from, $to) AS i
                     CREATE (hub)-[r:CONSUMED_BY {name: 'data'}]->(j:TrialComponent {name: 'hub-eval-' + i, kind: 'evaluation',
                                                                                   status: 'Completed'})
-                    SET %s""".formatted(keys(LineageKeys.consumedBy("r", "hub", "j"))),
-                    Map.of("uri", HUB_URI),
-                    null);
+                    %s""".formatted(keys("CONSUMED_BY")), Map.of("uri", HUB_URI), null);
             double seconds = (System.nanoTime() - started) / 1e9;
 
             // Lineage nodes and edges only (the migrations keep a few bookkeeping nodes of their own).
@@ -543,11 +538,14 @@ public final class LineageBenchmark {
     }
 
     /**
-     * The order keys' SET items, or with {@code -Dbench.lineageKeys=false} an item that sets
-     * nothing new (the graph as written before the keys, to measure what they cost).
+     * The service's upkeep of the order keys after writing edges {@code r} of a type (keys on the
+     * edges of hubs only, as the service writes them), or with {@code -Dbench.lineageKeys=false}
+     * nothing (the graph as written before the keys, to measure what they cost).
      */
-    private static String keys(String items) {
-        return Boolean.parseBoolean(System.getProperty("bench.lineageKeys", "true")) ? items : "r.name = r.name";
+    private static String keys(String type) {
+        return Boolean.parseBoolean(System.getProperty("bench.lineageKeys", "true"))
+                ? "WITH collect(r) AS edges\n" + LineageKeys.keep("edges", type)
+                : "";
     }
 
     private static long count(Session session, String query) {
@@ -573,7 +571,7 @@ public final class LineageBenchmark {
                 CREATE (j:TrialComponent {name: $component + i, kind: $kind, status: 'Completed'})
                 CREATE (j)-[r:PRODUCED {name: 'output'}]->(a:Artifact%s {id: $id + i, uri: $uri + i, kind: $artifactKind,
                                                                         name: $name + i})
-                SET %s""".formatted(label, keys(LineageKeys.produced("r", "j", "a"))),
+                %s""".formatted(label, keys("PRODUCED")),
                 Map.of(
                         "component",
                         component,
@@ -592,18 +590,13 @@ public final class LineageBenchmark {
 
     /** Links the inputs {@code inputs.apply(i)} of each job {@code component + i}. */
     private static void inputs(Session session, int count, String component, IntFunction<List<List<String>>> inputs) {
-        batches(
-                session,
-                count,
-                """
+        batches(session, count, """
                 UNWIND range($from, $to) AS i
                 MATCH (j:TrialComponent {name: $component + i})
                 UNWIND $inputs[i - $from] AS input
                 MATCH (a:Artifact {id: input[0]})
                 CREATE (a)-[r:CONSUMED_BY {name: input[1]}]->(j)
-                SET %s""".formatted(keys(LineageKeys.consumedBy("r", "a", "j"))),
-                Map.of("component", component),
-                inputs);
+                %s""".formatted(keys("CONSUMED_BY")), Map.of("component", component), inputs);
     }
 
     private static void batches(

@@ -14,6 +14,7 @@ import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
 import io.trialgraph.api.v1.TrialComponent;
 import io.trialgraph.neo4j.SchemaMigrations;
+import io.trialgraph.store.LineageKeys;
 import io.trialgraph.testing.MlflowRest;
 import io.trialgraph.testing.TestServer;
 import io.trialgraph.testing.TrialGraphTest;
@@ -22,6 +23,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
 import org.neo4j.driver.Session;
 
 /**
- * The order keys of lineage edges: every writer sets them, the migration back-fills edges written
- * without them, and a hub's pages read by seeking in them are the pages read by expanding the hub.
+ * The order keys of lineage edges: only the edges of hubs carry them, every writer keeps them so as
+ * a node crosses the threshold either way, the migration back-fills the hubs written without them,
+ * and a hub's pages read by seeking in them are the pages read by expanding the hub.
  */
 @TrialGraphTest
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -41,20 +44,46 @@ class LineageOrderKeysIT {
 
     private static final String HUB = "s3://hub/data.parquet";
 
-    /** Lineage edges whose keys are missing or differ from the format of LineageKeys. */
+    /**
+     * Lineage edges whose keys differ from the rule of LineageKeys: the key for walking an edge from
+     * one end is there, in its format, exactly when that end has at least HUB_EDGES edges of the
+     * type in that direction.
+     */
     private static final String WRONGLY_KEYED = """
             CALL {
               MATCH (a:Artifact)-[r:CONSUMED_BY]->(c:TrialComponent)
-              WHERE r.downstreamKey IS NULL OR r.downstreamKey <> a.id + ' ' + c.name
-                 OR r.upstreamKey IS NULL OR r.upstreamKey <> c.name + ' ' + a.uri
+              WITH r, COUNT { (a)-[:CONSUMED_BY]->() } >= $hub AS downHub, COUNT { (c)<-[:CONSUMED_BY]-() } >= $hub AS upHub,
+                   a.id + ' ' + c.name AS down, c.name + ' ' + a.uri AS up
+              WHERE coalesce(r.downstreamKey, '') <> CASE WHEN downHub THEN down ELSE '' END
+                 OR coalesce(r.upstreamKey, '') <> CASE WHEN upHub THEN up ELSE '' END
               RETURN r
               UNION ALL
               MATCH (c:TrialComponent)-[r:PRODUCED]->(a:Artifact)
-              WHERE r.downstreamKey IS NULL OR r.downstreamKey <> c.name + ' ' + a.uri
-                 OR r.upstreamKey IS NULL OR r.upstreamKey <> a.id + ' ' + c.name
+              WITH r, COUNT { (c)-[:PRODUCED]->() } >= $hub AS downHub, COUNT { (a)<-[:PRODUCED]-() } >= $hub AS upHub,
+                   c.name + ' ' + a.uri AS down, a.id + ' ' + c.name AS up
+              WHERE coalesce(r.downstreamKey, '') <> CASE WHEN downHub THEN down ELSE '' END
+                 OR coalesce(r.upstreamKey, '') <> CASE WHEN upHub THEN up ELSE '' END
               RETURN r
             }
             RETURN count(r)""";
+
+    /** Lineage edges carrying a key. */
+    private static final String KEYED =
+            "MATCH (:Artifact)-[r:CONSUMED_BY|PRODUCED]-(:TrialComponent) WHERE r.downstreamKey IS NOT NULL OR r.upstreamKey IS NOT NULL RETURN count(r)";
+
+    /**
+     * The counts of keyed edges the nodes keep, as [node, property, count, degree] for every count
+     * kept, one string each.
+     */
+    private static final String COUNTS = """
+            MATCH (n) WHERE n:Artifact OR n:TrialComponent
+            UNWIND [['consumedByDownstreamKeys', n.consumedByDownstreamKeys, COUNT { (n)-[:CONSUMED_BY]->() }],
+                    ['consumedByUpstreamKeys', n.consumedByUpstreamKeys, COUNT { (n)<-[:CONSUMED_BY]-() }],
+                    ['producedDownstreamKeys', n.producedDownstreamKeys, COUNT { (n)-[:PRODUCED]->() }],
+                    ['producedUpstreamKeys', n.producedUpstreamKeys, COUNT { (n)<-[:PRODUCED]-() }]] AS kept
+            WITH n, kept WHERE kept[1] IS NOT NULL
+            RETURN coalesce(n.uri, n.name) + ' ' + kept[0] + ' ' + kept[1] + ' of ' + kept[2] AS count
+            ORDER BY count""";
 
     private static final String LINEAGE_EDGES =
             "MATCH (:Artifact)-[r:CONSUMED_BY|PRODUCED]-(:TrialComponent) RETURN count(r)";
@@ -72,11 +101,18 @@ class LineageOrderKeysIT {
     void aHubsPagesAreTheSameSoughtInTheKeysAsExpanded() {
         recordAHubWithoutKeys();
         List<GetLineageResponse> expanded = questions();
-        assertThat(server.count(WRONGLY_KEYED)).isEqualTo(server.count(LINEAGE_EDGES));
+        // The hub's, the other hub's and the collector's edges lack the keys they should have.
+        assertThat(wronglyKeyed()).isEqualTo(JOBS + JOBS / 3 + JOBS);
 
         backfill();
 
-        assertThat(server.count(WRONGLY_KEYED)).isZero();
+        assertThat(wronglyKeyed()).isZero();
+        assertThat(server.count(KEYED)).isEqualTo(JOBS + JOBS / 3 + JOBS);
+        assertThat(counts())
+                .containsExactly(
+                        "collector consumedByUpstreamKeys 12000 of 12000",
+                        HUB + " consumedByDownstreamKeys 12000 of 12000",
+                        "s3://hub/other.parquet consumedByDownstreamKeys 4000 of 4000");
         assertThat(questions()).containsExactlyElementsOf(expanded);
         assertThat(keys(expanded.get(0)).subList(0, 3))
                 .containsExactly("artifact:" + HUB, "component:job-00000", "component:job-00001");
@@ -148,7 +184,65 @@ class LineageOrderKeysIT {
                  "models": [{"model_id": "%s"}]}""".formatted(evalId, modelId));
         assertThat(server.count(LINEAGE_EDGES)).isEqualTo(8);
 
-        assertThat(server.count(WRONGLY_KEYED)).isZero();
+        // Nodes below the threshold: no keys, no counts.
+        assertThat(wronglyKeyed()).isZero();
+        assertThat(server.count(KEYED)).isZero();
+        assertThat(counts()).isEmpty();
+    }
+
+    @Test
+    void aNodeReachingTheThresholdGetsItsOldEdgesKeyedAndLosesThemBelowIt() {
+        // One edge short of a hub, written over Bolt: no keys needed yet.
+        server.single("""
+                CREATE (d:Artifact:Dataset {id: 'shared', uri: 's3://shared/data', kind: 'dataset', name: 'shared'})
+                WITH d
+                UNWIND range(1, $edges - 1) AS i
+                CREATE (d)-[:CONSUMED_BY {name: 'data'}]->(:TrialComponent {name: 'old-' + i, kind: 'training',
+                                                                            status: 'Completed'})
+                RETURN count(*)""", "edges", LineageKeys.HUB_EDGES);
+        assertThat(wronglyKeyed()).isZero();
+
+        // The service's write that makes the dataset a hub keys its old edges too.
+        createComponent(
+                components(server, 60),
+                TrialComponent.newBuilder()
+                        .setName("crossing")
+                        .setKind("training")
+                        .addInputs(link("data", "s3://shared/data", ArtifactKind.ARTIFACT_KIND_DATASET)));
+        assertThat(wronglyKeyed()).isZero();
+        assertThat(server.count(KEYED)).isEqualTo(LineageKeys.HUB_EDGES);
+        assertThat(counts()).containsExactly("s3://shared/data consumedByDownstreamKeys 1000 of 1000");
+
+        // Past it, a new edge is keyed and counted; an unlinked and a deleted component's are not.
+        createComponent(
+                components(server, 60),
+                TrialComponent.newBuilder()
+                        .setName("later")
+                        .setKind("training")
+                        .addInputs(link("data", "s3://shared/data", ArtifactKind.ARTIFACT_KIND_DATASET)));
+        assertThat(counts()).containsExactly("s3://shared/data consumedByDownstreamKeys 1001 of 1001");
+        components(server, 60)
+                .unlinkArtifacts(io.trialgraph.api.v1.UnlinkArtifactsRequest.newBuilder()
+                        .setTrialComponentName("later")
+                        .addInputs(link("data", "s3://shared/data", ArtifactKind.ARTIFACT_KIND_DATASET))
+                        .build());
+        components(server, 60)
+                .deleteTrialComponent(io.trialgraph.api.v1.DeleteTrialComponentRequest.newBuilder()
+                        .setName("old-1")
+                        .build());
+        assertThat(counts()).containsExactly("s3://shared/data consumedByDownstreamKeys 999 of 999");
+        assertThat(wronglyKeyed()).isEqualTo(LineageKeys.HUB_EDGES - 1);
+
+        // Below the threshold, the next write drops the keys and the count.
+        components(server, 60)
+                .linkArtifacts(io.trialgraph.api.v1.LinkArtifactsRequest.newBuilder()
+                        .setTrialComponentName("crossing")
+                        .addInputs(link("more", "s3://shared/more", ArtifactKind.ARTIFACT_KIND_DATASET))
+                        .addInputs(link("data", "s3://shared/data", ArtifactKind.ARTIFACT_KIND_DATASET))
+                        .build());
+        assertThat(wronglyKeyed()).isZero();
+        assertThat(server.count(KEYED)).isZero();
+        assertThat(counts()).isEmpty();
     }
 
     @Test
@@ -156,12 +250,28 @@ class LineageOrderKeysIT {
         recordAHubWithoutKeys();
         // The database as the version before the keys left it: the record of V0008 gone.
         server.single("MATCH (m:__Neo4jMigration {version: '0008'}) DETACH DELETE m RETURN count(*)");
-        assertThat(server.count(WRONGLY_KEYED)).isEqualTo(server.count(LINEAGE_EDGES));
+        assertThat(wronglyKeyed()).isEqualTo(JOBS + JOBS / 3 + JOBS);
 
         server.server().context().getBean(SchemaMigrations.class).apply();
 
-        assertThat(server.count(WRONGLY_KEYED)).isZero();
+        assertThat(wronglyKeyed()).isZero();
+        assertThat(counts()).hasSize(3);
         assertThat(server.count(LINEAGE_EDGES)).isEqualTo(40_001);
+    }
+
+    private long wronglyKeyed() {
+        try (Session session = server.neo4j().driver().session()) {
+            return session.run(WRONGLY_KEYED, Map.of("hub", LineageKeys.HUB_EDGES))
+                    .single()
+                    .get(0)
+                    .asLong();
+        }
+    }
+
+    private List<String> counts() {
+        try (Session session = server.neo4j().driver().session()) {
+            return session.run(COUNTS).list(r -> r.get("count").asString());
+        }
     }
 
     /** The questions whose answers must not depend on the keys: pages, kinds, directions, start nodes. */
