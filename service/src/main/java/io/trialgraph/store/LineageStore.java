@@ -38,11 +38,15 @@ import org.neo4j.driver.TransactionContext;
  *   <li><b>Larger walks</b> go level by level. A level whose edges number at most
  *       {@value #LEVEL_EXPAND_LIMIT} is read whole; the walk stops at the level where the page
  *       fills. On a larger level only the page's nodes are read: the smallest keys among the
- *       level's nodes, either by scanning the name (or URI) index in order and keeping the nodes
- *       linked to the level before, where a short probe of the index finds them dense enough, or
- *       else by expanding the level with a top-k sort, which reads one property per edge: a
- *       dataset used by 200,000 jobs costs far less than holding them all, but still grows with
- *       them (Neo4j keeps no order of one node's neighbours that a page could seek to).</li>
+ *       level's nodes. Where the level comes from a few hubs whose edges all carry their order
+ *       keys ({@link LineageKeys}: only nodes with at least {@value LineageKeys#HUB_EDGES} edges of
+ *       the step have them), by seeking in the keys' index from each node's key of the page token
+ *       (about as many entries as the page holds, after comparing each node's count of keyed
+ *       edges, a property, with its degree); else either
+ *       by scanning the name (or URI) index in order and keeping the nodes linked to the level
+ *       before, where a short probe of the index finds them dense enough, or by expanding the
+ *       level with a top-k sort, which reads one property per edge and so grows with the
+ *       degree.</li>
  *   <li>No walk holds more than {@code trialgraph.reads.max-lineage-nodes} nodes: one that would
  *       is refused with RESOURCE_EXHAUSTED rather than answered slowly.</li>
  * </ul>
@@ -149,6 +153,45 @@ public class LineageStore {
             WHERE %5$s
             WITH m, key ORDER BY key LIMIT $limit
             RETURN elementId(m) AS id, %4$s""";
+
+    /**
+     * The smallest keys of one step from a few frontier nodes, by seeking in the order keys of their
+     * edges ({@link LineageKeys}): per frontier node, the index of {@code %1$s} on {@code %2$s} is
+     * read in order from just after the node's key of the page token up to its last key (or the
+     * upper bound), reading only as many entries as the page takes, then the tops of all frontier
+     * nodes are merged. {@code %3$s} is the pattern of the edge {@code r} with the level's node
+     * {@code m} at the right end, {@code %4$s} the kind condition or nothing, {@code %5$s} the node
+     * columns, {@code %6$s} the page key property (which the index's order follows). Both bounds
+     * are one range: with a third condition Neo4j scanned the whole index and filtered it.
+     */
+    private static final String LEVEL_TOP_BY_SEEKING = """
+            UNWIND $ranges AS range
+            CALL (range) {
+                MATCH %3$s
+                WHERE r.%2$s > range.after AND r.%2$s < range.end %4$s
+                RETURN m, m.%6$s AS key
+                ORDER BY r.%2$s
+                LIMIT $limit
+            }
+            WITH m, key ORDER BY key LIMIT $limit
+            RETURN elementId(m) AS id, %5$s""";
+
+    /**
+     * Whether every frontier node is a hub whose edges in the walk's step all carry their order key
+     * ({@link LineageKeys}): its degree (from the degree store, free) at least {@link
+     * LineageKeys#HUB_EDGES} and equal to its count of keyed edges, which the writers keep in the
+     * statement that writes the edges. An edge written or deleted without the count (straight over
+     * Bolt) makes them differ, and the level is expanded instead of sought, so a page never misses
+     * it. {@code %1$s} the step from f, {@code %2$s} the count property.
+     */
+    private static final String LEVEL_KEYED = """
+            UNWIND $ids AS id
+            MATCH (f) WHERE elementId(f) = id
+            WITH COUNT { (f)%1$s() } AS degree, f.%2$s AS keyed
+            RETURN count(*) = size($ids) AND all(ok IN collect(degree >= $hub AND coalesce(keyed, -1) = degree) WHERE ok) AS complete""";
+
+    /** Most frontier nodes a level is sought for; larger frontiers are expanded or scanned. */
+    private static final int SEEK_SOURCES = 64;
 
     /**
      * The smallest keys of one step from the frontier, by scanning at most $scan entries of the
@@ -366,6 +409,8 @@ public class LineageStore {
         private final Map<Direction, Set<String>> visited = new LinkedHashMap<>();
         private final Map<Direction, List<String>> frontier = new LinkedHashMap<>();
         private final Map<String, Long> labelCounts = new HashMap<>();
+        /** Whether the edges of a step from some frontier nodes all carry their keys, by step and nodes. */
+        private final Map<String, Boolean> keyed = new HashMap<>();
         /** Shown nodes after the page token found so far; the walk needs max_nodes + 1 of them. */
         private int shownAfterCursor;
 
@@ -521,6 +566,12 @@ public class LineageStore {
                 Object kinds,
                 int wanted) {
             String key = label.equals("Artifact") ? "uri" : "name";
+            if (sources.size() <= SEEK_SOURCES && (until != null || (long) sources.size() * wanted * 2 <= edges)) {
+                List<Record> sought = seekTop(direction, label, sources, after, until, kinds, wanted);
+                if (sought != null) {
+                    return sought;
+                }
+            }
             Map<String, Object> parameters = new HashMap<>();
             parameters.put("frontier", sources);
             parameters.put("after", after);
@@ -558,6 +609,71 @@ public class LineageStore {
                 }
             }
             return expandTop(direction, label, key, parameters, expandedFilter(after, until, kinds), wanted);
+        }
+
+        /**
+         * The smallest keys of a level among the nodes of one label by seeking in the order keys of
+         * the frontier's edges ({@link #LEVEL_TOP_BY_SEEKING}); null when some edge lacks its key
+         * (then the caller expands or scans).
+         */
+        private List<Record> seekTop(
+                Direction direction,
+                String label,
+                List<String> sources,
+                String after,
+                String until,
+                Object kinds,
+                int wanted) {
+            // One step leads from artifacts to components by CONSUMED_BY downstream and PRODUCED
+            // upstream, and from components to artifacts the other way round.
+            String type =
+                    label.equals("TrialComponent") == (direction == Direction.DOWNSTREAM) ? "CONSUMED_BY" : "PRODUCED";
+            if (!query.edgeTypes().contains(type)) {
+                return List.of();
+            }
+            String property = direction == Direction.DOWNSTREAM ? LineageKeys.DOWNSTREAM : LineageKeys.UPSTREAM;
+            List<Map<String, Object>> ranges = new ArrayList<>();
+            for (String source : sources) {
+                Node node = reached.get(source).node();
+                String identity = node.isArtifact() ? node.artifactId() : node.name();
+                if (identity.isEmpty()) {
+                    return null;
+                }
+                Map<String, Object> range = new HashMap<>();
+                range.put("id", source);
+                range.put("after", LineageKeys.after(identity, after));
+                range.put("end", until == null ? LineageKeys.end(identity) : LineageKeys.through(identity, until));
+                ranges.add(range);
+            }
+            String edge = direction == Direction.DOWNSTREAM ? "()-[r:%s]->(m)" : "(m)-[r:%s]->()";
+            // The page of a level and the nodes before the page token (pagePart, beforeCursor) check once.
+            boolean complete = keyed.computeIfAbsent(
+                    direction + " " + type + " " + sources,
+                    k -> tx.run(
+                                    LEVEL_KEYED.formatted(
+                                            (direction == Direction.UPSTREAM ? "<-[:%s]-" : "-[:%s]->").formatted(type),
+                                            LineageKeys.count(type, direction == Direction.DOWNSTREAM)),
+                                    Map.of("ids", sources, "hub", LineageKeys.HUB_EDGES))
+                            .single()
+                            .get("complete")
+                            .asBoolean(false));
+            if (!complete) {
+                return null;
+            }
+            Map<String, Object> parameters = new HashMap<>();
+            parameters.put("ranges", ranges);
+            parameters.put("kinds", kinds);
+            return top(
+                    LEVEL_TOP_BY_SEEKING.formatted(
+                            type,
+                            property,
+                            edge.formatted(type),
+                            kinds == null ? "" : "AND m.kind IN $kinds",
+                            NODE_COLUMNS,
+                            label.equals("Artifact") ? "uri" : "name"),
+                    parameters,
+                    wanted,
+                    limit -> Long.MAX_VALUE);
         }
 
         private List<Record> expandTop(

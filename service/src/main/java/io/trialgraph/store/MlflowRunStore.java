@@ -92,7 +92,9 @@ public class MlflowRunStore {
             UNWIND $links AS link
             MATCH (a:Artifact {uri: link.uri})
             MERGE (a)-[r:CONSUMED_BY {name: link.name}]->(c)
-            SET r += link.tags""";
+            SET r += link.tags
+            WITH collect(r) AS edges
+            %s""".formatted(LineageKeys.keep("edges", "CONSUMED_BY"));
 
     private static final String MISSING_MODEL = """
             UNWIND $models AS model
@@ -104,18 +106,24 @@ public class MlflowRunStore {
             MATCH (c:TrialComponent {name: $id})
             UNWIND $models AS model
             MATCH (a:Artifact {mlflowModelId: model})
-            MERGE (a)-[:CONSUMED_BY {name: ''}]->(c)""";
+            MERGE (a)-[r:CONSUMED_BY {name: ''}]->(c)
+            WITH collect(r) AS edges
+            %s""".formatted(LineageKeys.keep("edges", "CONSUMED_BY"));
 
     private static final String LINK_MODEL_OUTPUTS = """
             MATCH (c:TrialComponent {name: $id})
             UNWIND $models AS model
             MATCH (a:Artifact {mlflowModelId: model.id})
             MERGE (c)-[r:PRODUCED {name: coalesce(a.name, '')}]->(a)
-            SET r.step = model.step""";
+            SET r.step = model.step
+            WITH collect(r) AS edges
+            %s""".formatted(LineageKeys.keep("edges", "PRODUCED"));
 
     private static final String LINK_OUTPUT = """
             MATCH (c:TrialComponent {name: $id}), (a:Artifact {uri: $uri})
-            MERGE (c)-[:PRODUCED {name: $name}]->(a)""";
+            MERGE (c)-[r:PRODUCED {name: $name}]->(a)
+            WITH collect(r) AS edges
+            %s""".formatted(LineageKeys.keep("edges", "PRODUCED"));
 
     private static final OrderKey NEWEST_FIRST = new OrderKey(SearchClause.Entity.ATTRIBUTE, "start_time", false);
 

@@ -61,27 +61,33 @@ public class TrialComponentStore {
             MATCH (c:TrialComponent {name: $name})
             UNWIND $links AS link
             MATCH (a:Artifact {uri: link.uri})
-            MERGE (a)-[:CONSUMED_BY {name: link.name}]->(c)""";
+            MERGE (a)-[r:CONSUMED_BY {name: link.name}]->(c)
+            WITH collect(r) AS edges
+            %s""".formatted(LineageKeys.keep("edges", "CONSUMED_BY"));
 
     private static final String LINK_OUTPUTS = """
             MATCH (c:TrialComponent {name: $name})
             UNWIND $links AS link
             MATCH (a:Artifact {uri: link.uri})
-            MERGE (c)-[:PRODUCED {name: link.name}]->(a)""";
+            MERGE (c)-[r:PRODUCED {name: link.name}]->(a)
+            WITH collect(r) AS edges
+            %s""".formatted(LineageKeys.keep("edges", "PRODUCED"));
 
     private static final String UNLINK_INPUTS = """
             MATCH (c:TrialComponent {name: $name})
             UNWIND $links AS link
-            MATCH (:Artifact {uri: link.uri})-[r:CONSUMED_BY {name: link.name}]->(c)
+            MATCH (a:Artifact {uri: link.uri})-[r:CONSUMED_BY {name: link.name}]->(c)
+            SET %s
             DELETE r
-            RETURN count(r) AS removed""";
+            RETURN count(r) AS removed""".formatted(LineageKeys.forget("r", "a", "c", "CONSUMED_BY"));
 
     private static final String UNLINK_OUTPUTS = """
             MATCH (c:TrialComponent {name: $name})
             UNWIND $links AS link
-            MATCH (c)-[r:PRODUCED {name: link.name}]->(:Artifact {uri: link.uri})
+            MATCH (c)-[r:PRODUCED {name: link.name}]->(a:Artifact {uri: link.uri})
+            SET %s
             DELETE r
-            RETURN count(r) AS removed""";
+            RETURN count(r) AS removed""".formatted(LineageKeys.forget("r", "c", "a", "PRODUCED"));
 
     private static final String SET_PROPERTIES = """
             MATCH (c:TrialComponent {name: $name})
@@ -125,8 +131,17 @@ public class TrialComponentStore {
               OPTIONAL MATCH (c)-[:HAS_STATS]->(stats:MetricStats)
               DETACH DELETE stats
             }
+            CALL (c) {
+              MATCH (a:Artifact)-[r:CONSUMED_BY]->(c)
+              SET %s
+            }
+            CALL (c) {
+              MATCH (c)-[r:PRODUCED]->(a:Artifact)
+              SET %s
+            }
             DETACH DELETE c
-            RETURN count(c) AS deleted""";
+            RETURN count(c) AS deleted""".formatted(
+                    LineageKeys.forget("r", "a", "c", "CONSUMED_BY"), LineageKeys.forget("r", "c", "a", "PRODUCED"));
 
     private static final String DELETE_UNUSED_ARTIFACTS = """
             MATCH (a:Artifact) WHERE a.uri IN $uris AND NOT EXISTS { (a)-[:CONSUMED_BY|PRODUCED]-(:TrialComponent) }

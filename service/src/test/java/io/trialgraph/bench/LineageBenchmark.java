@@ -7,6 +7,7 @@ import io.trialgraph.api.v1.GetLineageResponse;
 import io.trialgraph.api.v1.LineageDirection;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
+import io.trialgraph.store.LineageKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,7 @@ public final class LineageBenchmark {
                 }
             }
             Timings hub = hub(lineage);
+            Map<String, double[]> hubQueries = hubQueries(driver);
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
 
@@ -228,6 +230,21 @@ public final class LineageBenchmark {
                     hub.truncated(),
                     hub.nodes().length);
 
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nThe hub's first page of jobs alone (1,016 smallest names, the service's query shapes), Cypher through "
+                            + "the driver, %d runs after %d warm-ups:%n",
+                    HUB_MEASURED,
+                    HUB_WARMUP);
+            for (Map.Entry<String, double[]> query : hubQueries.entrySet()) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-72s %9.2f %9.2f%n",
+                        query.getKey(),
+                        BenchmarkSupport.median(query.getValue()),
+                        BenchmarkSupport.percentile(query.getValue(), 99));
+            }
+
             Timings target = service.get(1);
             double p50 = BenchmarkSupport.median(target.millis());
             double p99 = BenchmarkSupport.percentile(target.millis(), 99);
@@ -271,6 +288,51 @@ public final class LineageBenchmark {
             truncated += response.getTruncated() ? 1 : 0;
         }
         return new Timings(millis, nodes, truncated, 0);
+    }
+
+    /**
+     * The ways to read the hub's first page of jobs, timed apart from the service: expanding every
+     * edge and reading each job's name (the service without order keys), expanding every edge and
+     * reading the edge's key instead (the key copied onto the edge, no index), seeking in the key's
+     * index, and counting the hub's keyed edges (the check before a seek).
+     */
+    private static Map<String, double[]> hubQueries(Driver driver) {
+        String columns = "elementId(m) AS id, m {.uri, .id, .kind, .name, .status, .digest} AS properties";
+        Map<String, String> queries = new java.util.LinkedHashMap<>();
+        queries.put(
+                "expand the 200,000 edges, read each job's name, keep the top",
+                "MATCH (f:Artifact {uri: $uri}) MATCH (f)-[:CONSUMED_BY]->(m) WITH m, m.name AS key WHERE key IS NOT NULL "
+                        + "WITH m, key ORDER BY key LIMIT $limit RETURN " + columns);
+        queries.put(
+                "expand the 200,000 edges, read each edge's key (no index), keep the top",
+                "MATCH (f:Artifact {uri: $uri}) MATCH (f)-[r:CONSUMED_BY]->(m) WITH m, r.downstreamKey AS key "
+                        + "WHERE key IS NOT NULL WITH m, key ORDER BY key LIMIT $limit RETURN " + columns);
+        queries.put(
+                "seek the first entries of the edge keys' index",
+                "MATCH ()-[r:CONSUMED_BY]->(m) WHERE r.downstreamKey > $after AND r.downstreamKey < $end "
+                        + "WITH m, r ORDER BY r.downstreamKey LIMIT $limit RETURN " + columns);
+        queries.put(
+                "count the hub's keyed edges in the index (the check before a seek, before)",
+                "MATCH ()-[r:CONSUMED_BY]->() WHERE r.downstreamKey > $after AND r.downstreamKey < $end RETURN count(r)");
+        queries.put(
+                "compare the hub's count of keyed edges with its degree (the check before a seek)",
+                "MATCH (f:Artifact {uri: $uri}) RETURN f.consumedByDownstreamKeys = COUNT { (f)-[:CONSUMED_BY]->() }");
+        Map<String, Object> parameters = Map.of("uri", HUB_URI, "limit", 1_016, "after", "hub ", "end", "hub!");
+        Map<String, double[]> millis = new java.util.LinkedHashMap<>();
+        try (Session session = driver.session()) {
+            for (Map.Entry<String, String> query : queries.entrySet()) {
+                double[] times = new double[HUB_MEASURED];
+                for (int i = -HUB_WARMUP; i < HUB_MEASURED; i++) {
+                    long started = System.nanoTime();
+                    session.run(query.getValue(), parameters).list();
+                    if (i >= 0) {
+                        times[i] = (System.nanoTime() - started) / 1e6;
+                    }
+                }
+                millis.put(query.getKey(), times);
+            }
+        }
+        return millis;
     }
 
     private static String randomModel(Random random) {
@@ -440,8 +502,9 @@ public final class LineageBenchmark {
             batches(session, HUB_JOBS, """
                     MATCH (hub:Artifact {uri: $uri})
                     UNWIND range($from, $to) AS i
-                    CREATE (hub)-[:CONSUMED_BY {name: 'data'}]->(:TrialComponent {name: 'hub-eval-' + i, kind: 'evaluation',
-                                                                                  status: 'Completed'})""", Map.of("uri", HUB_URI), null);
+                    CREATE (hub)-[r:CONSUMED_BY {name: 'data'}]->(j:TrialComponent {name: 'hub-eval-' + i, kind: 'evaluation',
+                                                                                  status: 'Completed'})
+                    %s""".formatted(keys("CONSUMED_BY")), Map.of("uri", HUB_URI), null);
             double seconds = (System.nanoTime() - started) / 1e9;
 
             // Lineage nodes and edges only (the migrations keep a few bookkeeping nodes of their own).
@@ -477,6 +540,17 @@ public final class LineageBenchmark {
         }
     }
 
+    /**
+     * The service's upkeep of the order keys after writing edges {@code r} of a type (keys on the
+     * edges of hubs only, as the service writes them), or with {@code -Dbench.lineageKeys=false}
+     * nothing (the graph as written before the keys, to measure what they cost).
+     */
+    private static String keys(String type) {
+        return Boolean.parseBoolean(System.getProperty("bench.lineageKeys", "true"))
+                ? "WITH collect(r) AS edges\n" + LineageKeys.keep("edges", type)
+                : "";
+    }
+
     private static long count(Session session, String query) {
         return session.run(query).single().get(0).asLong();
     }
@@ -498,8 +572,9 @@ public final class LineageBenchmark {
                 """
                 UNWIND range($from, $to) AS i
                 CREATE (j:TrialComponent {name: $component + i, kind: $kind, status: 'Completed'})
-                CREATE (j)-[:PRODUCED {name: 'output'}]->(:Artifact%s {id: $id + i, uri: $uri + i, kind: $artifactKind,
-                                                                        name: $name + i})""".formatted(label),
+                CREATE (j)-[r:PRODUCED {name: 'output'}]->(a:Artifact%s {id: $id + i, uri: $uri + i, kind: $artifactKind,
+                                                                        name: $name + i})
+                %s""".formatted(label, keys("PRODUCED")),
                 Map.of(
                         "component",
                         component,
@@ -523,7 +598,8 @@ public final class LineageBenchmark {
                 MATCH (j:TrialComponent {name: $component + i})
                 UNWIND $inputs[i - $from] AS input
                 MATCH (a:Artifact {id: input[0]})
-                CREATE (a)-[:CONSUMED_BY {name: input[1]}]->(j)""", Map.of("component", component), inputs);
+                CREATE (a)-[r:CONSUMED_BY {name: input[1]}]->(j)
+                %s""".formatted(keys("CONSUMED_BY")), Map.of("component", component), inputs);
     }
 
     private static void batches(
