@@ -5,6 +5,9 @@ import static io.trialgraph.testing.ApiFixtures.createComponent;
 import static io.trialgraph.testing.ApiFixtures.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.trialgraph.TrialGraphServer;
 import io.trialgraph.api.v1.ArtifactKind;
 import io.trialgraph.api.v1.GetLineageRequest;
 import io.trialgraph.api.v1.GetLineageResponse;
@@ -116,6 +119,42 @@ class LineageOrderKeysIT {
         assertThat(questions()).containsExactlyElementsOf(expanded);
         assertThat(keys(expanded.get(0)).subList(0, 3))
                 .containsExactly("artifact:" + HUB, "component:job-00000", "component:job-00001");
+    }
+
+    /**
+     * A walk whose page falls short of what it needs reads the whole level, which a walk limit
+     * below the hub's degree refuses: so a seek that misses nodes (a wrong range from the page
+     * token, say) fails here, while the expansion without keys answers the same pages.
+     */
+    @Test
+    void aKeyedHubsPagesNeedNoMoreThanThePage() throws Exception {
+        recordAHubWithoutKeys();
+        backfill();
+        GetLineageRequest first =
+                fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100).build();
+        GetLineageResponse expandedFirst = lineage.getLineage(first);
+        GetLineageResponse expandedNext = lineage.getLineage(
+                first.toBuilder().setPageToken(expandedFirst.getNextPageToken()).build());
+        try (TrialGraphServer small = TestServer.dedicated(
+                server.neo4j(),
+                Map.of("trialgraph.management.enabled", false, "trialgraph.reads.max-lineage-nodes", 5_000))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", small.grpcPort())
+                    .usePlaintext()
+                    .build();
+            try {
+                LineageServiceGrpc.LineageServiceBlockingStub limited =
+                        LineageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+                GetLineageResponse sought = limited.getLineage(first);
+                assertThat(sought.getNodesList()).containsExactlyElementsOf(expandedFirst.getNodesList());
+                GetLineageResponse soughtNext = limited.getLineage(first.toBuilder()
+                        .setPageToken(sought.getNextPageToken())
+                        .build());
+                assertThat(soughtNext.getNodesList()).containsExactlyElementsOf(expandedNext.getNodesList());
+                assertThat(keys(soughtNext).get(0)).isEqualTo("component:job-00099");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test
