@@ -46,7 +46,7 @@ def test_experiments_and_trials_round_trip(client, unique):
 
 
 def test_components_artifacts_lineage_query_and_table(client, unique):
-    client.create_experiment(f"{unique}-exp")
+    client.create_experiment(f"{unique}-exp", tags={"study": unique})
     client.create_trial(f"{unique}-exp", f"{unique}-trial")
     prep = client.create_trial_component(
         f"{unique}-prep", kind="processing", status="Completed", start_time=time.time() - 60, end_time=time.time(),
@@ -117,6 +117,9 @@ def test_components_artifacts_lineage_query_and_table(client, unique):
     assert per_trial.records() == [{"name": f"{unique}-trial", "training.params.epochs": 60}]
     consumers = client.table(dataset=f"s3://{unique}/data/train", columns=["name", "experiment"])
     assert consumers.rows == [[f"{unique}-train", f"{unique}-exp"]]
+    tagged = client.table(experiment_tags={"study": unique}, columns=["name", "experiment"], sort=["name"])
+    assert tagged.rows == [[f"{unique}-prep", f"{unique}-exp"], [f"{unique}-train", f"{unique}-exp"]]
+    assert client.table(experiment_tags={"study": f"{unique}-none"}, columns=["name"]).rows == []
     with pytest.raises(TrialGraphError) as bad_filter:
         client.table(f"{unique}-exp", filter="params.epochs =")
     assert bad_filter.value.code == grpc.StatusCode.INVALID_ARGUMENT and "filter:" in bad_filter.value.message
