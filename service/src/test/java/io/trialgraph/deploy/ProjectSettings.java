@@ -33,8 +33,7 @@ final class ProjectSettings {
 
     private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):-");
 
-    private ProjectSettings() {
-    }
+    private ProjectSettings() {}
 
     /** The environment variable Micronaut maps onto a property: dots and dashes become underscores. */
     static String environmentVariable(String property) {
@@ -59,7 +58,8 @@ final class ProjectSettings {
         for (Class<?> type : configurationClasses()) {
             String prefix = type.getAnnotation(ConfigurationProperties.class).value();
             for (Method method : type.getMethods()) {
-                if (method.getName().startsWith("set") && method.getParameterCount() == 1
+                if (method.getName().startsWith("set")
+                        && method.getParameterCount() == 1
                         && Modifier.isPublic(method.getModifiers())) {
                     properties.add(prefix + "." + kebab(method.getName().substring(3)));
                 }
@@ -69,9 +69,13 @@ final class ProjectSettings {
     }
 
     private static Set<Class<?>> configurationClasses() {
-        URL folder = ProjectSettings.class.getClassLoader().getResource("io/trialgraph/config");
+        // The main classes' folder, not the first on the class path: test classes share the package.
+        URL mainClasses = io.trialgraph.config.AnalyticsConfiguration.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
         Set<Class<?>> classes = new java.util.HashSet<>();
-        try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
+        try (Stream<Path> files = Files.list(Path.of(mainClasses.toURI()).resolve("io/trialgraph/config"))) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
                 if (name.endsWith(".class") && !name.contains("$")) {
@@ -159,7 +163,8 @@ final class ProjectSettings {
                 }
             }
             if (found == null) {
-                throw new IllegalStateException("no jib-maven-plugin configuration in the image profile of " + servicePom);
+                throw new IllegalStateException(
+                        "no jib-maven-plugin configuration in the image profile of " + servicePom);
             }
             this.jib = found;
         }
@@ -218,7 +223,8 @@ final class ProjectSettings {
             while (reference.find()) {
                 String replacement = properties.get(reference.group(1));
                 if (replacement == null) {
-                    throw new IllegalStateException("unknown property ${" + reference.group(1) + "} in the Jib configuration");
+                    throw new IllegalStateException(
+                            "unknown property ${" + reference.group(1) + "} in the Jib configuration");
                 }
                 reference.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
             }
