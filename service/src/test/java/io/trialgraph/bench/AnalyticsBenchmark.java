@@ -24,6 +24,7 @@ import io.trialgraph.neo4j.Neo4jConnection;
 import io.trialgraph.service.AnalyticsService;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -466,6 +467,25 @@ public final class AnalyticsBenchmark {
                 reads,
                 BenchmarkSupport.median(reading),
                 100 * BenchmarkSupport.median(reading) / BenchmarkSupport.median(alone));
+        // Each window while read against the window alone just before it: on a shared machine the
+        // load of others changes between windows, and a pair taken back to back sees the same load.
+        double[] pairs = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            pairs[r] = reading[r] / alone[r];
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "  median of each window while read / the window alone before it: %.0f%%%n",
+                100 * BenchmarkSupport.median(pairs));
+        System.out.printf(
+                Locale.ROOT,
+                "  each window (points/s), alone: %s; while read: %s%n",
+                Arrays.stream(alone)
+                        .mapToObj(v -> String.format(Locale.ROOT, "%,.0f", v))
+                        .toList(),
+                Arrays.stream(reading)
+                        .mapToObj(v -> String.format(Locale.ROOT, "%,.0f", v))
+                        .toList());
     }
 
     /** Experiment 'big' of {@link #TRIALS} trials in a running server (also the web UI benchmark's data). */
