@@ -21,6 +21,11 @@ public final class TableEvaluator {
         Boolean test(int row);
     }
 
+    /** An order of rows, by their numbers (no boxing). */
+    interface RowOrder {
+        int compare(int a, int b);
+    }
+
     private TableEvaluator() {}
 
     /**
@@ -29,8 +34,9 @@ public final class TableEvaluator {
      */
     public static Table.Page page(TableRows rows, Table.Query query, List<Column> columns) {
         int[] matching = matching(rows, query.filter());
-        Comparator<Integer> order = order(rows, query.sort());
-        Integer[] selected;
+        RowOrder rowOrder = order(rows, query.sort());
+        Comparator<Integer> order = rowOrder::compare;
+        int[] selected;
         if (query.groupBy() != null) {
             IntFunction<Object> group = rows.reader(query.groupBy());
             // The best of a group is its first row ordered by the group's value, then as the table
@@ -46,24 +52,96 @@ public final class TableEvaluator {
             for (int row : matching) {
                 best.merge(CypherValues.groupKey(group.apply(row)), row, (a, b) -> inGroup.compare(a, b) <= 0 ? a : b);
             }
-            selected = best.values().toArray(Integer[]::new);
+            selected = best.values().stream().mapToInt(Integer::intValue).toArray();
         } else {
-            selected = Arrays.stream(matching).boxed().toArray(Integer[]::new);
+            selected = matching;
         }
-        Arrays.sort(selected, order);
         int total = selected.length;
         int from = Math.min(query.offset(), total);
         int to = (int) Math.min((long) from + query.limit(), total);
+        int[] first = first(selected, to, rowOrder);
         List<IntFunction<Object>> readers = columns.stream().map(rows::reader).toList();
         List<List<Object>> page = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             List<Object> values = new ArrayList<>(columns.size());
             for (int c = 0; c < columns.size(); c++) {
-                values.add(Table.shown(columns.get(c), readers.get(c).apply(selected[i])));
+                values.add(Table.shown(columns.get(c), readers.get(c).apply(first[i])));
             }
             page.add(values);
         }
         return new Table.Page(List.copyOf(columns), page, total, to < total ? to : -1);
+    }
+
+    /**
+     * The first {@code count} rows in {@code order}, sorted: a page needs the rows up to its end,
+     * not the whole table in order. Rows are kept in a heap of {@code count} (the last of them on
+     * top), so the first page of 10,000 rows costs about one comparison per row instead of a full
+     * sort. The order is total (ties are broken by the unique name), so this is exactly the head
+     * of the sorted rows.
+     */
+    static int[] first(int[] rows, int count, RowOrder order) {
+        if (count <= 0) {
+            return new int[0];
+        }
+        if ((long) count * 4 >= rows.length) {
+            Integer[] all = Arrays.stream(rows).boxed().toArray(Integer[]::new);
+            Arrays.sort(all, order::compare);
+            return Arrays.stream(all, 0, count).mapToInt(Integer::intValue).toArray();
+        }
+        int[] heap = new int[count];
+        int size = 0;
+        for (int row : rows) {
+            if (size < count) {
+                heap[size] = row;
+                up(heap, size++, order);
+            } else if (order.compare(row, heap[0]) < 0) {
+                heap[0] = row;
+                down(heap, size, order);
+            }
+        }
+        // Taking the top (the last row) off one at a time leaves the rows in order.
+        for (int end = size - 1; end > 0; end--) {
+            int last = heap[0];
+            heap[0] = heap[end];
+            heap[end] = last;
+            down(heap, end, order);
+        }
+        return heap;
+    }
+
+    /** Moves the row at {@code at} up the heap (the last row in {@code order} on top). */
+    private static void up(int[] heap, int at, RowOrder order) {
+        int row = heap[at];
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (order.compare(heap[parent], row) >= 0) {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = row;
+    }
+
+    /** Moves the top row down a heap of {@code size} rows. */
+    private static void down(int[] heap, int size, RowOrder order) {
+        int at = 0;
+        int row = heap[0];
+        while (true) {
+            int child = 2 * at + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && order.compare(heap[child + 1], heap[child]) > 0) {
+                child++;
+            }
+            if (order.compare(heap[child], row) <= 0) {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        heap[at] = row;
     }
 
     private static int[] matching(TableRows rows, Filter filter) {
@@ -84,27 +162,59 @@ public final class TableEvaluator {
     }
 
     /** By each sort key (missing values last whichever the direction), then by name. */
-    private static Comparator<Integer> order(TableRows rows, List<Table.Sort> sort) {
-        Comparator<Integer> order = null;
+    private static RowOrder order(TableRows rows, List<Table.Sort> sort) {
+        List<RowOrder> keys = new ArrayList<>();
         for (Table.Sort key : sort) {
-            IntFunction<Object> reader = rows.reader(key.column());
-            Object[] values = new Object[rows.size()];
-            for (int row = 0; row < values.length; row++) {
-                values[row] = reader.apply(row);
-            }
-            Comparator<Object> direction = key.descending() ? CypherValues.ORDER.reversed() : CypherValues.ORDER;
-            Comparator<Integer> byKey = (a, b) -> {
-                Object x = values[a];
-                Object y = values[b];
-                if (x == null || y == null) {
-                    return Boolean.compare(x == null, y == null);
-                }
-                return direction.compare(x, y);
-            };
-            order = order == null ? byKey : order.thenComparing(byKey);
+            keys.add(
+                    key.column() instanceof Column.Metric metric
+                            ? byStat(rows.stats(metric), key.descending())
+                            : byValue(rows, key));
         }
-        Comparator<Integer> byName = (a, b) -> CypherValues.compareStrings(rows.name(a), rows.name(b));
-        return order == null ? byName : order.thenComparing(byName);
+        keys.add((a, b) -> CypherValues.compareStrings(rows.name(a), rows.name(b)));
+        RowOrder[] order = keys.toArray(RowOrder[]::new);
+        return (a, b) -> {
+            for (RowOrder key : order) {
+                int compared = key.compare(a, b);
+                if (compared != 0) {
+                    return compared;
+                }
+            }
+            return 0;
+        };
+    }
+
+    /**
+     * A metric statistic is a double in every row that has it: Cypher's order of two floats
+     * (-0.0 before 0.0, NaN after every number) is {@link Double#compare}, so no boxing.
+     */
+    private static RowOrder byStat(TableRows.Stats stats, boolean descending) {
+        return (a, b) -> {
+            boolean x = stats.has(a);
+            boolean y = stats.has(b);
+            if (!x || !y) {
+                return Boolean.compare(!x, !y);
+            }
+            return descending
+                    ? Double.compare(stats.value(b), stats.value(a))
+                    : Double.compare(stats.value(a), stats.value(b));
+        };
+    }
+
+    private static RowOrder byValue(TableRows rows, Table.Sort key) {
+        IntFunction<Object> reader = rows.reader(key.column());
+        Object[] values = new Object[rows.size()];
+        for (int row = 0; row < values.length; row++) {
+            values[row] = reader.apply(row);
+        }
+        Comparator<Object> direction = key.descending() ? CypherValues.ORDER.reversed() : CypherValues.ORDER;
+        return (a, b) -> {
+            Object x = values[a];
+            Object y = values[b];
+            if (x == null || y == null) {
+                return Boolean.compare(x == null, y == null);
+            }
+            return direction.compare(x, y);
+        };
     }
 
     /** Recursion is bounded by the filter's checked depth ({@link TableLimits#MAX_FILTER_DEPTH}). */

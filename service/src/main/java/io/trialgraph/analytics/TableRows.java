@@ -46,8 +46,58 @@ public final class TableRows {
     private final TreeMap<String, Object[]> params;
     private final TreeMap<String, MetricColumn> metrics;
 
-    /** A metric's statistics: {@value StatsRow#WIDTH} numbers a row, present where {@code rows} says. */
-    private record MetricColumn(double[] values, BitSet rows) {}
+    /**
+     * Rows a chunk of a metric column holds. A column is cut into chunks so that a refresh copies
+     * only the chunks of the rows it changes (a few kilobytes each) instead of the whole column: a
+     * 10,000-row column is almost a megabyte, and copying it on every refresh while jobs stream
+     * made each read allocate several such arrays (humongous objects to G1), which cost the ingest
+     * beside it far more than the reading thread's own time.
+     */
+    static final int CHUNK_ROWS = 32;
+
+    /**
+     * A metric's statistics: {@value StatsRow#WIDTH} numbers a row in chunks of {@link #CHUNK_ROWS}
+     * rows, present where {@code rows} says. Chunks are shared between snapshots and never written
+     * once published.
+     */
+    private record MetricColumn(double[][] chunks, BitSet rows) {
+
+        static MetricColumn empty(int size) {
+            double[][] chunks = new double[(size + CHUNK_ROWS - 1) / CHUNK_ROWS][];
+            for (int c = 0; c < chunks.length; c++) {
+                chunks[c] = new double[CHUNK_ROWS * StatsRow.WIDTH];
+            }
+            return new MetricColumn(chunks, new BitSet(size));
+        }
+
+        double value(int row, int stat) {
+            return chunks[row / CHUNK_ROWS][row % CHUNK_ROWS * StatsRow.WIDTH + stat];
+        }
+
+        /** Copies the row's {@value StatsRow#WIDTH} numbers into {@code to} at {@code at}. */
+        void copy(int row, double[] to, int at) {
+            System.arraycopy(chunks[row / CHUNK_ROWS], row % CHUNK_ROWS * StatsRow.WIDTH, to, at, StatsRow.WIDTH);
+        }
+
+        /** Writes the row's numbers from {@code from} at {@code at}, into a chunk not yet published. */
+        void set(int row, double[] from, int at) {
+            System.arraycopy(from, at, chunks[row / CHUNK_ROWS], row % CHUNK_ROWS * StatsRow.WIDTH, StatsRow.WIDTH);
+        }
+
+        boolean same(int row, double[] other, int at) {
+            int from = row % CHUNK_ROWS * StatsRow.WIDTH;
+            return Arrays.equals(chunks[row / CHUNK_ROWS], from, from + StatsRow.WIDTH, other, at, at + StatsRow.WIDTH);
+        }
+    }
+
+    /** A metric statistic of every row, without boxing (for sorting). */
+    public interface Stats {
+        /** @return whether the row has the metric */
+        boolean has(int row);
+
+        /** @return the statistic in a row that {@link #has} it */
+        double value(int row);
+    }
 
     private TableRows(
             String[] names,
@@ -112,9 +162,40 @@ public final class TableRows {
                 return row -> null;
             }
             int stat = metric.stat().ordinal();
-            return row -> values.rows().get(row) ? values.values()[row * StatsRow.WIDTH + stat] : null;
+            return row -> values.rows().get(row) ? values.value(row, stat) : null;
         }
         throw new IllegalArgumentException("not a component column: " + column.id());
+    }
+
+    /** @return the statistic of {@code column} in every row, as {@link #reader} reads it but unboxed */
+    public Stats stats(Column.Metric column) {
+        MetricColumn values = metrics.get(column.metric());
+        if (values == null) {
+            return new Stats() {
+                @Override
+                public boolean has(int row) {
+                    return false;
+                }
+
+                @Override
+                public double value(int row) {
+                    throw new IllegalStateException("no row has " + column.id());
+                }
+            };
+        }
+        int stat = column.stat().ordinal();
+        BitSet present = values.rows();
+        return new Stats() {
+            @Override
+            public boolean has(int row) {
+                return present.get(row);
+            }
+
+            @Override
+            public double value(int row) {
+                return values.value(row, stat);
+            }
+        };
     }
 
     /**
@@ -177,27 +258,26 @@ public final class TableRows {
         newParams.values().removeIf(values -> Arrays.stream(values).allMatch(value -> value == null));
 
         TreeMap<String, MetricColumn> newMetrics = new TreeMap<>();
+        double[] buffer = new double[StatsRow.WIDTH];
         metrics.forEach((metric, column) -> {
-            double[] values = new double[size * StatsRow.WIDTH];
-            BitSet present = new BitSet(size);
+            MetricColumn copy = MetricColumn.empty(size);
             for (int i = 0; i < kept; i++) {
                 if (column.rows().get(source[i])) {
-                    present.set(i);
-                    System.arraycopy(
-                            column.values(), source[i] * StatsRow.WIDTH, values, i * StatsRow.WIDTH, StatsRow.WIDTH);
+                    copy.rows().set(i);
+                    column.copy(source[i], buffer, 0);
+                    copy.set(i, buffer, 0);
                 }
             }
-            newMetrics.put(metric, new MetricColumn(values, present));
+            newMetrics.put(metric, copy);
         });
         for (int i = 0; i < added.size(); i++) {
             Row row = added.get(i);
             int at = kept + i;
             for (int m = 0; m < row.metrics().size(); m++) {
-                MetricColumn column = newMetrics.computeIfAbsent(
-                        row.metrics().get(m),
-                        name -> new MetricColumn(new double[size * StatsRow.WIDTH], new BitSet(size)));
+                MetricColumn column =
+                        newMetrics.computeIfAbsent(row.metrics().get(m), name -> MetricColumn.empty(size));
                 column.rows().set(at);
-                System.arraycopy(row.stats(), m * StatsRow.WIDTH, column.values(), at * StatsRow.WIDTH, StatsRow.WIDTH);
+                column.set(at, row.stats(), m * StatsRow.WIDTH);
             }
         }
         newMetrics.values().removeIf(column -> column.rows().isEmpty());
@@ -213,8 +293,9 @@ public final class TableRows {
      * The rows with some of them read again, none added or removed: what every request sees while
      * jobs stream. The row order and index stay shared, and only the columns in which a changed
      * row's value differs are copied (an ingest batch touches a component's metric columns, not
-     * its fixed columns or parameters), so a refresh costs a few array copies instead of
-     * rebuilding every column of the experiment.
+     * its fixed columns or parameters), and of a metric column only the chunks of the changed rows
+     * (the other chunks are shared), so a refresh costs a few small copies instead of rebuilding
+     * or cloning whole columns of the experiment.
      */
     private TableRows updated(Map<String, Row> changes) {
         int size = names.length;
@@ -223,6 +304,8 @@ public final class TableRows {
         TreeMap<String, MetricColumn> newMetrics = new TreeMap<>(metrics);
         Set<String> copiedParams = new HashSet<>();
         Set<String> copiedMetrics = new HashSet<>();
+        // Metric -> the chunks this update copied (writable): every other chunk is shared.
+        Map<String, BitSet> copiedChunks = new HashMap<>();
         for (Map.Entry<String, Row> change : changes.entrySet()) {
             int at = index.get(change.getKey());
             Row row = change.getValue();
@@ -265,33 +348,35 @@ public final class TableRows {
             for (String metric : metricsTouched) {
                 Integer place = places.get(metric);
                 MetricColumn column = newMetrics.get(metric);
-                int from = at * StatsRow.WIDTH;
                 boolean same = column != null
                         && column.rows().get(at) == (place != null)
-                        && (place == null
-                                || Arrays.equals(
-                                        column.values(),
-                                        from,
-                                        from + StatsRow.WIDTH,
-                                        row.stats(),
-                                        place * StatsRow.WIDTH,
-                                        place * StatsRow.WIDTH + StatsRow.WIDTH));
+                        && (place == null || column.same(at, row.stats(), place * StatsRow.WIDTH));
                 if (same) {
                     continue;
                 }
                 if (copiedMetrics.add(metric)) {
-                    column = column == null
-                            ? new MetricColumn(new double[size * StatsRow.WIDTH], new BitSet(size))
-                            : new MetricColumn(column.values().clone(), (BitSet)
-                                    column.rows().clone());
+                    if (column == null) {
+                        column = MetricColumn.empty(size);
+                        copiedChunks.put(metric, allChunks(column));
+                    } else {
+                        column = new MetricColumn(
+                                column.chunks().clone(), (BitSet) column.rows().clone());
+                        copiedChunks.put(metric, new BitSet());
+                    }
                     newMetrics.put(metric, column);
+                }
+                int chunk = at / CHUNK_ROWS;
+                BitSet copied = copiedChunks.get(metric);
+                if (!copied.get(chunk)) {
+                    column.chunks()[chunk] = column.chunks()[chunk].clone();
+                    copied.set(chunk);
                 }
                 if (place == null) {
                     column.rows().clear(at);
-                    Arrays.fill(column.values(), from, from + StatsRow.WIDTH, 0);
+                    column.set(at, new double[StatsRow.WIDTH], 0);
                 } else {
                     column.rows().set(at);
-                    System.arraycopy(row.stats(), place * StatsRow.WIDTH, column.values(), from, StatsRow.WIDTH);
+                    column.set(at, row.stats(), place * StatsRow.WIDTH);
                 }
             }
         }
@@ -307,5 +392,11 @@ public final class TableRows {
             }
         }
         return new TableRows(names, index, newFixed, newParams, newMetrics);
+    }
+
+    private static BitSet allChunks(MetricColumn column) {
+        BitSet all = new BitSet(column.chunks().length);
+        all.set(0, column.chunks().length);
+        return all;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,9 @@ class TableRowsTest {
             new Column.Param("opt"),
             new Column.Metric("acc", Stat.LAST),
             new Column.Metric("acc", Stat.COUNT),
-            new Column.Metric("loss", Stat.MIN));
+            new Column.Metric("loss", Stat.MIN),
+            new Column.Metric("loss", Stat.LAST_STEP),
+            new Column.Metric("val_acc", Stat.MAX));
 
     @Test
     void changedRowsReadAgainEqualTheRowsReadWhole() {
@@ -53,6 +56,55 @@ class TableRowsTest {
         assertThat(cells(reshaped)).isEqualTo(cells(TableRows.of(rows.values())));
 
         assertThat(cells(before)).as("the first snapshot is unchanged").isEqualTo(beforeCells);
+    }
+
+    @Test
+    void rowsReadAgainWhileJobsStreamEqualTheRowsReadWholeInEveryChunkAndNoEarlierSnapshotChanges() {
+        // Several chunks of metric columns, refreshed again and again as ingest does: a few rows at
+        // a time, their statistics changed, now and then a metric gone or new. Every snapshot must
+        // equal the same rows read whole, and keep its cells while later ones are made from it.
+        Random random = new Random(16);
+        int size = TableRows.CHUNK_ROWS * 4 + 5;
+        Map<String, TableRows.Row> rows = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            rows.put("c" + i, row("c" + i, "InProgress", Map.of("lr", 0.1 * i), List.of("acc", "loss"), random));
+        }
+        TableRows snapshot = TableRows.of(rows.values());
+        List<TableRows> snapshots = new ArrayList<>();
+        List<Map<String, List<Object>>> expected = new ArrayList<>();
+        for (int refresh = 0; refresh < 40; refresh++) {
+            snapshots.add(snapshot);
+            expected.add(cells(snapshot));
+            Map<String, TableRows.Row> changes = new HashMap<>();
+            for (int n = 1 + random.nextInt(6); n > 0; n--) {
+                String name = "c" + random.nextInt(size);
+                List<String> metrics = switch (random.nextInt(8)) {
+                    case 0 -> List.of("acc");
+                    case 1 -> List.of("loss", "acc", "val_acc");
+                    default -> List.of("acc", "loss");
+                };
+                changes.put(name, row(name, "InProgress", Map.of("lr", 0.1), metrics, random));
+            }
+            snapshot = snapshot.with(changes);
+            rows.putAll(changes);
+            TableRows whole = TableRows.of(rows.values());
+            assertThat(cells(snapshot)).as("refresh %d", refresh).isEqualTo(cells(whole));
+            assertThat(snapshot.present()).isEqualTo(whole.present());
+        }
+        for (int i = 0; i < snapshots.size(); i++) {
+            assertThat(cells(snapshots.get(i)))
+                    .as("snapshot %d is unchanged", i)
+                    .isEqualTo(expected.get(i));
+        }
+    }
+
+    private static TableRows.Row row(
+            String name, String status, Map<String, Object> params, List<String> metrics, Random random) {
+        TableRows.Row row = row(name, status, params, metrics);
+        for (int i = 0; i < row.stats().length; i++) {
+            row.stats()[i] = random.nextInt(5) == 0 ? -0.0 : random.nextDouble();
+        }
+        return row;
     }
 
     private static TableRows.Row row(String name, String status, Map<String, Object> params, List<String> metrics) {
