@@ -276,9 +276,12 @@ class PackagedServiceIT {
                     "6,000 idle connections: service file descriptors %d -> %d, %.0f refused%n",
                     before, during, refused);
             assertThat(refused).as("connections refused on accept").isPositive();
+            // The cap is 4,096 connections; beside them the service holds the management scrape's
+            // connection and, for a moment, each refused connection between accept and close. With
+            // no slack the test failed now and then at 4,097; without the cap it would be 6,000.
             assertThat(during - before)
                     .as("file descriptors the service opened")
-                    .isLessThanOrEqualTo(4_096);
+                    .isLessThanOrEqualTo(4_096 + 32);
             // The handshake timeout (10 s) closes the silent ones; a new client gets through again.
             ManagedChannel fresh = ManagedChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
                     .usePlaintext()
