@@ -2,6 +2,8 @@ package io.trialgraph.lineage;
 
 import static io.trialgraph.testing.ApiFixtures.components;
 import static io.trialgraph.testing.ApiFixtures.createComponent;
+import static io.trialgraph.testing.ApiFixtures.lineageFrom;
+import static io.trialgraph.testing.ApiFixtures.lineageKeys;
 import static io.trialgraph.testing.ApiFixtures.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +14,6 @@ import io.trialgraph.api.v1.ArtifactKind;
 import io.trialgraph.api.v1.GetLineageRequest;
 import io.trialgraph.api.v1.GetLineageResponse;
 import io.trialgraph.api.v1.LineageDirection;
-import io.trialgraph.api.v1.LineageNode;
 import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
 import io.trialgraph.api.v1.TrialComponent;
@@ -117,7 +118,7 @@ class LineageOrderKeysIT {
                         HUB + " consumedByDownstreamKeys 12000 of 12000",
                         "s3://hub/other.parquet consumedByDownstreamKeys 4000 of 4000");
         assertThat(questions()).containsExactlyElementsOf(expanded);
-        assertThat(keys(expanded.get(0)).subList(0, 3))
+        assertThat(lineageKeys(expanded.get(0)).subList(0, 3))
                 .containsExactly("artifact:" + HUB, "component:job-00000", "component:job-00001");
     }
 
@@ -130,8 +131,8 @@ class LineageOrderKeysIT {
     void aKeyedHubsPagesNeedNoMoreThanThePage() throws Exception {
         recordAHubWithoutKeys();
         backfill();
-        GetLineageRequest first =
-                fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100).build();
+        GetLineageRequest first = lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                .build();
         GetLineageResponse expandedFirst = lineage.getLineage(first);
         GetLineageResponse expandedNext = lineage.getLineage(
                 first.toBuilder().setPageToken(expandedFirst.getNextPageToken()).build());
@@ -150,7 +151,7 @@ class LineageOrderKeysIT {
                         .setPageToken(sought.getNextPageToken())
                         .build());
                 assertThat(soughtNext.getNodesList()).containsExactlyElementsOf(expandedNext.getNodesList());
-                assertThat(keys(soughtNext).get(0)).isEqualTo("component:job-00099");
+                assertThat(lineageKeys(soughtNext).get(0)).isEqualTo("component:job-00099");
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -167,13 +168,14 @@ class LineageOrderKeysIT {
                 CREATE (hub)-[:CONSUMED_BY {name: 'data'}]->(:TrialComponent {name: 'bolt-job', kind: 'training',
                                                                               status: 'Completed'})
                 RETURN count(*)""", "hub", HUB);
-        GetLineageResponse page = lineage.getLineage(
-                fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100).build());
-        assertThat(keys(page).subList(0, 3))
+        GetLineageResponse page =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                        .build());
+        assertThat(lineageKeys(page).subList(0, 3))
                 .containsExactly("artifact:" + HUB, "component:bolt-job", "component:job-00000");
         GetLineageResponse both = lineage.getLineage(
-                fromHub(LineageDirection.LINEAGE_DIRECTION_BOTH, 3, 4).build());
-        assertThat(keys(both))
+                lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_BOTH, 3, 4).build());
+        assertThat(lineageKeys(both))
                 .containsExactly("artifact:" + HUB, "component:a-maker", "component:bolt-job", "component:job-00000");
     }
 
@@ -316,34 +318,37 @@ class LineageOrderKeysIT {
     /** The questions whose answers must not depend on the keys: pages, kinds, directions, start nodes. */
     private List<GetLineageResponse> questions() {
         List<GetLineageResponse> answers = new ArrayList<>();
-        GetLineageResponse first = lineage.getLineage(
-                fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100).build());
+        GetLineageResponse first =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                        .build());
         answers.add(first);
-        GetLineageResponse second = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
-                .setPageToken(first.getNextPageToken())
-                .build());
+        GetLineageResponse second =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                        .setPageToken(first.getNextPageToken())
+                        .build());
         answers.add(second);
-        answers.add(lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+        answers.add(lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
                 .setPageToken(second.getNextPageToken())
                 .build()));
         answers.add(lineage.getLineage(
-                fromHub(LineageDirection.LINEAGE_DIRECTION_BOTH, 3, 10).build()));
-        GetLineageResponse models = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
-                .addIncludeKinds("model")
-                .build());
+                lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_BOTH, 3, 10).build()));
+        GetLineageResponse models =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
+                        .addIncludeKinds("model")
+                        .build());
         answers.add(models);
-        answers.add(lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
+        answers.add(lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
                 .addIncludeKinds("model")
                 .setPageToken(models.getNextPageToken())
                 .build()));
-        answers.add(lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 20)
+        answers.add(lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 20)
                 .addIncludeKinds("component:evaluation")
                 .build()));
-        answers.add(lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
+        answers.add(lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
                 .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/m-00007"))
                 .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/other.parquet"))
                 .build()));
-        answers.add(lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 3, 30)
+        answers.add(lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 3, 30)
                 .addEdgeTypes("CONSUMED_BY")
                 .build()));
         // Upstream from a job that consumed every model: a large level of artifacts.
@@ -406,17 +411,5 @@ class LineageOrderKeysIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static GetLineageRequest.Builder fromHub(LineageDirection direction, int maxDepth, int maxNodes) {
-        return GetLineageRequest.newBuilder()
-                .addStart(LineageNodeRef.newBuilder().setArtifactUri(HUB))
-                .setDirection(direction)
-                .setMaxDepth(maxDepth)
-                .setMaxNodes(maxNodes);
-    }
-
-    private static List<String> keys(GetLineageResponse answer) {
-        return answer.getNodesList().stream().map(LineageNode::getKey).toList();
     }
 }

@@ -2,13 +2,14 @@ package io.trialgraph.resilience;
 
 import static io.trialgraph.resilience.ReadResilience.failure;
 import static io.trialgraph.resilience.ReadResilience.stillServing;
+import static io.trialgraph.testing.ApiFixtures.lineageFrom;
+import static io.trialgraph.testing.ApiFixtures.lineageKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.trialgraph.TrialGraphServer;
-import io.trialgraph.api.v1.GetLineageRequest;
 import io.trialgraph.api.v1.GetLineageResponse;
 import io.trialgraph.api.v1.LineageDirection;
 import io.trialgraph.api.v1.LineageEdge;
@@ -63,18 +64,6 @@ class LineageBoundsIT {
                 RETURN count(*) AS created""", "hub", HUB, "jobs", JOBS);
     }
 
-    private static GetLineageRequest.Builder fromHub(LineageDirection direction, int maxDepth, int maxNodes) {
-        return GetLineageRequest.newBuilder()
-                .addStart(LineageNodeRef.newBuilder().setArtifactUri(HUB))
-                .setDirection(direction)
-                .setMaxDepth(maxDepth)
-                .setMaxNodes(maxNodes);
-    }
-
-    private static List<String> keys(GetLineageResponse answer) {
-        return answer.getNodesList().stream().map(LineageNode::getKey).toList();
-    }
-
     private static List<String> jobs(int from, int to) {
         return IntStream.range(from, to)
                 .mapToObj(i -> "component:job-%05d".formatted(i))
@@ -84,25 +73,28 @@ class LineageBoundsIT {
     @Test
     void pagesOfALargeLevelComeNearestFirstInKeyOrder() {
         long started = System.nanoTime();
-        GetLineageResponse first = lineage.getLineage(
-                fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100).build());
-        assertThat(keys(first)).containsExactlyElementsOf(concat(List.of("artifact:" + HUB), jobs(0, 99)));
+        GetLineageResponse first =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                        .build());
+        assertThat(lineageKeys(first)).containsExactlyElementsOf(concat(List.of("artifact:" + HUB), jobs(0, 99)));
         assertThat(first.getTruncated()).isTrue();
         assertThat(first.getEdgesList())
                 .hasSize(99)
                 .allSatisfy(edge -> assertThat(edge.getFromKey()).isEqualTo("artifact:" + HUB));
-        GetLineageResponse second = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
-                .setPageToken(first.getNextPageToken())
-                .build());
-        assertThat(keys(second)).containsExactlyElementsOf(jobs(99, 199));
+        GetLineageResponse second =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                        .setPageToken(first.getNextPageToken())
+                        .build());
+        assertThat(lineageKeys(second)).containsExactlyElementsOf(jobs(99, 199));
         assertThat(second.getEdgesList())
                 .hasSize(100)
                 .extracting(LineageEdge::getFromKey)
                 .containsOnly("artifact:" + HUB);
-        GetLineageResponse third = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
-                .setPageToken(second.getNextPageToken())
-                .build());
-        assertThat(keys(third)).containsExactlyElementsOf(jobs(199, 299));
+        GetLineageResponse third =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 10, 100)
+                        .setPageToken(second.getNextPageToken())
+                        .build());
+        assertThat(lineageKeys(third)).containsExactlyElementsOf(jobs(199, 299));
         // 24,000 nodes within depth 2, read page by page: generous, only to catch a walk of the whole graph.
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
         stillServing(server.channel());
@@ -111,8 +103,8 @@ class LineageBoundsIT {
     @Test
     void bothDirectionsMergeTheirLevels() {
         GetLineageResponse answer = lineage.getLineage(
-                fromHub(LineageDirection.LINEAGE_DIRECTION_BOTH, 3, 10).build());
-        assertThat(keys(answer))
+                lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_BOTH, 3, 10).build());
+        assertThat(lineageKeys(answer))
                 .containsExactlyElementsOf(concat(List.of("artifact:" + HUB, "component:a-maker"), jobs(0, 8)));
         assertThat(answer.getNodesList())
                 .extracting(LineageNode::getDepth)
@@ -123,10 +115,11 @@ class LineageBoundsIT {
     @Test
     void aHubAmongSeveralStartNodesIsWalkedWithThemAndAMissingOneIsNotFound() {
         // The hub has too many edges for the one-query walk; the other start node does not.
-        GetLineageResponse answer = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
-                .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/m-00007"))
-                .build());
-        assertThat(keys(answer))
+        GetLineageResponse answer =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
+                        .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/m-00007"))
+                        .build());
+        assertThat(lineageKeys(answer))
                 .containsExactly(
                         "artifact:" + HUB,
                         "artifact:s3://hub/models/m-00007",
@@ -134,31 +127,34 @@ class LineageBoundsIT {
                         "component:job-00001",
                         "component:job-00002");
         assertThat(answer.getTruncated()).isTrue();
-        Status missing = failure(() -> lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
-                .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/none"))
-                .build()));
+        Status missing =
+                failure(() -> lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 5)
+                        .addStart(LineageNodeRef.newBuilder().setArtifactUri("s3://hub/models/none"))
+                        .build()));
         assertThat(missing.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(missing.getDescription()).contains("s3://hub/models/none");
     }
 
     @Test
     void includedKindsBeyondALargeLevelAreFound() {
-        GetLineageResponse models = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
-                .addIncludeKinds("model")
-                .build());
+        GetLineageResponse models =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
+                        .addIncludeKinds("model")
+                        .build());
         List<String> expected = new ArrayList<>(List.of("artifact:" + HUB));
         IntStream.range(0, 49).forEach(i -> expected.add("artifact:s3://hub/models/m-%05d".formatted(i)));
-        assertThat(keys(models)).containsExactlyElementsOf(expected);
+        assertThat(lineageKeys(models)).containsExactlyElementsOf(expected);
         assertThat(models.getNodesList().subList(1, 50))
                 .extracting(LineageNode::getDepth)
                 .containsOnly(2);
-        GetLineageResponse next = lineage.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
-                .addIncludeKinds("model")
-                .setPageToken(models.getNextPageToken())
-                .build());
+        GetLineageResponse next =
+                lineage.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
+                        .addIncludeKinds("model")
+                        .setPageToken(models.getNextPageToken())
+                        .build());
         assertThat(next.getNodes(0).getKey()).isEqualTo("artifact:s3://hub/models/m-00049");
-        Set<String> seen = new HashSet<>(keys(models));
-        assertThat(keys(next)).noneMatch(seen::contains);
+        Set<String> seen = new HashSet<>(lineageKeys(models));
+        assertThat(lineageKeys(next)).noneMatch(seen::contains);
         stillServing(server.channel());
     }
 
@@ -174,8 +170,8 @@ class LineageBoundsIT {
                 LineageServiceGrpc.LineageServiceBlockingStub limited =
                         LineageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
                 // Models only: the walk must pass through all 12,000 jobs to find them.
-                Status refused =
-                        failure(() -> limited.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
+                Status refused = failure(
+                        () -> limited.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
                                 .addIncludeKinds("model")
                                 .build()));
                 assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -183,7 +179,7 @@ class LineageBoundsIT {
                         .contains("more than 5000 nodes")
                         .contains("trialgraph.reads.max-lineage-nodes");
                 // The page of a large level needs no more than the page.
-                assertThat(limited.getLineage(fromHub(LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
+                assertThat(limited.getLineage(lineageFrom(HUB, LineageDirection.LINEAGE_DIRECTION_DOWNSTREAM, 2, 50)
                                         .build())
                                 .getNodesCount())
                         .isEqualTo(50);

@@ -16,6 +16,11 @@ import io.trialgraph.api.v1.CreateTrialComponentRequest;
 import io.trialgraph.api.v1.CreateTrialRequest;
 import io.trialgraph.api.v1.Experiment;
 import io.trialgraph.api.v1.ExperimentServiceGrpc;
+import io.trialgraph.api.v1.GetLineageRequest;
+import io.trialgraph.api.v1.GetLineageResponse;
+import io.trialgraph.api.v1.LineageDirection;
+import io.trialgraph.api.v1.LineageNode;
+import io.trialgraph.api.v1.LineageNodeRef;
 import io.trialgraph.api.v1.LineageServiceGrpc;
 import io.trialgraph.api.v1.MetricServiceGrpc;
 import io.trialgraph.api.v1.ParameterValue;
@@ -199,5 +204,20 @@ public final class ApiFixtures {
         assertThat(e).as("expected %s", code).isNotNull();
         assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
         return e;
+    }
+
+    /** A lineage request from the artifact at {@code uri}. */
+    public static GetLineageRequest.Builder lineageFrom(
+            String uri, LineageDirection direction, int maxDepth, int maxNodes) {
+        return GetLineageRequest.newBuilder()
+                .addStart(LineageNodeRef.newBuilder().setArtifactUri(uri))
+                .setDirection(direction)
+                .setMaxDepth(maxDepth)
+                .setMaxNodes(maxNodes);
+    }
+
+    /** The keys of a lineage answer's nodes, in its order. */
+    public static List<String> lineageKeys(GetLineageResponse answer) {
+        return answer.getNodesList().stream().map(LineageNode::getKey).toList();
     }
 }
